@@ -264,3 +264,224 @@ def test_payback_hand_calculation_and_nan():
     got = finance.payback(cashflows)
     np.testing.assert_allclose(got, [2.6, np.nan, 0.0, 1.0])
     assert finance.payback(cashflows[0]) == pytest.approx(2.6)
+
+
+# --------------------------------------------------------------------------------------
+# cash-flow table
+# --------------------------------------------------------------------------------------
+
+
+def test_cash_flow_table_without_tax_is_the_textbook_annuity():
+    table = finance.cash_flow_table(100.0, 40.0, 10.0, discount_rate=0.1, plant_life=5, tax_rate=0)
+    np.testing.assert_array_equal(table.year, np.arange(6))
+    np.testing.assert_allclose(table.after_tax_cash_flow, [-100, 30, 30, 30, 30, 30])
+    # NPV = -100 + 30 (1 - 1.1**-5) / 0.1 = -100 + 30 * 3.7907868 = 13.7236
+    assert table.npv == pytest.approx(-100 + 30 * (1 - 1.1**-5) / 0.1, rel=1e-13)
+    assert table.npv == pytest.approx(finance.npv(0.1, table.after_tax_cash_flow), rel=1e-14)
+    assert finance.payback(table.after_tax_cash_flow) == pytest.approx(100 / 30)
+    assert set(table.to_dict()) >= {"year", "capital_spend", "tax", "discounted_cash_flow"}
+
+
+def test_cash_flow_table_straight_line_tax_hand_calculation():
+    # depreciation 100/5 = 20; taxable income 40 - 10 - 20 = 10; tax 25 % = 2.5;
+    # after-tax cash flow 30 - 2.5 = 27.5 in each operating year
+    table = finance.cash_flow_table(
+        100.0, 40.0, 10.0, discount_rate=0.1, plant_life=5, tax_rate=0.25,
+        depreciation="straight_line",
+    )  # fmt: skip
+    np.testing.assert_allclose(table.depreciation, [0, 20, 20, 20, 20, 20])
+    np.testing.assert_allclose(table.taxable_income, [0, 10, 10, 10, 10, 10])
+    np.testing.assert_allclose(table.tax, [0, 2.5, 2.5, 2.5, 2.5, 2.5])
+    np.testing.assert_allclose(table.after_tax_cash_flow, [-100, 27.5, 27.5, 27.5, 27.5, 27.5])
+
+
+def test_loss_rules_hand_calculation():
+    # depreciation 50, 50 then nothing; taxable income -30, -30, 20, 20, 20, 20; tax 40 %
+    arguments = dict(discount_rate=0.0, plant_life=6, tax_rate=0.4, depreciation=[0.5, 0.5])
+    offset = finance.cash_flow_table(100.0, 30.0, 10.0, loss_rule="offset", **arguments)
+    np.testing.assert_allclose(offset.taxable_income, [0, -30, -30, 20, 20, 20, 20])
+    np.testing.assert_allclose(offset.tax, [0, -12, -12, 8, 8, 8, 8])
+    # carry forward: pool 30, 60; years 3-5 use 20 each (pool 40, 20, 0); year 6 pays 8
+    carried = finance.cash_flow_table(100.0, 30.0, 10.0, loss_rule="carry_forward", **arguments)
+    np.testing.assert_allclose(carried.tax, [0, 0, 0, 0, 0, 0, 8])
+    # undiscounted, the two rules pay the same total tax: 0.4 * (120 - 60) = 24
+    assert offset.tax.sum() == pytest.approx(8.0) == carried.tax.sum()
+
+
+def test_construction_profile_working_capital_salvage_and_inflation():
+    table = finance.cash_flow_table(
+        100.0, 50.0, 20.0, discount_rate=0.08, plant_life=4, construction_years=3,
+        capital_spend_profile=(0.1, 0.6, 0.3), ramp_up=(0.5,), working_capital=0.15,
+        salvage_fraction=0.1, tax_rate=0.0, inflation=0.02,
+    )  # fmt: skip
+    g = 1.02 ** np.arange(7)
+    np.testing.assert_allclose(table.capital_spend, [10 * g[0], 60 * g[1], 30 * g[2], 0, 0, 0, 0])
+    np.testing.assert_allclose(table.working_capital, [0, 0, 15 * g[2], 0, 0, 0, -15 * g[2]])
+    np.testing.assert_allclose(
+        table.revenue, [0, 0, 0, 25 * g[3], 50 * g[4], 50 * g[5], 50 * g[6]]
+    )
+    np.testing.assert_allclose(
+        table.operating_cost[3:], [10 * g[3], 20 * g[4], 20 * g[5], 20 * g[6]]
+    )
+    np.testing.assert_allclose(table.salvage, [0] * 6 + [10 * g[6]])
+    expected = (
+        -table.capital_spend - table.working_capital + table.revenue - table.operating_cost
+        + table.salvage
+    )  # fmt: skip
+    np.testing.assert_allclose(table.after_tax_cash_flow, expected)
+    np.testing.assert_allclose(table.discounted_cash_flow, expected / 1.08 ** np.arange(7))
+    # depreciation basis is the nominal capital spent, fully written off by retirement
+    assert table.depreciation.sum() == pytest.approx(table.capital_spend.sum())
+
+
+def test_macrs_longer_than_life_is_written_off_at_retirement():
+    table = finance.cash_flow_table(
+        1000.0, 0.0, 0.0, discount_rate=0.1, plant_life=3, depreciation="macrs7"
+    )
+    seven = finance.macrs(7)
+    np.testing.assert_allclose(
+        table.depreciation, 1000 * np.array([0, seven[0], seven[1], 1 - seven[:2].sum()])
+    )
+
+
+def test_cash_flow_table_batch_equals_one_by_one_with_varying_life():
+    capital = np.array([100.0, 150.0, 120.0])
+    life = np.array([3, 5, 4])
+    arguments = dict(discount_rate=np.array([0.05, 0.08, 0.1]), tax_rate=0.3, ramp_up=(0.7,))
+    batch = finance.cash_flow_table(capital, 45.0, 12.0, plant_life=life, **arguments)
+    assert batch.after_tax_cash_flow.shape == (3, 6)
+    for i in range(3):
+        one = finance.cash_flow_table(
+            capital[i], 45.0, 12.0, plant_life=life[i],
+            discount_rate=arguments["discount_rate"][i], tax_rate=0.3, ramp_up=(0.7,),
+        )  # fmt: skip
+        width = one.year.size
+        for name in ("depreciation", "tax", "after_tax_cash_flow", "discounted_cash_flow"):
+            np.testing.assert_allclose(getattr(batch, name)[i, :width], getattr(one, name))
+            np.testing.assert_array_equal(getattr(batch, name)[i, width:], 0.0)
+        assert batch.npv[i] == pytest.approx(one.npv, rel=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (dict(capital_spend_profile=(0.2, 0.5, 0.2), construction_years=3), "sum 0.9"),
+        (dict(capital_spend_profile=(0.5, 0.5), construction_years=3), "one fraction per"),
+        (dict(plant_life=0), "plant_life must be > 0"),
+        (dict(plant_life=np.array([10, -1])), "plant_life must be > 0"),
+        (dict(discount_rate=-1.0), "discount_rate must be > -1"),
+        (dict(tax_rate=1.2), r"tax_rate must be in \[0, 1\)"),
+        (dict(loss_rule="carry_back"), "loss_rule must be one of"),
+        (dict(depreciation="macrs6"), "depreciation must be one of"),
+        (dict(depreciation=[0.5, 0.4]), "summing to 1"),
+        (dict(construction_years=0), "construction_years must be a whole number"),
+    ],
+)
+def test_cash_flow_table_bad_input(arguments, message):
+    base = dict(discount_rate=0.1, plant_life=10)
+    with pytest.raises(InputError, match=message):
+        finance.cash_flow_table(100.0, 40.0, 10.0, **{**base, **arguments})
+
+
+# --------------------------------------------------------------------------------------
+# levelized cost
+# --------------------------------------------------------------------------------------
+
+
+def test_levelized_cost_without_tax_is_capital_recovery_plus_cost():
+    # NPV = -K + (p q - C) / CRF = 0  ->  p = (K CRF + C) / q
+    #     = (1e6 * 0.1627454 + 2e5) / 1e4 = 36.27454 per kg at 10 %, 10 years
+    price = finance.levelized_cost(1e6, 2e5, 1e4, discount_rate=0.1, plant_life=10, tax_rate=0)
+    assert price == pytest.approx((1e6 * 0.1 * 1.1**10 / (1.1**10 - 1) + 2e5) / 1e4, rel=1e-12)
+
+
+def test_levelized_cost_offset_rule_closed_form_with_tax():
+    # straight-line depreciation K/L, tax τ credited in full every year:
+    # 0 = -K + [(p q - C)(1 - τ) + τ K / L] / CRF
+    #   ->  p = [K CRF - τ K / L + C (1 - τ)] / ((1 - τ) q)
+    capital, cost, production, tau, years, rate = 5e6, 1e6, 2e5, 0.3, 20, 0.08
+    crf = finance.capital_recovery_factor(rate, years)
+    expected = (capital * crf - tau * capital / years + cost * (1 - tau)) / (
+        (1 - tau) * production
+    )
+    price = finance.levelized_cost(
+        capital, cost, production, discount_rate=rate, plant_life=years, tax_rate=tau,
+        depreciation="straight_line", loss_rule="offset",
+    )  # fmt: skip
+    assert price == pytest.approx(expected, rel=1e-11)
+
+
+LEVELIZED_CASE = dict(
+    discount_rate=np.array([0.06, 0.1, 0.12, 0.0]),
+    plant_life=20,
+    construction_years=3,
+    capital_spend_profile=(0.1, 0.6, 0.3),
+    ramp_up=(0.4, 0.8),
+    working_capital=0.1,
+    salvage_fraction=0.05,
+    tax_rate=np.array([0.21, 0.3, 0.25, 0.4]),
+    depreciation="macrs7",
+    inflation=0.02,
+)
+
+
+@pytest.mark.parametrize("loss_rule", finance.LOSS_RULES)
+def test_npv_at_levelized_cost_is_zero_and_batch_equals_one_by_one(loss_rule):
+    capital = np.array([8e7, 1.2e8, 5e7, 2e8])
+    cost = np.array([2e7, 1.5e7, 3e7, 1e7])
+    production = np.array([1e6, 2e6, 5e5, 3e6])
+    byproduct = np.array([0.0, 1e6, 0.0, 5e6])
+    price = finance.levelized_cost(
+        capital, cost, production, annual_byproduct_revenue=byproduct, loss_rule=loss_rule,
+        **LEVELIZED_CASE,
+    )  # fmt: skip
+    table = finance.cash_flow_table(
+        capital, price * production + byproduct, cost, loss_rule=loss_rule, **LEVELIZED_CASE
+    )
+    assert np.all(np.abs(table.npv) <= 1e-9 * capital)
+    for i in range(capital.size):
+        one = {k: (v[i] if isinstance(v, np.ndarray) else v) for k, v in LEVELIZED_CASE.items()}
+        single = finance.levelized_cost(
+            capital[i], cost[i], production[i], annual_byproduct_revenue=byproduct[i],
+            loss_rule=loss_rule, **one,
+        )  # fmt: skip
+        assert single == pytest.approx(price[i], rel=1e-10)
+
+
+def test_carry_forward_price_is_not_below_offset_price():
+    arguments = dict(capital=1e8, annual_operating_cost=1e7, annual_production=1e6)
+    offset = finance.levelized_cost(**arguments, loss_rule="offset", **LEVELIZED_CASE)
+    carried = finance.levelized_cost(**arguments, loss_rule="carry_forward", **LEVELIZED_CASE)
+    assert np.all(carried >= offset - 1e-9 * offset)
+    assert np.any(carried > offset * (1 + 1e-6))  # MACRS losses early on are deferred
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    capital=st.floats(1e3, 1e9),
+    cost_share=st.floats(0.0, 2.0),
+    rate=st.floats(0.0, 0.3),
+    tax=st.floats(0.0, 0.6),
+    life=st.integers(1, 40),
+    rule=st.sampled_from(finance.LOSS_RULES),
+    method=st.sampled_from(["macrs3", "macrs20", "straight_line", "declining_balance"]),
+)
+def test_levelized_cost_zero_npv_property(capital, cost_share, rate, tax, life, rule, method):
+    cost, production = cost_share * capital / 10, 1e4
+    arguments = dict(
+        discount_rate=rate, plant_life=life, tax_rate=tax, loss_rule=rule, depreciation=method
+    )
+    price = finance.levelized_cost(capital, cost, production, **arguments)
+    table = finance.cash_flow_table(capital, price * production, cost, **arguments)
+    assert abs(table.npv) <= 1e-8 * capital
+
+
+def test_levelized_cost_units_and_bad_production():
+    ureg = pytest.importorskip("tecmodel").ureg
+    price = finance.levelized_cost(
+        ureg.Quantity(1.0, "MUSD"), ureg.Quantity(2e5, "USD/year"), ureg.Quantity(10, "t/year"),
+        discount_rate=ureg.Quantity(10, "percent"), plant_life=10, tax_rate=0,
+    )  # fmt: skip
+    assert price.to("USD/kg").magnitude == pytest.approx(36.274539488, rel=1e-9)
+    with pytest.raises(InputError, match="annual_production must be > 0"):
+        finance.levelized_cost(1e6, 2e5, 0.0, discount_rate=0.1, plant_life=10)
