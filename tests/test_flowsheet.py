@@ -1,0 +1,100 @@
+"""Flowsheet wiring: order, mass balance and the errors a mis-wired plant gives."""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from tecmodel import Q_
+from tecmodel.errors import InputError
+from tecmodel.paths import get_path, parameter_paths, replace_path
+from tecmodel.stages import StageResult
+from tecmodel.streams import Stream
+
+
+@dataclass(frozen=True)
+class Splitter:
+    """Test stage: sends `share` of La to 'top', the rest to 'bottom'."""
+
+    share: float = 0.9
+    inlet_ports: ClassVar = ("feed",)
+    outlet_ports: ClassVar = ("top", "bottom")
+
+    def run(self, inlets):
+        top, bottom = inlets["feed"].split({"La": self.share})
+        return StageResult(inlets, {"top": top, "bottom": bottom})
+
+
+@dataclass(frozen=True)
+class Mixer:
+    inlet_ports: ClassVar = ("a", "b")
+    outlet_ports: ClassVar = ("out",)
+
+    def run(self, inlets):
+        return StageResult(inlets, {"out": inlets["a"] + inlets["b"]})
+
+
+FEED = Stream.from_composition(Q_(100, "kg/h"), {"La": 0.6, "Ce": 0.4})
+
+
+def run(stages, connections, feeds=None):
+    from tecmodel.flowsheet import run_flowsheet
+
+    return run_flowsheet(stages, connections, feeds or {"s1.feed": FEED})
+
+
+def test_branching_graph_runs_in_order_and_balances():
+    stages = {"mix": Mixer(), "s2": Splitter(0.5), "s1": Splitter(0.9)}
+    result = run(stages, {"s1.top": "s2.feed", "s2.top": "mix.a", "s1.bottom": "mix.b"})
+    assert result.order.index("s1") < result.order.index("s2") < result.order.index("mix")
+    assert set(result.unconnected_outlets) == {"s2.bottom", "mix.out"}
+    assert result.mass_balance_error() < 1e-12
+    # La to mix.out: 60 kg/h * (0.9 * 0.5 + 0.1) = 33 kg/h
+    assert result.streams["mix.out"].kg_s("La") * 3600 == pytest.approx(33.0)
+
+
+def test_stream_consumed_twice():
+    stages = {"s1": Splitter(), "s2": Splitter(), "s3": Splitter()}
+    with pytest.raises(InputError, match="consumed twice"):
+        run(stages, [("s1.top", "s2.feed"), ("s1.top", "s3.feed")])
+
+
+def test_missing_inlet():
+    stages = {"s1": Splitter(), "mix": Mixer()}
+    with pytest.raises(InputError, match=r"'mix.b' is not connected"):
+        run(stages, {"s1.top": "mix.a"})
+
+
+def test_cycle_is_reported():
+    stages = {"s1": Splitter(), "s2": Splitter(), "mix": Mixer()}
+    with pytest.raises(InputError, match="cycle"):
+        run(
+            stages, {"s1.top": "mix.a", "mix.out": "s2.feed", "s2.top": "mix.b"}, {"s1.feed": FEED}
+        )
+
+
+def test_unknown_stage_and_port_are_named():
+    with pytest.raises(InputError, match="no stage named 'nope'"):
+        run({"s1": Splitter()}, {"s1.top": "nope.feed"})
+    with pytest.raises(InputError, match="no outlet port 'side'"):
+        run({"s1": Splitter(), "s2": Splitter()}, {"s1.side": "s2.feed"})
+
+
+def test_arrays_flow_through():
+    stages = {"s1": Splitter(np.array([0.5, 0.9]))}
+    result = run(stages, {})
+    np.testing.assert_allclose(result.streams["s1.top"].kg_s("La") * 3600, [30.0, 54.0])
+
+
+def test_paths_replace_and_get():
+    model = {"stages": {"s1": Splitter(0.9)}}
+    from types import MappingProxyType
+
+    model = MappingProxyType(model)
+    changed = replace_path(model, "stages.s1.share", 0.5)
+    assert get_path(changed, "stages.s1.share") == 0.5
+    assert get_path(model, "stages.s1.share") == 0.9  # original untouched
+    assert parameter_paths(model) == ["stages.s1.share"]
+    with pytest.raises(InputError, match="valid names here: share"):
+        replace_path(model, "stages.s1.shares", 1.0)
