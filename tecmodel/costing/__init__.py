@@ -20,16 +20,36 @@ from .capital import (
     purchase_cost,
     scale_cost,
 )
+from .operating import (
+    OperatingCost,
+    default_prices,
+    disposal_cost,
+    disposal_costs,
+    fixed_operating_costs,
+    labor_cost,
+    operating_cost,
+    price,
+    reagent_cost,
+)
 
 __all__ = [
     "CapitalCost",
     "CostCorrelation",
     "ExtrapolationWarning",
+    "OperatingCost",
     "capital_cost",
+    "default_prices",
+    "disposal_cost",
+    "disposal_costs",
     "equipment_correlation",
     "equipment_kinds",
+    "fixed_operating_costs",
     "installation_factors",
+    "labor_cost",
     "lang_factor",
+    "operating_cost",
+    "price",
     "purchase_cost",
+    "reagent_cost",
     "scale_cost",
 ]
