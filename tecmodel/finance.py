@@ -169,59 +169,65 @@ def _sign_changes(values: np.ndarray) -> np.ndarray:
 def _irr_single_change(values: np.ndarray, max_iterations: int = 200) -> np.ndarray:
     """Unique root in x = 1/(1+r) > 0 of rows with exactly one sign change.
 
-    Safeguarded Newton (rtsafe) on the polynomial p(x) = Σ v_t x^t, kept inside a
-    bracket [lo, hi] from Cauchy's root bounds; a step that leaves the bracket is
-    replaced by a geometric bisection. All rows iterate together.
+    Safeguarded Newton (rtsafe) on the trimmed polynomial p(x) = Σ_k w_k x^k (w_0 the
+    first and w_d the last non-zero cash flow), kept inside a bracket [lo, hi] from
+    Cauchy's root bounds; a step that leaves the bracket is replaced by a geometric
+    bisection. All rows iterate together. For x > 1, p is evaluated as
+    x^d q(1/x) with the reversed polynomial q, so no power of x overflows.
     """
     n_rows, n_periods = values.shape
     nonzero = values != 0
     first = np.argmax(nonzero, axis=1)
     last = n_periods - 1 - np.argmax(nonzero[:, ::-1], axis=1)
-    rows = np.arange(n_rows)
-    lead_low = np.abs(values[rows, first])
-    lead_high = np.abs(values[rows, last])
-    biggest = np.max(np.abs(values), axis=1)
-    # Cauchy: every root of p(x)/x^first satisfies lo < |x| < hi.
-    hi = 1.0 + biggest / lead_high
+    degree = (last - first).astype(float)
+    k = np.arange(n_periods)
+    # coefficients of p (ascending) and of q(y) = y^d p(1/y) (ascending), zero-padded,
+    # stored as (power, row) so that Horner reads contiguous rows
+    index = np.minimum(first[:, None] + k, n_periods - 1)
+    ascending = np.where(k <= degree[:, None], np.take_along_axis(values, index, 1), 0.0)
+    index = np.maximum(last[:, None] - k, 0)
+    reversed_ = np.where(k <= degree[:, None], np.take_along_axis(values, index, 1), 0.0)
+    ascending, reversed_ = ascending.T.copy(), reversed_.T.copy()
+
+    lead_low = np.abs(ascending[0])
+    biggest = np.max(np.abs(ascending), axis=0)
+    # Cauchy: every root of p satisfies lo < |x| < hi.
+    hi = 1.0 + biggest / np.abs(reversed_[0])
     lo = 1.0 / (1.0 + biggest / lead_low)
-    sign_lo = np.sign(values[rows, first])  # sign of p(x)/x^first as x -> 0+
-    degree = last - first
-    powers = np.arange(n_periods)
+    sign_lo = np.sign(ascending[0])  # sign of p(x) as x -> 0+
 
     x = np.clip(np.full(n_rows, 1.0 / 1.1), lo, hi)
-    active = np.ones(n_rows, dtype=bool)
+    active = np.arange(n_rows)
     for _ in range(max_iterations):
-        if not active.any():
+        if active.size == 0:
             break
-        ia = np.flatnonzero(active)
-        xa, va = x[ia], values[ia]
-        # p(x)/x^first and p'(x)/x^first, both divided by max(1, x)^degree so that no
-        # power overflows; the Newton step f/df and the sign of f are unchanged.
-        log_x = np.log(xa)[:, np.newaxis]
-        scale = degree[ia, np.newaxis] * np.maximum(log_x, 0.0)
-        shifted = powers[np.newaxis, :] - first[ia, np.newaxis]
-        keep = (shifted >= 0) & (shifted <= degree[ia, np.newaxis])
-        with np.errstate(over="ignore", under="ignore"):
-            term = np.where(keep, np.exp(shifted * log_x - scale), 0.0)
-            f = np.sum(va * term, axis=1)
-            df = np.sum(
-                va * shifted * np.where(keep, np.exp((shifted - 1) * log_x - scale), 0.0), axis=1
-            )
-        # shrink the bracket
-        same_as_lo = np.sign(f) == sign_lo[ia]
-        lo[ia] = np.where(same_as_lo, xa, lo[ia])
-        hi[ia] = np.where(same_as_lo, hi[ia], xa)
+        xa = x[active]
+        small = xa <= 1.0
+        z = np.where(small, xa, 1.0 / xa)
+        coefficients = np.where(small, ascending[:, active], reversed_[:, active])
+        h = np.zeros_like(z)
+        dh = np.zeros_like(z)
+        for row in coefficients[::-1]:  # Horner for h(z) and h'(z)
+            dh = dh * z + h
+            h = h * z + row
         with np.errstate(divide="ignore", invalid="ignore"):
-            newton = xa - f / df
-        inside = np.isfinite(newton) & (newton > lo[ia]) & (newton < hi[ia])
-        x_new = np.where(inside, newton, np.sqrt(lo[ia] * hi[ia]))
-        done = (
-            (f == 0)
-            | (np.abs(x_new - xa) <= 4 * np.finfo(float).eps * xa)
-            | (hi[ia] - lo[ia] <= 4 * np.finfo(float).eps * hi[ia])
-        )
-        x[ia] = np.where(f == 0, xa, x_new)
-        active[ia[done]] = False
+            # p/p' = h/h' for x <= 1; x q / (d q - y q') for x > 1 (y = 1/x)
+            step = np.where(small, h / dh, xa * h / (degree[active] * h - z * dh))
+        # sign of p is the sign of h; shrink the bracket
+        same_as_lo = np.sign(h) == sign_lo[active]
+        lo[active] = np.where(same_as_lo, xa, lo[active])
+        hi[active] = np.where(same_as_lo, hi[active], xa)
+        newton = xa - step
+        # a Newton step of 1e-13 relative leaves an error of order its square, i.e. at
+        # the round-off floor of evaluating p: accept it (clipped) and stop there
+        tiny = np.abs(step) <= 1e-13 * xa
+        inside = np.isfinite(newton) & (newton > lo[active]) & (newton < hi[active])
+        x_new = np.where(inside, newton, np.sqrt(lo[active] * hi[active]))
+        x_new = np.where(tiny, np.clip(newton, lo[active], hi[active]), x_new)
+        x_new = np.where(h == 0, xa, x_new)
+        done = (h == 0) | tiny | (hi[active] - lo[active] <= 4 * np.finfo(float).eps * hi[active])
+        x[active] = x_new
+        active = active[~done]
     return x
 
 
