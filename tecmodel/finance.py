@@ -292,7 +292,8 @@ def irr(cashflows):
     * one sign change (a conventional project, all investment before all return):
       exactly one root, found for the whole batch at once by a safeguarded Newton
       iteration on the polynomial, bracketed by Cauchy's root bounds and falling back
-      to bisection; converged to a few ulp in x;
+      to bisection; Horner evaluation, stopping once the Newton step is below 1e-13
+      relative (the error is then at the round-off floor of evaluating the NPV);
     * several sign changes: possibly several roots. Those rows are solved by the
       eigenvalues of the companion matrix (batched ``numpy.linalg.eigvals`` per
       polynomial degree), and the rule of ``numpy_financial.irr`` (version 1.0) [2]_
