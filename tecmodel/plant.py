@@ -1,0 +1,259 @@
+"""Plants: stages wired by named streams, a feed, a costing basis and finance assumptions.
+
+A :class:`Plant` is immutable and a pure function of its parameters (DESIGN.md,
+principle 5). :meth:`Plant.evaluate` runs the flowsheet once, costs it and returns a
+:class:`tecmodel.results.PlantResult`. Any parameter may be an array: replace it by its
+dotted path and evaluate once,
+
+>>> plant2 = plant.replace("finance.discount_rate", numpy.array([0.06, 0.08, 0.10]))
+>>> plant2.evaluate().levelized_cost          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .data import load_table
+from .errors import InputError, describe
+from .flowsheet import normalize_connections, parse_port, run_flowsheet
+from .paths import freeze_mapping, get_path, parameter_paths, replace_path
+from .streams import Stream, is_rare_earth
+from .units import Q_, magnitude
+
+__all__ = ["CostingBasis", "Feed", "FinanceAssumptions", "Plant", "Product"]
+
+
+def _default(table: str, key: str):
+    entry = load_table(table)[key]
+    unit = entry.extra.get("unit", "")
+    return Q_(entry.value, unit) if unit else entry.value
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The plant's external feed.
+
+    Parameters
+    ----------
+    rate : pint.Quantity
+        Total mass flow of the feed [mass/time], e.g. ``Q_(20_000, "t/yr")``.
+    composition : mapping of str to float
+        Mass fractions [-], summing to 1; rare earths, Th and U on the oxide basis.
+    to : str
+        Inlet port it enters, ``"stage.port"``.
+    """
+
+    rate: object
+    composition: Mapping[str, object]
+    to: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "composition", freeze_mapping(self.composition))
+
+    def stream(self) -> Stream:
+        return Stream.from_composition(self.rate, self.composition)
+
+
+@dataclass(frozen=True)
+class Product:
+    """A saleable outlet of the plant.
+
+    Parameters
+    ----------
+    source : str
+        Outlet port, ``"stage.port"``.
+    price : pint.Quantity, optional
+        Price per kg of product (REO basis) at or above ``grade`` [currency/mass].
+    graded_components : tuple of str
+        Rare earths whose combined share of the product's TREO is its purity
+        (``("Nd",)`` for Nd2O3, ``("Pr", "Nd")`` for didymium).
+    grade : float
+        Purity the price is quoted for [-]; a product below it sells at
+        ``price · (1 − off_grade_discount)``.
+    off_grade_discount : float, optional
+        Default from ``finance_defaults.toml`` (a labelled assumption, 20 %).
+    """
+
+    source: str
+    price: object = None
+    graded_components: tuple[str, ...] = ()
+    grade: object = 0.0
+    off_grade_discount: object = None
+
+    def __post_init__(self):
+        parse_port(self.source, "product source")
+        if isinstance(self.graded_components, str):
+            object.__setattr__(self, "graded_components", (self.graded_components,))
+        for component in self.graded_components:
+            if not is_rare_earth(component):
+                raise InputError(
+                    f"graded_components must be rare earths, got {component!r} for {self.source}"
+                )
+        grade = np.asarray(magnitude(self.grade, "", "grade"))
+        if np.any((grade < 0) | (grade >= 1)):
+            raise InputError(f"grade must be in [0, 1), got {describe(self.grade)}")
+
+    def purity(self, stream: Stream) -> np.ndarray:
+        """Purity of ``stream`` for this product [-] (1 if no graded components)."""
+        if not self.graded_components:
+            return np.ones(stream.shape)
+        return sum(stream.purity(c) for c in self.graded_components)
+
+    def unit_price(self, stream: Stream) -> np.ndarray:
+        """Realized price [USD/kg], after the off-grade discount where purity < grade."""
+        if self.price is None:
+            return np.zeros(stream.shape)
+        price = magnitude(self.price, "USD/kg", f"price of {self.source}")
+        discount = magnitude(
+            _default("finance_defaults", "off_grade_discount")
+            if self.off_grade_discount is None
+            else self.off_grade_discount,
+            "",
+            "off_grade_discount",
+        )
+        on_grade = self.purity(stream) >= magnitude(self.grade, "", "grade") - 1e-12
+        return np.where(on_grade, price, price * (1.0 - discount))
+
+
+@dataclass(frozen=True)
+class CostingBasis:
+    """Prices and rules that turn physics into money.
+
+    Parameters
+    ----------
+    prices : mapping of str to pint.Quantity
+        Overrides/extends the embedded price list (``tecmodel/data/prices.toml``).
+    disposal_costs : mapping of str to pint.Quantity
+        Overrides disposal cost per waste class (per mass or per volume).
+    labor_rate : pint.Quantity, optional
+        Operator wage before burden [currency/h]; default from ``operating_rules.toml``.
+    operating_hours : pint.Quantity, optional
+        Hours of operation per year; default 8,064 h/yr (``operating_rules.toml``).
+    location_factor : float
+        Multiplies the bare erected cost [-].
+    installation : "qgess", float or mapping
+        Installation stack (see :func:`tecmodel.costing.capital_cost`).
+    owners_cost_fraction, working_capital_fraction : float, optional
+    royalty_rate : float
+        Fraction of revenue [-].
+    """
+
+    prices: Mapping[str, object] = field(default_factory=dict)
+    disposal_costs: Mapping[str, object] = field(default_factory=dict)
+    labor_rate: object = None
+    operating_hours: object = None
+    location_factor: object = 1.0
+    installation: object = "qgess"
+    owners_cost_fraction: object = None
+    working_capital_fraction: object = None
+    royalty_rate: object = 0.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "prices", freeze_mapping(self.prices))
+        object.__setattr__(self, "disposal_costs", freeze_mapping(self.disposal_costs))
+        if isinstance(self.installation, Mapping):
+            object.__setattr__(self, "installation", freeze_mapping(self.installation))
+
+
+@dataclass(frozen=True)
+class FinanceAssumptions:
+    """Discounted-cash-flow assumptions (defaults: ``finance_defaults.toml``)."""
+
+    discount_rate: object = None
+    plant_life: object = None
+    construction_years: int = None
+    capital_spend_profile: tuple | None = None
+    tax_rate: object = None
+    depreciation: str = "macrs7"
+    salvage_fraction: object = 0.0
+    ramp_up: tuple = ()
+    loss_rule: str = "carry_forward"
+    inflation: object = 0.0
+
+    def resolved(self) -> dict:
+        """Keyword arguments for :mod:`tecmodel.finance`, defaults filled in, plain numbers."""
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        for key in ("discount_rate", "plant_life", "construction_years", "tax_rate"):
+            if values[key] is None:
+                values[key] = _default("finance_defaults", key)
+        values["discount_rate"] = _plain(values["discount_rate"], "1/yr", "discount_rate")
+        values["plant_life"] = _plain(values["plant_life"], "yr", "plant_life")
+        values["construction_years"] = int(
+            _plain(values["construction_years"], "yr", "construction_years")
+        )
+        values["tax_rate"] = _plain(values["tax_rate"], "", "tax_rate")
+        if values["capital_spend_profile"] is None:
+            n = values["construction_years"]
+            values["capital_spend_profile"] = (0.4, 0.6) if n == 2 else (1.0 / n,) * n
+        return values
+
+
+def _plain(value, unit: str, name: str):
+    """A Quantity in ``unit`` or a plain number taken to be in ``unit`` already."""
+    if hasattr(value, "units"):
+        return magnitude(value, unit, name)
+    return magnitude(value, "", name)
+
+
+@dataclass(frozen=True)
+class Plant:
+    """A refinery: stages wired by named streams, a feed, costing and finance.
+
+    Parameters
+    ----------
+    name : str
+    stages : mapping of str to stage
+        Stage objects (see :mod:`tecmodel.stages`) by name.
+    feed : Feed
+    connections : mapping or sequence of pairs
+        ``{"stage.outlet": "stage.inlet", ...}`` or ``[(outlet, inlet), ...]``.
+    products : mapping of str to Product
+    costing : CostingBasis
+    finance : FinanceAssumptions
+    description : str
+    """
+
+    name: str
+    stages: Mapping[str, object]
+    feed: Feed
+    connections: object = ()
+    products: Mapping[str, Product] = field(default_factory=dict)
+    costing: CostingBasis = field(default_factory=CostingBasis)
+    finance: FinanceAssumptions = field(default_factory=FinanceAssumptions)
+    description: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "stages", freeze_mapping(self.stages))
+        object.__setattr__(self, "products", freeze_mapping(self.products))
+        object.__setattr__(self, "connections", normalize_connections(self.connections))
+        for name, product in self.products.items():
+            if not isinstance(product, Product):
+                raise InputError(f"products[{name!r}] must be a Product, got {product!r}")
+
+    # ------------------------------------------------------------------ parameters
+    def replace(self, path: str, value) -> Plant:
+        """A new plant with the parameter at dotted ``path`` replaced (may be an array)."""
+        return replace_path(self, path, value)
+
+    def get(self, path: str):
+        """The parameter at dotted ``path``."""
+        return get_path(self, path)
+
+    def parameters(self) -> list[str]:
+        """Every dotted parameter path of this plant."""
+        return [p for p in parameter_paths(self) if not p.startswith("connections")]
+
+    # ------------------------------------------------------------------ evaluation
+    def simulate(self):
+        """Run the flowsheet only (no money): a :class:`FlowsheetResult`."""
+        return run_flowsheet(self.stages, self.connections, {self.feed.to: self.feed.stream()})
+
+    def evaluate(self):
+        """Run, cost and finance the plant: a :class:`tecmodel.results.PlantResult`."""
+        from .results import evaluate_plant
+
+        return evaluate_plant(self)

@@ -1,0 +1,142 @@
+"""Plain-text reports: one plant's summary, and routes side by side.
+
+Tables are fixed-width text a user can paste into a report; arrays (Monte-Carlo
+samples, sweeps) are shown as their mean with the 5th–95th percentile range.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["compare", "format_value", "plant_summary"]
+
+
+def format_value(value, unit: str | None = None, digits: int = 4) -> str:
+    """A number, or the mean [p5–p95] of an array, with its unit."""
+    if hasattr(value, "units"):
+        if unit:
+            value = value.to(unit)
+        unit = unit or f"{value.units:~P}"
+        value = value.magnitude
+    array = np.asarray(value, dtype=float)
+    suffix = f" {unit}" if unit else ""
+    if array.ndim == 0 or array.size == 1:
+        return f"{float(array.ravel()[0]):,.{digits}g}{suffix}"
+    low, high = np.percentile(array, [5, 95])
+    return f"{array.mean():,.{digits}g} [{low:,.3g}–{high:,.3g}]{suffix}"
+
+
+def _rows(title: str, items: dict, unit: str, total=None) -> list[str]:
+    lines = [title]
+    width = max([len(k) for k in items] + [5])
+    for key, value in items.items():
+        lines.append(f"  {key:<{width}}  {format_value(value, unit)}")
+    if total is not None:
+        lines.append(f"  {'total':<{width}}  {format_value(total, unit)}")
+    return lines
+
+
+def plant_summary(result) -> str:
+    """Headline numbers, products and breakdowns of one :class:`PlantResult`."""
+    plant = result.plant
+    lines = [f"Plant: {plant.name}"]
+    if plant.description:
+        lines.append(f"  {plant.description}")
+    lines += [
+        f"  feed                    {format_value(plant.feed.stream().total, 't/yr')}",
+        f"  REO product             {format_value(result.production, 't/yr')}",
+        f"  capital (capex)         {format_value(result.capex, 'MUSD')}",
+        f"  operating cost (opex)   {format_value(result.opex, 'MUSD/yr')}",
+        f"  levelized cost          {format_value(result.levelized_cost, 'USD/kg')} REO",
+        f"  revenue at list prices  {format_value(result.revenue, 'MUSD/yr')}",
+        f"  NPV at list prices      {format_value(result.npv(), 'MUSD')}",
+        f"  mass balance error      {format_value(result.mass_balance_error())}",
+        "",
+        "Products",
+    ]
+    for name in result.products:
+        annual = result.annual_production_kg[name] / 1000.0
+        lines.append(
+            f"  {name:<16} {format_value(annual, 't/yr')}  purity "
+            f"{format_value(result.purity(name) * 100, '%', 5)}  price "
+            f"{format_value(result.unit_prices[name], 'USD/kg')}"
+        )
+    lines.append("")
+    lines += _rows(
+        "Levelized cost by category [USD/kg REO]",
+        result.breakdown("category"),
+        "USD/kg",
+        result.levelized_cost,
+    )
+    lines.append("")
+    lines += _rows(
+        "Levelized cost by stage [USD/kg REO]",
+        result.breakdown("stage"),
+        "USD/kg",
+        result.levelized_cost,
+    )
+    lines.append("")
+    lines += _rows("Capital [MUSD]", result.capital_breakdown(), "MUSD", result.capex)
+    wastes = result.waste_table()
+    if wastes:
+        lines += ["", "Wastes"]
+        for row in wastes:
+            lines.append(
+                f"  {row['stage']}/{row['waste']:<22} {row['waste_class']:<14} "
+                f"{format_value(row['mass'], 't/yr')}  ThO2 "
+                f"{format_value(np.asarray(row['thorium_oxide_fraction']) * 100, 'wt%', 3)}"
+            )
+    return "\n".join(lines)
+
+
+def compare(results: dict, by: str = "category") -> str:
+    """Routes side by side: levelized cost breakdown and headline numbers.
+
+    Parameters
+    ----------
+    results : mapping of label to PlantResult
+    by : {"category", "stage"}
+    """
+    labels = list(results)
+    breakdowns = {label: r.breakdown(by) for label, r in results.items()}
+    keys = list(dict.fromkeys(k for b in breakdowns.values() for k in b))
+    width = max([len(k) for k in keys] + [24])
+    column = max([len(label) for label in labels] + [14]) + 2
+
+    def cell(value, unit):
+        return (
+            format_value(value, unit, 3).rjust(column)
+            if value is not None
+            else ("—".rjust(column))
+        )
+
+    header = " " * (width + 2) + "".join(label.rjust(column) for label in labels)
+    lines = [header]
+    headline = {
+        "REO product [t/yr]": (lambda r: r.production, "t/yr"),
+        "capital [MUSD]": (lambda r: r.capex, "MUSD"),
+        "operating cost [MUSD/yr]": (lambda r: r.opex, "MUSD/yr"),
+        "revenue [MUSD/yr]": (lambda r: r.revenue, "MUSD/yr"),
+    }
+    for name, (get, unit) in headline.items():
+        lines.append(
+            f"  {name:<{width}}"
+            + "".join(cell(get(results[label]), unit).replace(f" {unit}", "") for label in labels)
+        )
+    lines.append(f"  {'levelized cost by ' + by + ' [USD/kg]':<{width}}")
+    for key in keys:
+        lines.append(
+            f"    {key:<{width - 2}}"
+            + "".join(
+                cell(breakdowns[label].get(key), "USD/kg").replace(" USD/kg", "")
+                for label in labels
+            )
+        )
+    lines.append(
+        f"  {'levelized cost [USD/kg]':<{width}}"
+        + "".join(
+            cell(results[label].levelized_cost, "USD/kg").replace(" USD/kg", "")
+            for label in labels
+        )
+    )
+    return "\n".join(lines)

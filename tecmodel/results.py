@@ -1,0 +1,508 @@
+"""Costing a flowsheet and the :class:`PlantResult` a plant evaluation returns.
+
+:func:`evaluate_plant` glues physics to money: equipment → purchase cost → capital
+(installation stack, owner's costs, working capital); consumptions, labor and wastes →
+operating cost; products × prices → revenue; and the discounted cash flow →
+levelized cost (the price per kg of total REO product at which NPV = 0), NPV and IRR.
+
+The levelized-cost breakdown splits the levelized cost exactly into capital and
+operating parts: the capital part is the levelized cost with zero operating cost, the
+operating part is the rest, shared among categories (and stages) in proportion to their
+annual amounts. The parts add up to the total by construction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import finance
+from .costing import capital_cost, labor_cost, operating_cost, purchase_cost, reagent_cost
+from .costing.operating import _waste_cost
+from .errors import InputError
+from .flowsheet import FlowsheetResult
+from .streams import Stream
+from .units import Q_, magnitude
+
+__all__ = ["PlantResult", "evaluate_plant"]
+
+_ANNUAL = "USD/yr"
+_SECONDS_PER_HOUR = 3600.0
+
+
+def _usd(value) -> np.ndarray:
+    return np.asarray(value.to("USD").magnitude, dtype=float)
+
+
+def _usd_yr(value) -> np.ndarray:
+    return np.asarray(value.to(_ANNUAL).magnitude, dtype=float)
+
+
+def _operating_hours(plant) -> float | np.ndarray:
+    from .costing.operating import _operating_hours as default_hours
+
+    return default_hours(plant.costing.operating_hours)
+
+
+@dataclass(frozen=True)
+class StageCost:
+    """Money attributed to one stage (USD and USD/yr magnitudes, arrays over samples)."""
+
+    equipment: np.ndarray
+    reagents: np.ndarray
+    utilities: np.ndarray
+    labor: np.ndarray
+    waste: np.ndarray
+
+
+def _stage_costs(plant, flows: FlowsheetResult, hours) -> dict[str, StageCost]:
+    from .costing.operating import _category
+
+    costs = {}
+    basis = plant.costing
+    for name, result in flows.stage_results.items():
+        equipment = 0.0
+        for item in result.equipment:
+            equipment = equipment + _usd(purchase_cost(item.kind, item.size, item.parallel_units))
+        items = reagent_cost(
+            dict(result.consumption),
+            prices=basis.prices or None,
+            operating_hours=Q_(hours, "h/yr"),
+        )
+        reagents = sum((_usd_yr(c) for k, c in items.items() if _category(k) != "utility"), 0.0)
+        utilities = sum((_usd_yr(c) for k, c in items.items() if _category(k) == "utility"), 0.0)
+        labor = _usd_yr(
+            labor_cost(
+                result.operators_per_shift,
+                labor_rate=basis.labor_rate,
+                operating_hours=Q_(hours, "h/yr"),
+            )
+        )
+        waste = _usd_yr(
+            _waste_cost(result.wastes, basis.disposal_costs or None, Q_(hours, "h/yr"))
+        )
+        costs[name] = StageCost(
+            *(np.asarray(v, dtype=float) for v in (equipment, reagents, utilities, labor, waste))
+        )
+    return costs
+
+
+def _merged_consumption(flows: FlowsheetResult) -> dict:
+    merged: dict = {}
+    for result in flows.stage_results.values():
+        for key, rate in result.consumption.items():
+            merged[key] = rate if key not in merged else merged[key] + rate
+    return merged
+
+
+def evaluate_plant(plant) -> PlantResult:
+    """Run, cost and finance ``plant`` (see module docstring)."""
+    flows = plant.simulate()
+    hours = _operating_hours(plant)
+    basis = plant.costing
+
+    for name, product in plant.products.items():
+        if product.source not in flows.streams:
+            raise InputError(
+                f"product {name!r} comes from {product.source!r}, which is not an outlet; "
+                f"outlets are {', '.join(flows.streams)}"
+            )
+
+    stage_costs = _stage_costs(plant, flows, hours)
+    equipment_total = sum((c.equipment for c in stage_costs.values()), 0.0)
+    capital = capital_cost(
+        Q_(equipment_total, "USD"),
+        installation=basis.installation,
+        location_factor=basis.location_factor,
+        owners_cost_fraction=basis.owners_cost_fraction,
+        working_capital_fraction=basis.working_capital_fraction,
+    )
+
+    products = {name: flows.streams[p.source] for name, p in plant.products.items()}
+    annual_kg = {name: s.reo_kg_s * _SECONDS_PER_HOUR * hours for name, s in products.items()}
+    unit_prices = {name: plant.products[name].unit_price(s) for name, s in products.items()}
+    revenue = sum((unit_prices[n] * annual_kg[n] for n in products), np.asarray(0.0))
+
+    operating = operating_cost(
+        consumption=_merged_consumption(flows),
+        operators_per_shift=sum(
+            (
+                np.asarray(magnitude(r.operators_per_shift, "", "operators_per_shift"))
+                for r in flows.stage_results.values()
+            ),
+            0.0,
+        ),
+        total_plant_cost=capital.total_plant_cost,
+        wastes=[w for r in flows.stage_results.values() for w in r.wastes],
+        revenue=Q_(revenue, _ANNUAL),
+        royalty_rate=basis.royalty_rate,
+        prices=basis.prices or None,
+        disposal_rates=basis.disposal_costs or None,
+        operating_hours=Q_(hours, "h/yr"),
+        labor_rate=basis.labor_rate,
+    )
+    return PlantResult(
+        plant=plant,
+        flowsheet=flows,
+        capital=capital,
+        operating=operating,
+        stage_costs=stage_costs,
+        products=products,
+        annual_production_kg=annual_kg,
+        unit_prices=unit_prices,
+        operating_hours=np.asarray(hours, dtype=float),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class PlantResult:
+    """Everything one plant evaluation produced. Arrays follow the plant's sample axes.
+
+    Attributes
+    ----------
+    capex : pint.Quantity
+        Total capital (TPC + owner's costs + working capital) [USD].
+    opex : pint.Quantity
+        Operating cost per year [USD/yr].
+    levelized_cost : pint.Quantity
+        Price per kg of total REO product at which NPV = 0 [USD/kg].
+    """
+
+    plant: object
+    flowsheet: FlowsheetResult
+    capital: object
+    operating: object
+    stage_costs: Mapping[str, StageCost]
+    products: Mapping[str, Stream]
+    annual_production_kg: Mapping[str, np.ndarray]
+    unit_prices: Mapping[str, np.ndarray]
+    operating_hours: np.ndarray
+
+    # ------------------------------------------------------------------ headline numbers
+    @property
+    def capex(self):
+        return self.capital.total_capital.to("USD")
+
+    @property
+    def opex(self):
+        return self.operating.total.to(_ANNUAL)
+
+    @property
+    def production(self):
+        """Total REO product per year [kg/yr]."""
+        return Q_(self._production_kg(), "kg/yr")
+
+    def _production_kg(self) -> np.ndarray:
+        return sum(self.annual_production_kg.values(), np.asarray(0.0))
+
+    def purity(self, product: str) -> np.ndarray:
+        """Purity of a product against its graded components [-]."""
+        return self.plant.products[product].purity(self.products[product])
+
+    @property
+    def purities(self) -> dict[str, np.ndarray]:
+        return {name: self.purity(name) for name in self.products}
+
+    @property
+    def revenue(self):
+        """Annual revenue at the products' prices (after off-grade discounts) [USD/yr]."""
+        return Q_(self._revenue(None), _ANNUAL)
+
+    def mass_balance_error(self) -> np.ndarray:
+        """Plant-level relative mass-balance error on tracked components [-]."""
+        return self.flowsheet.mass_balance_error()
+
+    # ------------------------------------------------------------------ finance
+    def _finance_kwargs(self) -> dict:
+        values = self.plant.finance.resolved()
+        return {
+            "discount_rate": values["discount_rate"],
+            "plant_life": values["plant_life"],
+            "construction_years": values["construction_years"],
+            "capital_spend_profile": values["capital_spend_profile"],
+            "ramp_up": values["ramp_up"],
+            # finance takes working capital as a fraction of the depreciable capital
+            "working_capital": _usd(self.capital.working_capital) / self._depreciable_capital(),
+            "salvage_fraction": values["salvage_fraction"],
+            "tax_rate": values["tax_rate"],
+            "depreciation": values["depreciation"],
+            "loss_rule": values["loss_rule"],
+            "inflation": values["inflation"],
+        }
+
+    def _depreciable_capital(self) -> np.ndarray:
+        return _usd(self.capital.total_capital) - _usd(self.capital.working_capital)
+
+    def _levelized(self, annual_operating_cost) -> np.ndarray:
+        return np.asarray(
+            finance.levelized_cost(
+                self._depreciable_capital(),
+                annual_operating_cost,
+                self._production_kg(),
+                **self._finance_kwargs(),
+            ),
+            dtype=float,
+        )
+
+    @property
+    def levelized_cost(self):
+        """Minimum selling price of the REO product basket [USD/kg] (NPV = 0)."""
+        return Q_(self._levelized(_usd_yr(self.opex)), "USD/kg")
+
+    def _revenue(self, price) -> np.ndarray:
+        if price is None:
+            return sum(
+                (self.unit_prices[n] * self.annual_production_kg[n] for n in self.products),
+                np.asarray(0.0),
+            )
+        if isinstance(price, Mapping):
+            unknown = set(price) - set(self.products)
+            if unknown:
+                raise InputError(
+                    f"no product named {sorted(unknown)}; products are {', '.join(self.products)}"
+                )
+            total = np.asarray(0.0)
+            for name in self.products:
+                p = (
+                    magnitude(price[name], "USD/kg", f"price of {name}")
+                    if name in price
+                    else self.unit_prices[name]
+                )
+                total = total + p * self.annual_production_kg[name]
+            return total
+        return magnitude(price, "USD/kg", "price") * self._production_kg()
+
+    def cash_flow(self, price=None):
+        """Yearly cash-flow table at ``price`` (see :meth:`npv`)."""
+        return finance.cash_flow_table(
+            self._depreciable_capital(),
+            self._revenue(price),
+            _usd_yr(self.opex),
+            **self._finance_kwargs(),
+        )
+
+    def npv(self, price=None):
+        """Net present value [USD] at ``price``: None → each product's own price; a
+        Quantity [USD/kg] → that price for every kg of REO; a mapping → per product."""
+        return Q_(self.cash_flow(price).npv, "USD")
+
+    def irr(self, price=None) -> np.ndarray:
+        """Internal rate of return [-] at ``price`` (as in :meth:`npv`); NaN if none."""
+        return finance.irr(self.cash_flow(price).after_tax_cash_flow)
+
+    # ------------------------------------------------------------------ breakdowns
+    def capital_breakdown(self) -> dict:
+        """Capital line items [USD], summing to :attr:`capex`."""
+        return {k: v.to("USD") for k, v in self.capital.breakdown().items()}
+
+    def operating_breakdown(self) -> dict:
+        """Operating-cost categories [USD/yr], summing to :attr:`opex`."""
+        return {k: v.to(_ANNUAL) for k, v in self.operating.breakdown().items()}
+
+    def breakdown(self, by: str = "category") -> dict:
+        """Levelized cost split into parts that sum to :attr:`levelized_cost` [USD/kg].
+
+        Parameters
+        ----------
+        by : {"category", "stage"}
+            ``"category"``: capital plus each operating category; ``"stage"``: each
+            stage's share (capital by its equipment cost; operating by its own
+            reagents, utilities, labor and waste, and plant-wide items by its
+            equipment share).
+        """
+        total = self._levelized(_usd_yr(self.opex))
+        capital_part = self._levelized(np.zeros_like(_usd_yr(self.opex)))
+        operating_part = total - capital_part
+        opex = _usd_yr(self.opex)
+        share = np.divide(operating_part, opex, out=np.zeros(np.shape(opex)), where=opex > 0)
+        if by == "category":
+            parts = {"capital": capital_part}
+            for name, value in self.operating_breakdown().items():
+                parts[name] = _usd_yr(value) * share
+            return {k: Q_(v, "USD/kg") for k, v in parts.items()}
+        if by == "stage":
+            equipment_total = sum((c.equipment for c in self.stage_costs.values()), 0.0)
+            direct_total = sum(
+                (c.reagents + c.utilities + c.labor + c.waste for c in self.stage_costs.values()),
+                0.0,
+            )
+            shared = opex - direct_total  # maintenance, overhead, admin, …
+            parts = {}
+            for name, c in self.stage_costs.items():
+                equipment_share = np.divide(
+                    c.equipment,
+                    equipment_total,
+                    out=np.zeros(np.shape(equipment_total)),
+                    where=np.asarray(equipment_total) > 0,
+                )
+                direct = c.reagents + c.utilities + c.labor + c.waste
+                parts[name] = (
+                    capital_part * equipment_share + (direct + shared * equipment_share) * share
+                )
+            return {k: Q_(v, "USD/kg") for k, v in parts.items()}
+        raise InputError(f"by must be 'category' or 'stage', got {by!r}")
+
+    def equipment_table(self) -> list[dict]:
+        """One row per equipment line: stage, name, kind, size, units, purchase cost."""
+        rows = []
+        for stage, result in self.flowsheet.stage_results.items():
+            for item in result.equipment:
+                rows.append(
+                    {
+                        "stage": stage,
+                        "equipment": item.name,
+                        "kind": item.kind,
+                        "size": item.size,
+                        "parallel_units": item.parallel_units,
+                        "purchase_cost": purchase_cost(
+                            item.kind, item.size, item.parallel_units
+                        ).to("USD"),
+                    }
+                )
+        return rows
+
+    def waste_table(self) -> list[dict]:
+        """One row per waste: stage, name, class, mass per year, Th content."""
+        rows = []
+        for stage, result in self.flowsheet.stage_results.items():
+            for waste in result.wastes:
+                rows.append(
+                    {
+                        "stage": stage,
+                        "waste": waste.name,
+                        "waste_class": waste.waste_class,
+                        "mass": (waste.mass_flow * Q_(self.operating_hours, "h/yr")).to("t/yr"),
+                        "thorium_oxide_fraction": waste.mass_fraction("Th"),
+                    }
+                )
+        return rows
+
+    # ------------------------------------------------------------------ reports
+    def to_dict(self) -> dict:
+        """Headline numbers and every table as plain floats/lists (JSON-ready)."""
+
+        def plain(value):
+            value = getattr(value, "magnitude", value)
+            array = np.asarray(value, dtype=float)
+            return array.tolist() if array.ndim else float(array)
+
+        return {
+            "plant": self.plant.name,
+            "capex_USD": plain(self.capex),
+            "opex_USD_per_yr": plain(self.opex),
+            "production_kg_per_yr": plain(self.production),
+            "levelized_cost_USD_per_kg": plain(self.levelized_cost),
+            "revenue_USD_per_yr": plain(self.revenue),
+            "npv_USD": plain(self.npv()),
+            "mass_balance_error": plain(self.mass_balance_error()),
+            "purity": {k: plain(v) for k, v in self.purities.items()},
+            "levelized_cost_by_category_USD_per_kg": {
+                k: plain(v) for k, v in self.breakdown("category").items()
+            },
+            "levelized_cost_by_stage_USD_per_kg": {
+                k: plain(v) for k, v in self.breakdown("stage").items()
+            },
+            "capital_USD": {k: plain(v) for k, v in self.capital_breakdown().items()},
+            "operating_USD_per_yr": {k: plain(v) for k, v in self.operating_breakdown().items()},
+        }
+
+    def to_json(self, path) -> None:
+        """Write :meth:`to_dict` as JSON, atomically."""
+        write_atomic(path, json.dumps(self.to_dict(), indent=2))
+
+    def to_csv(self, path, table: str = "breakdown") -> None:
+        """Write one table as CSV, atomically.
+
+        ``table``: ``"breakdown"`` (levelized cost by category), ``"stages"``,
+        ``"capital"``, ``"operating"``, ``"equipment"`` or ``"waste"``.
+        """
+        write_atomic(path, self.csv_text(table))
+
+    def csv_text(self, table: str = "breakdown") -> str:
+        rows = self._table_rows(table)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in rows:
+            writer.writerow(row)
+        return buffer.getvalue()
+
+    def _table_rows(self, table: str) -> list[list]:
+        def cells(value, unit):
+            m = np.asarray(value.to(unit).magnitude)
+            return [f"{x:.6g}" for x in np.atleast_1d(m).ravel()]
+
+        if table in ("breakdown", "stages", "capital", "operating"):
+            source, unit = {
+                "breakdown": (lambda: self.breakdown("category"), "USD/kg"),
+                "stages": (lambda: self.breakdown("stage"), "USD/kg"),
+                "capital": (self.capital_breakdown, "USD"),
+                "operating": (self.operating_breakdown, _ANNUAL),
+            }[table]
+            return [["item", f"value [{unit}]"]] + [
+                [k, *cells(v, unit)] for k, v in source().items()
+            ]
+        if table == "equipment":
+            rows = [
+                ["stage", "equipment", "kind", "size", "parallel_units", "purchase_cost [USD]"]
+            ]
+            for r in self.equipment_table():
+                rows.append(
+                    [
+                        r["stage"],
+                        r["equipment"],
+                        r["kind"],
+                        f"{r['size']:~P}",
+                        str(r["parallel_units"]),
+                        *cells(r["purchase_cost"], "USD"),
+                    ]
+                )
+            return rows
+        if table == "waste":
+            rows = [["stage", "waste", "waste_class", "mass [t/yr]", "ThO2 fraction"]]
+            for r in self.waste_table():
+                rows.append(
+                    [
+                        r["stage"],
+                        r["waste"],
+                        r["waste_class"],
+                        *cells(r["mass"], "t/yr"),
+                        f"{np.mean(r['thorium_oxide_fraction']):.4g}",
+                    ]
+                )
+            return rows
+        raise InputError(
+            f"table must be one of breakdown, stages, capital, operating, equipment, waste; "
+            f"got {table!r}"
+        )
+
+    def summary(self) -> str:
+        """A readable report: headline numbers, products and the cost breakdowns."""
+        from .report import plant_summary
+
+        return plant_summary(self)
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+
+def write_atomic(path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
