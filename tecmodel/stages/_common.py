@@ -1,0 +1,113 @@
+"""Small helpers shared by the stage models: parameter checks and stream kernels.
+
+Everything here works on plain numpy magnitudes (canonical units) except the checks,
+which convert a boundary argument once with :func:`tecmodel.units.magnitude`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from ..elements import ELEMENTS
+from ..errors import InputError, describe
+from ..streams import Stream
+from ..units import magnitude
+
+__all__ = [
+    "FARADAY",
+    "check_choice",
+    "check_fraction",
+    "check_positive",
+    "component_shares",
+    "mol_per_kg",
+    "split_stream",
+]
+
+#: Faraday constant [C/mol] (exact since the 2019 SI redefinition: e · N_A).
+FARADAY = 96485.33212
+
+
+def check_fraction(value, name: str, *, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    """A dimensionless fraction in [low, high], as float magnitude (array or 0-d)."""
+    result = magnitude(value, "", name)
+    array = np.asarray(result)
+    if np.any(~np.isfinite(array)) or np.any((array < low) | (array > high)):
+        raise InputError(f"{name} must lie in [{low:g}, {high:g}], got {describe(value)}")
+    return result
+
+
+def check_positive(value, unit: str, name: str, *, allow_zero: bool = False) -> np.ndarray:
+    """A Quantity (or fraction when ``unit`` is "") that must be > 0 (or >= 0)."""
+    result = magnitude(value, unit, name)
+    array = np.asarray(result)
+    bad = ~(array >= 0) if allow_zero else ~(array > 0)
+    if np.any(bad) or np.any(~np.isfinite(array)):
+        relation = ">= 0" if allow_zero else "> 0"
+        raise InputError(f"{name} must be finite and {relation}, got {describe(value)}")
+    return result
+
+
+def check_choice(value, options: Iterable[str], name: str) -> str:
+    """A name that must be one of ``options``."""
+    options = tuple(options)
+    if value not in options:
+        raise InputError(f"{name} must be one of {', '.join(options)}, got {value!r}")
+    return value
+
+
+def check_stream(inlets: Mapping[str, Stream], port: str, stage: str) -> Stream:
+    """The inlet on ``port``; a clear error when it is missing or not a Stream."""
+    if port not in inlets:
+        raise InputError(
+            f"{stage} needs an inlet stream on port {port!r}; got ports {sorted(inlets) or 'none'}"
+        )
+    stream = inlets[port]
+    if not isinstance(stream, Stream):
+        raise InputError(f"{stage} inlet {port!r} must be a Stream, got {type(stream).__name__}")
+    return stream
+
+
+def mol_per_kg(components: Iterable[str]) -> np.ndarray:
+    """Mol of metal per kg of each component on the stream basis [mol/kg].
+
+    Elements (rare earths, Th, U) are carried as their commercial oxide, so 1 kg of the
+    component holds ``1 / oxide_factor`` kg of element, i.e.
+    ``1000 / (atomic_mass · oxide_factor)`` mol. Each element uses its own atomic mass
+    and oxide formula. Components that are not elements give 0.
+    """
+    out = []
+    for name in components:
+        el = ELEMENTS.get(name)
+        out.append(0.0 if el is None else 1000.0 / (el.atomic_mass * el.oxide_factor))
+    return np.asarray(out)
+
+
+def component_shares(
+    stream: Stream, shares: Mapping[str, object], *, default=0.0, name: str = "shares"
+) -> np.ndarray:
+    """Array of shape ``(..., n_components)`` with ``shares[c]`` for each component.
+
+    Components not in ``shares`` get ``default``. A key that the stream does not carry
+    raises :class:`InputError` naming it.
+    """
+    unknown = [c for c in shares if c not in stream.components]
+    if unknown:
+        raise InputError(
+            f"{name} names component(s) {unknown} that the inlet does not carry; "
+            f"it carries {', '.join(stream.components)}"
+        )
+    columns = [shares.get(c, default) for c in stream.components]
+    arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in columns])
+    return np.stack(arrays, axis=-1)
+
+
+def split_stream(stream: Stream, shares: np.ndarray) -> tuple[Stream, Stream]:
+    """Send ``shares`` (shape ``(..., n)``) of each component to the first stream.
+
+    The second stream is the exact remainder, so first + second == inlet to rounding.
+    """
+    first = stream.mass_flows * shares
+    rest = np.maximum(stream.mass_flows - first, 0.0)
+    return Stream(stream.components, first), Stream(stream.components, rest)
