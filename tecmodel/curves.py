@@ -1,0 +1,213 @@
+"""Cost curves: levelized cost against capacity, purity or any parameter, and the
+supply (merit-order) curve.
+
+Every curve is ONE plant evaluation with an array parameter (DESIGN.md, principle 2),
+so a 50-point curve costs about as much as one point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+from .paths import get_path
+from .results import write_atomic
+from .units import Q_, magnitude
+
+__all__ = [
+    "Curve",
+    "SupplyCurve",
+    "cost_vs_capacity",
+    "cost_vs_parameter",
+    "cost_vs_purity",
+    "supply_curve",
+]
+
+
+@dataclass(frozen=True)
+class Curve:
+    """y against x, with units and labels; ``result`` is the batched PlantResult."""
+
+    x: object
+    y: object
+    x_label: str
+    y_label: str
+    title: str
+    result: object = None
+
+    def to_csv(self, path) -> None:
+        """Write ``x, y`` as CSV, atomically."""
+        xs = np.atleast_1d(getattr(self.x, "magnitude", self.x))
+        ys = np.atleast_1d(getattr(self.y, "magnitude", self.y))
+        x_unit = f" [{self.x.units:~P}]" if hasattr(self.x, "units") else ""
+        y_unit = f" [{self.y.units:~P}]" if hasattr(self.y, "units") else ""
+        lines = [f"{self.x_label}{x_unit},{self.y_label}{y_unit}"]
+        lines += [f"{a:.8g},{b:.8g}" for a, b in zip(xs, ys, strict=True)]
+        write_atomic(path, "\n".join(lines) + "\n")
+
+
+def _metric(result, metric: str):
+    value = getattr(result, metric, None)
+    if value is None:
+        raise InputError(
+            f"metric {metric!r} is not a PlantResult attribute; use levelized_cost, capex, "
+            "opex, production or revenue"
+        )
+    return value() if callable(value) else value
+
+
+def cost_vs_parameter(plant, path: str, values, metric: str = "levelized_cost") -> Curve:
+    """``metric`` against the parameter at dotted ``path`` set to each of ``values``.
+
+    ``values`` is an array (or Quantity array); the plant is evaluated once.
+    """
+    get_path(plant, path)  # a clear error for a wrong path before any work
+    result = plant.replace(path, values).evaluate()
+    return Curve(
+        values, _metric(result, metric), path, metric, f"{plant.name}: {metric} vs {path}", result
+    )
+
+
+def cost_vs_capacity(plant, capacities, metric: str = "levelized_cost") -> Curve:
+    """Levelized cost (or ``metric``) against nameplate REO product capacity.
+
+    The feed rate is scaled in proportion (stage physics is linear in flow, so product
+    capacity scales with it); equipment sizes, and with them capital, follow the
+    correlations' exponents.
+
+    Parameters
+    ----------
+    capacities : pint.Quantity
+        Target REO product rates [mass/time], e.g. ``Q_([1e3, 5e3, 2e4], "t/yr")``.
+    """
+    targets = magnitude(capacities, "kg/yr", "capacities")
+    if np.any(np.asarray(targets) <= 0):
+        raise InputError(f"capacities must be > 0, got {capacities}")
+    base = plant.evaluate().production.to("kg/yr").magnitude
+    if np.ndim(base) or not base > 0:
+        raise InputError("cost_vs_capacity needs a plant with a scalar, positive production")
+    rate = plant.feed.rate
+    scaled = rate * (np.asarray(targets) / base)
+    result = plant.replace("feed.rate", scaled).evaluate()
+    return Curve(
+        capacities,
+        _metric(result, metric),
+        "REO product capacity",
+        metric,
+        f"{plant.name}: {metric} vs capacity",
+        result,
+    )
+
+
+def cost_vs_purity(
+    plant, stage: str, purities, which: str = "both", metric: str = "levelized_cost"
+) -> Curve:
+    """Levelized cost against the purity target of a solvent-extraction stage.
+
+    Parameters
+    ----------
+    stage : str
+        Name of a stage with ``purity_extract``/``purity_raffinate`` parameters.
+    purities : array_like
+        Target purities [-], each in (0, 1).
+    which : {"both", "extract", "raffinate"}
+        Which target(s) to set.
+    """
+    values = np.asarray(magnitude(purities, "", "purities"))
+    if np.any((values <= 0) | (values >= 1)):
+        raise InputError(f"purities must be in (0, 1), got {values}")
+    fields = {
+        "both": ("purity_extract", "purity_raffinate"),
+        "extract": ("purity_extract",),
+        "raffinate": ("purity_raffinate",),
+    }
+    if which not in fields:
+        raise InputError(f"which must be 'both', 'extract' or 'raffinate', got {which!r}")
+    changed = plant
+    for name in fields[which]:
+        changed = changed.replace(f"stages.{stage}.{name}", values)
+    result = changed.evaluate()
+    return Curve(
+        values,
+        _metric(result, metric),
+        f"{stage} purity target",
+        metric,
+        f"{plant.name}: {metric} vs purity",
+        result,
+    )
+
+
+@dataclass(frozen=True)
+class SupplyCurve:
+    """Producers sorted by unit cost against cumulative capacity (merit order)."""
+
+    names: tuple[str, ...]
+    capacity: object  # per producer, sorted [t/yr]
+    unit_cost: object  # per producer, sorted [USD/kg]
+    sources: tuple[str, ...]
+
+    @property
+    def cumulative_capacity(self):
+        return Q_(np.cumsum(self.capacity.to("t/yr").magnitude), "t/yr")
+
+    def clearing_cost(self, demand):
+        """Unit cost of the marginal producer that meets ``demand`` [USD/kg]; NaN if the
+        curve's total capacity falls short."""
+        need = magnitude(demand, "t/yr", "demand")
+        cumulative = self.cumulative_capacity.magnitude
+        index = np.searchsorted(cumulative, need - 1e-9)
+        costs = self.unit_cost.to("USD/kg").magnitude
+        return Q_(
+            np.where(index < len(costs), costs[np.minimum(index, len(costs) - 1)], np.nan),
+            "USD/kg",
+        )
+
+    def table(self) -> str:
+        rows = [f"{'producer':<28}{'capacity t/yr':>16}{'cumulative':>14}{'USD/kg':>10}"]
+        cumulative = self.cumulative_capacity.magnitude
+        for i, name in enumerate(self.names):
+            rows.append(
+                f"{name:<28}{self.capacity[i].to('t/yr').magnitude:>16,.0f}"
+                f"{cumulative[i]:>14,.0f}{self.unit_cost[i].to('USD/kg').magnitude:>10.2f}"
+            )
+        return "\n".join(rows)
+
+
+def supply_curve(producers: Mapping[str, object] | Iterable) -> SupplyCurve:
+    """Build a merit-order curve.
+
+    Parameters
+    ----------
+    producers : mapping of name to PlantResult or to ``(capacity, unit_cost[, source])``
+        A :class:`PlantResult` contributes its REO production and levelized cost; a tuple
+        gives a tabulated producer (cite its source in the third item).
+    """
+    items = producers.items() if isinstance(producers, Mapping) else producers
+    names, capacity, cost, sources = [], [], [], []
+    for name, entry in items:
+        if hasattr(entry, "levelized_cost"):
+            cap = entry.production.to("t/yr").magnitude
+            unit_cost = entry.levelized_cost.to("USD/kg").magnitude
+            source = f"tecmodel plant model {entry.plant.name}"
+        else:
+            cap = magnitude(entry[0], "t/yr", f"capacity of {name}")
+            unit_cost = magnitude(entry[1], "USD/kg", f"unit cost of {name}")
+            source = entry[2] if len(entry) > 2 else "not given"
+        if np.ndim(cap) or np.ndim(unit_cost):
+            raise InputError(f"producer {name!r} must have a scalar capacity and unit cost")
+        names.append(str(name))
+        capacity.append(float(cap))
+        cost.append(float(unit_cost))
+        sources.append(source)
+    if not names:
+        raise InputError("supply_curve needs at least one producer")
+    order = np.argsort(cost, kind="stable")
+    return SupplyCurve(
+        tuple(names[i] for i in order),
+        Q_(np.asarray(capacity)[order], "t/yr"),
+        Q_(np.asarray(cost)[order], "USD/kg"),
+        tuple(sources[i] for i in order),
+    )
