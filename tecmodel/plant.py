@@ -153,8 +153,20 @@ class CostingBasis:
     royalty_rate: object = 0.0
 
     def __post_init__(self):
-        object.__setattr__(self, "prices", freeze_mapping(self.prices))
-        object.__setattr__(self, "disposal_costs", freeze_mapping(self.disposal_costs))
+        # Defaults are filled in, so every number a plant uses has a dotted path
+        # ("costing.prices.hydrochloric_acid") that a study can read and replace.
+        from .costing import default_prices, disposal_costs
+
+        object.__setattr__(self, "prices", freeze_mapping({**default_prices(), **self.prices}))
+        object.__setattr__(
+            self, "disposal_costs", freeze_mapping({**disposal_costs(), **self.disposal_costs})
+        )
+        if self.labor_rate is None:
+            object.__setattr__(self, "labor_rate", _default("operating_rules", "labor_rate"))
+        if self.operating_hours is None:
+            object.__setattr__(
+                self, "operating_hours", _default("operating_rules", "operating_hours")
+            )
         if isinstance(self.installation, Mapping):
             object.__setattr__(self, "installation", freeze_mapping(self.installation))
 
@@ -174,12 +186,17 @@ class FinanceAssumptions:
     loss_rule: str = "carry_forward"
     inflation: object = 0.0
 
+    def __post_init__(self):
+        for key in ("discount_rate", "plant_life", "construction_years", "tax_rate"):
+            if getattr(self, key) is None:
+                object.__setattr__(self, key, _default("finance_defaults", key))
+        if self.capital_spend_profile is not None:
+            object.__setattr__(self, "capital_spend_profile", tuple(self.capital_spend_profile))
+        object.__setattr__(self, "ramp_up", tuple(self.ramp_up))
+
     def resolved(self) -> dict:
         """Keyword arguments for :mod:`tecmodel.finance`, defaults filled in, plain numbers."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        for key in ("discount_rate", "plant_life", "construction_years", "tax_rate"):
-            if values[key] is None:
-                values[key] = _default("finance_defaults", key)
         values["discount_rate"] = _plain(values["discount_rate"], "1/yr", "discount_rate")
         values["plant_life"] = _plain(values["plant_life"], "yr", "plant_life")
         values["construction_years"] = int(

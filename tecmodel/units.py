@@ -63,6 +63,8 @@ def _build_registry() -> pint.UnitRegistry:
         rate = float(entry.value)
         usd_per_unit = 1.0 / rate if entry.extra["quote"] == "per_usd" else rate
         registry.define(f"{entry.key} = {usd_per_unit!r} * USD")
+    # pint's short symbol for year is "a"; users of cost models read "yr".
+    registry.define("year = 365.25 * day = yr = julian_year")
     registry.define("MMBtu = 1e6 * Btu")
     registry.define("tonne_per_year = t / year = tpy")
     return registry
