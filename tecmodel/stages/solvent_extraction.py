@@ -44,6 +44,7 @@ References
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -112,8 +113,7 @@ def _pair_key(text: str) -> tuple[str, str]:
     if RARE_EARTHS.index(heavy) <= RARE_EARTHS.index(light):
         raise InputError(
             f"separation factor key {text!r} must name the more extractable element first, "
-            f"e.g. '{light}/{heavy}' is wrong way round: write '{max(heavy, light, key=RARE_EARTHS.index)}/"
-            f"{min(heavy, light, key=RARE_EARTHS.index)}'"
+            f"write '{light}/{heavy}' rather than {text!r}"
         )
     return light, heavy
 
@@ -155,7 +155,7 @@ def _relative_factors(rare_earths, system, overrides):
             )
         given[(light, heavy)] = beta
     pairs = {}
-    for light, heavy in zip(rare_earths[:-1], rare_earths[1:], strict=True):
+    for light, heavy in itertools.pairwise(rare_earths):
         if (light, heavy) in given:
             pairs[(light, heavy)] = given.pop((light, heavy))
             continue
@@ -179,7 +179,7 @@ def _relative_factors(rare_earths, system, overrides):
             "neighbours only"
         )
     cumulative = [np.asarray(1.0)]
-    for pair in zip(rare_earths[:-1], rare_earths[1:], strict=True):
+    for pair in itertools.pairwise(rare_earths):
         cumulative.append(cumulative[-1] * np.asarray(pairs[pair], dtype=float))
     return np.stack(np.broadcast_arrays(*cumulative), axis=-1), pairs
 
@@ -249,7 +249,8 @@ def _oxide_mass_per_mol(symbol: str) -> float:
 def _molar_purity(mass_purity, main_mass, impurity_mass):
     """Molar purity that guarantees ``mass_purity`` when the main group weighs at least
     ``main_mass`` and the impurity at most ``impurity_mass`` per mol [-]."""
-    # mass purity P = x M_main / (x M_main + (1 - x) M_imp)  →  x = P M_imp / (P M_imp + (1-P) M_main)
+    # mass purity P = x M_main / (x M_main + (1 - x) M_imp)
+    #   →  x = P M_imp / (P M_imp + (1 - P) M_main)
     return (
         mass_purity * impurity_mass / (mass_purity * impurity_mass + (1 - mass_purity) * main_mass)
     )
@@ -725,7 +726,8 @@ class SolventExtractionSection:
         )
         if np.any(allowance < 0):
             raise InputError(
-                f"organic_inventory_allowance must be >= 0, got {self.organic_inventory_allowance!r}"
+                "organic_inventory_allowance must be >= 0, got "
+                f"{self.organic_inventory_allowance!r}"
             )
 
         # -- the cascade ------------------------------------------------------------------
