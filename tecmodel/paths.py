@@ -10,16 +10,40 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from types import MappingProxyType
 
 from .errors import InputError
 
-__all__ = ["freeze_mapping", "get_path", "parameter_paths", "replace_path"]
+__all__ = ["FrozenMapping", "freeze_mapping", "get_path", "parameter_paths", "replace_path"]
 
 
-def freeze_mapping(mapping) -> MappingProxyType:
+class FrozenMapping(Mapping):
+    """A read-only mapping that pickles (MappingProxyType does not), so plants can be
+    sent to process-pool workers."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data=None):
+        object.__setattr__(self, "_data", dict(data or {}))
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({self._data!r})"
+
+    def __reduce__(self):
+        return (FrozenMapping, (self._data,))
+
+
+def freeze_mapping(mapping) -> FrozenMapping:
     """A read-only copy of ``mapping`` (so frozen dataclasses stay immutable)."""
-    return MappingProxyType(dict(mapping or {}))
+    return FrozenMapping(mapping)
 
 
 def _children(node) -> list[str]:
@@ -64,7 +88,7 @@ def _replace(node, keys: list[str], value, path: str):
     if isinstance(node, Mapping):
         updated = dict(node)
         updated[key] = new_child
-        return MappingProxyType(updated)
+        return FrozenMapping(updated)
     return dataclasses.replace(node, **{key: new_child})
 
 

@@ -89,9 +89,9 @@ def test_arrays_flow_through():
 
 def test_paths_replace_and_get():
     model = {"stages": {"s1": Splitter(0.9)}}
-    from types import MappingProxyType
+    from tecmodel.paths import FrozenMapping
 
-    model = MappingProxyType(model)
+    model = FrozenMapping(model)
     changed = replace_path(model, "stages.s1.share", 0.5)
     assert get_path(changed, "stages.s1.share") == 0.5
     assert get_path(model, "stages.s1.share") == 0.9  # original untouched
