@@ -245,8 +245,10 @@ class MoltenSaltElectrolysis:
             "electrolysis salt and sludge", Stream(feed.components, loss),
             default_class=self.loss_class,
         )  # fmt: skip
-        per_kg = np.divide(1.0, metal_kg_s, out=np.zeros(np.shape(metal_kg_s)),
-                           where=metal_kg_s > 0)  # fmt: skip
+        with np.errstate(over="ignore"):  # a vanishing metal flow gives a huge per-kg figure
+            per_kg = np.divide(
+                1.0, metal_kg_s, out=np.zeros(np.shape(metal_kg_s)), where=metal_kg_s > 0
+            )
         details = {
             **_metal_details(metal_stream),
             "specific_charge": Q_(current * efficiency * per_kg / 3600.0, "A*h/kg"),
