@@ -157,8 +157,12 @@ def test_calcination_co2_and_energy_by_hand():
     co2 = 3 * mol * (C + 2 * O) / 1000  # oxalate: 3 CO2 per Nd in air
     assert result.details["process_co2"].to("kg/h").magnitude == pytest.approx(co2, rel=1e-6)
     # 15 MJ/kg × 100 kg/h = 1500 MJ/h; 1 MMBtu = 1055.056 MJ
-    assert result.consumption["natural_gas"].to("MMBtu/h").magnitude == pytest.approx(
+    assert result.details["heat_input_mmbtu"].to("MMBtu/h").magnitude == pytest.approx(
         1500 / 1055.056, rel=1e-5
+    )
+    # gas volume at 1,036 Btu/ft³ (EIA)
+    assert result.consumption["natural_gas"].to("ft**3/h").magnitude == pytest.approx(
+        1500 / 1055.056 * 1e6 / 1036, rel=1e-5
     )
     assert result.details["oxide_forms"] == {"Nd": "Nd2O3"}
     assert result.equipment[0].kind == "calciner"

@@ -295,6 +295,10 @@ DEFAULT_CALCINATION_ENERGY = 15.0
 #: CO2 from burning natural gas: 53.06 kg per MMBtu (HHV), EPA 40 CFR 98 Subpart C,
 #: Table C-1.
 NATURAL_GAS_CO2_PER_MMBTU = 53.06
+#: Heat content of natural gas, 1,036 Btu per cubic foot (HHV): U.S. EIA, Monthly Energy
+#: Review, Table A4 (approximate heat content of natural gas, consumption, 2023; relayed).
+#: Turns the heat input into the gas volume that tecmodel/data/prices.toml prices per ft³.
+NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3 = 1036.0
 FUELS = ("natural_gas", "electricity")
 
 
@@ -313,8 +317,8 @@ class Calcination:
         Sets the CO2 released: 3 mol (oxalate, CO burnt to CO2 in air) or 1.5 mol
         (carbonate) per mol RE.
     fuel : {"natural_gas", "electricity"}
-        Heat source; also the consumption name (natural gas in MMBtu/h HHV, electricity
-        in kW).
+        Heat source; also the consumption name: natural gas as a volume rate [ft³/h] at
+        1,036 Btu/ft³ (EIA; the heat input in MMBtu/h is in ``details``), electricity [kW].
     specific_energy : pint.Quantity
         Heat input per kg of oxide product [energy/mass]. Default 15 MJ/kg (assumption;
         see :data:`DEFAULT_CALCINATION_ENERGY`).
@@ -328,7 +332,8 @@ class Calcination:
     -----
     ``equipment``: ``calciner`` sized by heat input (MMBtu/h). ``details``: ``oxide_forms``
     of the product's rare earths, ``process_co2`` from precipitate decomposition,
-    ``combustion_co2`` from natural gas (53.06 kg/MMBtu, EPA), ``heat_input``.
+    ``combustion_co2`` from natural gas (53.06 kg/MMBtu, EPA), ``heat_input`` [kW] and
+    ``heat_input_mmbtu`` [MMBtu/h].
     """
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("precipitate",)
@@ -361,7 +366,8 @@ class Calcination:
         process_co2 = mol_ree * CO2_PER_MOL_REE[self.precipitate_form] * _CO2 / 1000.0
         heat = Q_(heat_w, "W")
         if self.fuel == "natural_gas":
-            consumption = {"natural_gas": heat.to("MMBtu/h")}
+            gas_ft3_h = heat.to("Btu/h").magnitude / NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3
+            consumption = {"natural_gas": Q_(gas_ft3_h, "ft**3/h")}
             combustion_co2 = heat.to("MMBtu/h") * Q_(NATURAL_GAS_CO2_PER_MMBTU, "kg/MMBtu")
         else:
             consumption = {"electricity": heat.to("kW")}
@@ -374,6 +380,7 @@ class Calcination:
             "process_co2": Q_(process_co2, "kg/s").to("kg/h"),
             "combustion_co2": combustion_co2.to("kg/h"),
             "heat_input": heat.to("kW"),
+            "heat_input_mmbtu": heat.to("MMBtu/h"),
         }
         return StageResult(
             inlets=dict(inlets),
