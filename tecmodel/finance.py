@@ -1163,7 +1163,9 @@ def levelized_cost(
     with np.errstate(divide="ignore", invalid="ignore"):
         price = np.where(slope_offset > 0, -at_zero_offset / slope_offset, np.nan)
     if loss_rule == "carry_forward":
-        price = _solve_increasing(present_value, price, scale)
+        # NPV within 1e-11 of the money at stake is exact for any practical purpose
+        money = np.abs(capital_) + np.abs(cost_) * np.max(life) + np.abs(byproduct_)
+        price = _solve_increasing(present_value, price, scale, 1e-11 * money)
     if money_units is not None or production_units is not None:
         units = (money_units if money_units is not None else 1) / (
             production_units if production_units is not None else 1
@@ -1173,12 +1175,12 @@ def levelized_cost(
     return price[()] if np.ndim(price) == 0 else price
 
 
-def _solve_increasing(function, lower, scale, max_iterations=100):
+def _solve_increasing(function, lower, scale, value_tolerance=0.0, max_iterations=100):
     """Vectorized root of an increasing piecewise-linear function from a lower bracket.
 
     ``function(price)`` maps a batch of prices to a batch of values; ``lower`` has
     ``function(lower) <= 0`` (NaN rows stay NaN). Returns prices with
-    ``|hi - lo| <= 1e-12 (|price| + scale)``.
+    ``|hi - lo| <= 1e-12 (|price| + scale)`` or ``|function(price)| <= value_tolerance``.
     """
     lower = np.array(lower, dtype=float)
     scale = np.broadcast_to(scale, lower.shape).astype(float)
@@ -1200,19 +1202,25 @@ def _solve_increasing(function, lower, scale, max_iterations=100):
         f_hi = function(hi)
     price = np.where(f_lo >= 0, lo, hi - f_hi * (hi - lo) / (f_hi - f_lo))
     tolerance = 1e-12 * (np.abs(lo) + scale)
+    # Each row stops on its own test and is frozen from then on, so a row's answer does
+    # not depend on which other rows share the batch (chunked runs agree bit for bit).
+    # Newton with the slope of the current linear piece lands on the root in one step
+    # once it is in the right piece, so a few iterations suffice.
+    done = ~valid
     for _ in range(max_iterations):
         value = function(price)
-        lo = np.where(value <= 0, price, lo)
-        hi = np.where(value >= 0, price, hi)
-        width = hi - lo
-        if not np.any(valid & (width > tolerance) & (value != 0)):
+        lo = np.where(done | (value > 0), lo, price)
+        hi = np.where(done | (value < 0), hi, price)
+        converged = (hi - lo <= tolerance) | (np.abs(value) <= value_tolerance)
+        done = done | converged
+        if done.all():
             break
-        h = np.maximum(1e-7 * width, tolerance)
+        h = 1e-6 * scale
         slope = (function(price + h) - value) / h
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = price - value / slope
         inside = np.isfinite(newton) & (newton > lo) & (newton < hi)
-        price = np.where(value == 0, price, np.where(inside, newton, 0.5 * (lo + hi)))
+        price = np.where(done, price, np.where(inside, newton, 0.5 * (lo + hi)))
     return np.where(valid, price, np.nan)
 
 
