@@ -45,11 +45,15 @@ class Feed:
         Mass fractions [-], summing to 1; rare earths, Th and U on the oxide basis.
     to : str
         Inlet port it enters, ``"stage.port"``.
+    price : pint.Quantity
+        Purchase price per kg of feed [currency/mass]; 0 for a tolling (separation-only)
+        cost, which is what the levelized cost then measures.
     """
 
     rate: object
     composition: Mapping[str, object]
     to: str
+    price: object = 0.0
 
     def __post_init__(self):
         object.__setattr__(self, "composition", freeze_mapping(self.composition))

@@ -125,6 +125,16 @@ def evaluate_plant(plant) -> PlantResult:
         working_capital_fraction=basis.working_capital_fraction,
     )
 
+    fill = _initial_fill_cost(flows, basis.prices)
+    feed_price = plant.feed.price
+    feed_price = (
+        magnitude(feed_price, "USD/kg", "feed.price")
+        if hasattr(feed_price, "units")
+        else magnitude(feed_price, "", "feed.price")
+    )
+    feed_kg = flows.feeds[plant.feed.to].total_kg_s * _SECONDS_PER_HOUR * hours
+    feed_cost = np.asarray(feed_price * feed_kg, dtype=float)
+
     products = {name: flows.streams[p.source] for name, p in plant.products.items()}
     annual_kg = {name: s.reo_kg_s * _SECONDS_PER_HOUR * hours for name, s in products.items()}
     unit_prices = {name: plant.products[name].unit_price(s) for name, s in products.items()}
@@ -158,7 +168,27 @@ def evaluate_plant(plant) -> PlantResult:
         annual_production_kg=annual_kg,
         unit_prices=unit_prices,
         operating_hours=np.asarray(hours, dtype=float),
+        initial_fill=np.asarray(fill, dtype=float),
+        feed_cost=feed_cost,
     )
+
+
+def _initial_fill_cost(flows: FlowsheetResult, prices) -> np.ndarray:
+    """One-time fills (StageResult.details["initial_fill"]) at the reagents' prices [USD]."""
+    from .costing import price as price_of
+
+    total = np.asarray(0.0)
+    for name, result in flows.stage_results.items():
+        for reagent, amount in dict(result.details.get("initial_fill", {})).items():
+            cost = price_of(reagent, prices) * amount
+            try:
+                total = total + np.asarray(cost.to("USD").magnitude, dtype=float)
+            except Exception as exc:
+                raise InputError(
+                    f"stage {name!r}: initial fill of {reagent} is {amount} but its price is "
+                    f"{price_of(reagent, prices)}; their product must be money"
+                ) from exc
+    return total
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,15 +214,19 @@ class PlantResult:
     annual_production_kg: Mapping[str, np.ndarray]
     unit_prices: Mapping[str, np.ndarray]
     operating_hours: np.ndarray
+    initial_fill: np.ndarray
+    feed_cost: np.ndarray
 
     # ------------------------------------------------------------------ headline numbers
     @property
     def capex(self):
-        return self.capital.total_capital.to("USD")
+        """Total capital [USD]: TPC, owner's costs, working capital and initial fills."""
+        return self.capital.total_capital.to("USD") + Q_(self.initial_fill, "USD")
 
     @property
     def opex(self):
-        return self.operating.total.to(_ANNUAL)
+        """Operating cost per year [USD/yr], including feed purchase."""
+        return self.operating.total.to(_ANNUAL) + Q_(self.feed_cost, _ANNUAL)
 
     @property
     def production(self):
@@ -238,7 +272,7 @@ class PlantResult:
         }
 
     def _depreciable_capital(self) -> np.ndarray:
-        return _usd(self.capital.total_capital) - _usd(self.capital.working_capital)
+        return _usd(self.capex) - _usd(self.capital.working_capital)
 
     def _levelized(self, annual_operating_cost) -> np.ndarray:
         return np.asarray(
@@ -300,11 +334,15 @@ class PlantResult:
     # ------------------------------------------------------------------ breakdowns
     def capital_breakdown(self) -> dict:
         """Capital line items [USD], summing to :attr:`capex`."""
-        return {k: v.to("USD") for k, v in self.capital.breakdown().items()}
+        items = {k: v.to("USD") for k, v in self.capital.breakdown().items()}
+        items["initial_fill"] = Q_(self.initial_fill, "USD")
+        return items
 
     def operating_breakdown(self) -> dict:
         """Operating-cost categories [USD/yr], summing to :attr:`opex`."""
-        return {k: v.to(_ANNUAL) for k, v in self.operating.breakdown().items()}
+        items = {k: v.to(_ANNUAL) for k, v in self.operating.breakdown().items()}
+        items["feed"] = Q_(self.feed_cost, _ANNUAL)
+        return items
 
     def breakdown(self, by: str = "category") -> dict:
         """Levelized cost split into parts that sum to :attr:`levelized_cost` [USD/kg].
@@ -333,7 +371,7 @@ class PlantResult:
                 (c.reagents + c.utilities + c.labor + c.waste for c in self.stage_costs.values()),
                 0.0,
             )
-            shared = opex - direct_total  # maintenance, overhead, admin, …
+            shared = opex - direct_total - self.feed_cost  # maintenance, overhead, admin, …
             parts = {}
             for name, c in self.stage_costs.items():
                 equipment_share = np.divide(
@@ -346,6 +384,8 @@ class PlantResult:
                 parts[name] = (
                     capital_part * equipment_share + (direct + shared * equipment_share) * share
                 )
+            if np.any(self.feed_cost != 0):
+                parts["feed purchase"] = self.feed_cost * share
             return {k: Q_(v, "USD/kg") for k, v in parts.items()}
         raise InputError(f"by must be 'category' or 'stage', got {by!r}")
 

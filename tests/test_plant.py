@@ -170,3 +170,18 @@ def test_levelized_cost_by_hand_without_tax():
     # capital K (incl. W) spent at t=0; W returned at t=n
     pv_costs = fixed + working - working * (1 + r) ** -n + opex * annuity
     assert result.levelized_cost.magnitude == pytest.approx(pv_costs / (q * annuity), rel=1e-9)
+
+
+def test_feed_price_adds_its_cost_per_kg_of_product():
+    """With no tax, a feed price p_f adds p_f · (feed mass / REO product mass) to the
+    levelized cost (both flows are per operating hour, so hours cancel)."""
+    plant = toy_plant().replace("finance.tax_rate", 0.0)
+    base = plant.evaluate()
+    priced = plant.replace("feed.price", Q_(2.0, "USD/kg")).evaluate()
+    feed_per_product = 1.0 / (0.8 * 0.95)  # kg feed per kg REO product
+    added = priced.levelized_cost.magnitude - base.levelized_cost.magnitude
+    assert added == pytest.approx(2.0 * feed_per_product, rel=1e-9)
+    parts = priced.breakdown("stage")
+    assert sum(v.magnitude for v in parts.values()) == pytest.approx(
+        priced.levelized_cost.magnitude, rel=1e-9
+    )

@@ -129,7 +129,10 @@ class StageResult:
     wastes : tuple of Waste
     operators_per_shift : float or array
     details : mapping
-        Stage-specific design figures (stage counts, volumes, …) for reports.
+        Stage-specific design figures (stage counts, volumes, …) for reports. The key
+        ``"initial_fill"``, if present, maps reagent names to one-time amounts (the
+        organic inventory of an SX section, say) that plant costing capitalizes at the
+        reagents' prices.
     """
 
     inlets: Mapping[str, Stream]

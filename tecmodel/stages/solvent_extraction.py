@@ -854,6 +854,11 @@ class SolventExtractionSection:
             "organic_inventory": Q_(inventory, "m**3"),
             "extractant_inventory": Q_(inventory * extractant_fraction * extractant_density, "kg"),
             "diluent_inventory": Q_(inventory * (1 - extractant_fraction), "m**3"),
+            # one-time purchases that plant costing capitalizes (StageResult convention)
+            "initial_fill": {
+                self.extractant: Q_(inventory * extractant_fraction * extractant_density, "kg"),
+                "kerosene": Q_(inventory * (1 - extractant_fraction), "m**3"),
+            },
         }
         return StageResult(
             inlets={"feed": feed},
