@@ -1,0 +1,362 @@
+"""Tests of tecmodel.separation: closed forms, Xu design, exact cascade simulation.
+
+Reference numbers are computed by hand in the tests (arithmetic shown) or come from the
+worked example of Zhang, Zhao & Schreiner, *Separation Hydrometallurgy of Rare Earth
+Elements*, Springer 2016 (relayed in REFERENCE_DATA.md): β = 2, equimolar feed,
+P_A = 0.999, P_B = 0.9999 → scrub-controlled, E'_M = 1.414, E_M = 0.773, n = 24, m = 21.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tecmodel.errors import InfeasibleDesignError, InputError, TecModelError
+from tecmodel.separation import (
+    design_cascade,
+    fenske_stages,
+    kremser_stages,
+    minimum_organic_flux,
+    simulate_cascade,
+    simulate_multicomponent,
+)
+
+FAST = settings(max_examples=12, deadline=None)
+
+# ---------------------------------------------------------------- closed forms
+
+
+def test_fenske_hand_calculation():
+    # N = ln[(0.999/0.001)(0.9999/0.0001)] / ln 2 = ln(999 · 9999) / ln 2
+    expected = (math.log(999.0) + math.log(9999.0)) / math.log(2.0)
+    assert expected == pytest.approx(23.25191, abs=1e-5)
+    assert fenske_stages(2.0, 0.999, 0.9999) == pytest.approx(expected, rel=1e-13)
+
+
+def test_fenske_broadcasts():
+    beta = np.array([1.5, 2.0, 3.0])
+    result = fenske_stages(beta[:, None], np.array([0.99, 0.999]), 0.99)
+    assert result.shape == (3, 2)
+    # β = 3, P_A = P_B = 0.99: ln(99 · 99) / ln 3
+    assert result[2, 0] == pytest.approx(2 * math.log(99.0) / math.log(3.0), rel=1e-13)
+
+
+def test_kremser_hand_calculation():
+    # E = 2, φ = 0.01: N = ln[(1/0.01)(1 − 1/2) + 1/2] / ln 2 = ln(50.5) / ln 2
+    expected = math.log(100.0 * 0.5 + 0.5) / math.log(2.0)
+    assert expected == pytest.approx(5.65821, abs=1e-5)
+    assert kremser_stages(2.0, 0.01) == pytest.approx(expected, rel=1e-13)
+    # E = 0.5, φ = 0.6: N = ln[(1/0.6)(1 − 2) + 2] / ln 0.5 = ln(1/3) / ln 0.5
+    assert kremser_stages(0.5, 0.6) == pytest.approx(math.log(1 / 3) / math.log(0.5), rel=1e-13)
+
+
+def test_kremser_inverts_the_kremser_equation():
+    # φ = (E − 1)/(E^{N+1} − 1) with N = 4, E = 1.7
+    phi = (1.7 - 1.0) / (1.7**5 - 1.0)
+    assert kremser_stages(1.7, phi) == pytest.approx(4.0, rel=1e-12)
+
+
+def test_kremser_limit_at_extraction_factor_one():
+    # E = 1: N = 1/φ − 1 = 1/0.1 − 1 = 9
+    assert kremser_stages(1.0, 0.1) == 9.0
+    near = kremser_stages(np.array([1.0 - 1e-9, 1.0, 1.0 + 1e-9, 1.0 + 1e-15]), 0.1)
+    np.testing.assert_allclose(near, 9.0, rtol=1e-7)
+    assert np.all(np.isfinite(near))
+
+
+def test_kremser_unreachable_raises():
+    # E = 0.5 can extract at most 50 %: φ = 0.4 is out of reach
+    with pytest.raises(InfeasibleDesignError, match="fraction_remaining"):
+        kremser_stages(0.5, 0.4)
+
+
+# ---------------------------------------------------------------- worked example
+
+
+@pytest.fixture(scope="module")
+def worked_example():
+    return design_cascade(2.0, 0.5, 0.999, 0.9999)
+
+
+def test_worked_example_ratios(worked_example):
+    design = worked_example
+    assert design.controlling_section == "scrub"
+    # E'_M = √2 = 1.41421; f'_A = 0.4999/0.9989; W = f'_A/(√2 − 1); E_M = (W + f'_A)/(W + 1)
+    split = 0.4999 / 0.9989
+    scrub_flux = split / (math.sqrt(2.0) - 1.0)
+    assert design.scrub_extraction_ratio == pytest.approx(1.414, abs=1e-3)
+    assert design.extraction_ratio == pytest.approx(0.773, abs=1e-3)
+    assert design.extraction_ratio == pytest.approx(
+        (scrub_flux + split) / (scrub_flux + 1.0), rel=1e-12
+    )
+    assert design.organic_flux - design.scrub_flux == pytest.approx(split, rel=1e-12)
+
+
+def test_worked_example_stage_numbers(worked_example):
+    design = worked_example
+    # Xu's simple form: n = lg 9999 / lg(2 E_M); m + 1 = lg 999 / lg(2/√2)
+    n_hand = math.log(9999.0) / math.log(2.0 * design.extraction_ratio)
+    m_hand = math.log(999.0) / math.log(math.sqrt(2.0)) - 1.0
+    assert design.extraction_stages_closed_form == pytest.approx(n_hand, rel=1e-12)
+    assert design.scrub_stages_closed_form == pytest.approx(m_hand, rel=1e-12)
+    # the book's n = 24, m = 21 (exact counts need "a few more" than the simple form)
+    assert abs(int(design.extraction_stages) - 24) <= 2
+    assert abs(int(design.scrub_stages) - 21) <= 2
+    assert 44 <= int(design.total_stages) <= 47
+    assert design.purity_extract >= 0.999 and design.purity_raffinate >= 0.9999
+
+
+def test_book_design_is_at_the_edge_of_the_targets():
+    # the book's 24 + 21 stages at its fluxes land within 1e-6 of both targets
+    split = 0.4999 / 0.9989
+    scrub_flux = split / (math.sqrt(2.0) - 1.0)
+    result = simulate_cascade(2.0, 0.5, 24, 21, scrub_flux + split, scrub_flux)
+    assert result.purity_extract == pytest.approx(0.999, abs=2e-5)
+    assert result.purity_raffinate == pytest.approx(0.9999, abs=2e-5)
+
+
+def test_summary_is_readable(worked_example):
+    text = worked_example.summary()
+    assert "scrub extraction ratio" in text and "total stages" in text
+    assert repr(worked_example) == text
+
+
+# ---------------------------------------------------------------- simulation
+
+
+# the regime of real designs: outlets not purer than ~1 − 1e-9 (far more over-staged
+# cascades can stall the Newton iteration; it then raises, never returns a wrong answer)
+@FAST
+@given(
+    separation_factor=st.floats(1.2, 2.5),
+    feed_fraction=st.floats(0.1, 0.9),
+    extraction_stages=st.integers(1, 15),
+    scrub_stages=st.integers(1, 15),
+    extract_fraction=st.floats(0.05, 0.95),
+    scrub_flux=st.floats(0.2, 2.0),
+)
+def test_mass_balance_closes(
+    separation_factor,
+    feed_fraction,
+    extraction_stages,
+    scrub_stages,
+    extract_fraction,
+    scrub_flux,
+):
+    organic_flux = scrub_flux + extract_fraction  # S − W = f'_A in (0, 1)
+    result = simulate_cascade(
+        separation_factor,
+        feed_fraction,
+        extraction_stages,
+        scrub_stages,
+        organic_flux,
+        scrub_flux,
+    )
+    assert result.mass_balance_error <= 1e-9
+    a_out = result.extract_flux * result.purity_extract + result.raffinate_flux * (
+        1.0 - result.purity_raffinate
+    )
+    assert a_out == pytest.approx(feed_fraction, rel=1e-9)
+    assert result.extract_flux == pytest.approx(extract_fraction, rel=1e-12)
+    # equilibrium in every stage: y_A x_B = β x_A y_B (fractions of A and B kept apart)
+    x = result.aqueous_profile
+    y = result.organic_profile
+    np.testing.assert_allclose(y[:, 0] * x[:, 1], separation_factor * x[:, 0] * y[:, 1], rtol=1e-8)
+
+
+def test_multicomponent_mountain_pass_cut():
+    # Mountain Pass bastnäsite La/Ce/Pr/Nd/Sm (% REO); β relative to La from D2EHPA with
+    # lactic acid (Yin et al., RSC Adv. 2015: Ce/La 3.24, Pr/Ce 2.04, Nd/Pr 1.58) and an
+    # ASSUMED Sm/Nd = 5 (the cut spans Pm). Cut Pr | Nd: Nd, Sm to the extract.
+    feed = np.array([32.5, 49.8, 4.3, 12.2, 1.0])
+    beta = np.cumprod([1.0, 3.24, 2.04, 1.58, 5.0])
+    result = simulate_multicomponent(beta, feed, 30, 30, 0.6, 0.45, extract_components=[3, 4])
+    feed = feed / feed.sum()
+    np.testing.assert_allclose(
+        result.extract_composition * result.extract_flux
+        + result.raffinate_composition * result.raffinate_flux,
+        feed,
+        rtol=1e-9,
+    )
+    assert result.mass_balance_error <= 1e-9
+    assert result.extract_flux == pytest.approx(0.15, rel=1e-12)  # S − W
+    np.testing.assert_allclose(np.nansum(result.aqueous_profile, -1), 1.0, rtol=1e-9)
+    np.testing.assert_allclose(np.nansum(result.organic_profile, -1), 1.0, rtol=1e-9)
+    assert result.purity_extract > 0.8 and result.purity_raffinate > 0.99  # feed: 13.2 % Nd+Sm
+
+
+def test_two_component_wrapper_matches_multicomponent():
+    two = simulate_cascade(1.7, 0.4, 12, 9, 2.0, 1.6)
+    many = simulate_multicomponent([1.7, 1.0], [0.4, 0.6], 12, 9, 2.0, 1.6)
+    assert two.purity_extract == pytest.approx(many.purity_extract, rel=1e-14)
+    np.testing.assert_allclose(two.aqueous_profile, many.aqueous_profile, rtol=1e-14)
+
+
+def test_simulation_batch_equals_one_by_one():
+    rng = np.random.default_rng(7)
+    beta = rng.uniform(1.3, 2.5, 6)
+    feed = rng.uniform(0.2, 0.8, 6)
+    n = rng.integers(2, 30, 6)
+    m = rng.integers(2, 30, 6)
+    scrub = rng.uniform(0.5, 3.0, 6)
+    organic = scrub + rng.uniform(0.1, 0.9, 6)
+    batch = simulate_cascade(beta, feed, n, m, organic, scrub)
+    for i in range(6):
+        one = simulate_cascade(beta[i], feed[i], n[i], m[i], organic[i], scrub[i])
+        assert batch.purity_extract[i] == pytest.approx(one.purity_extract, rel=1e-12, abs=0)
+        assert batch.purity_raffinate[i] == pytest.approx(one.purity_raffinate, rel=1e-12)
+        stages = n[i] + m[i]
+        np.testing.assert_allclose(
+            batch.aqueous_profile[i, :stages], one.aqueous_profile, rtol=1e-12
+        )
+        assert np.all(np.isnan(batch.aqueous_profile[i, stages:]))
+
+
+def test_organic_feed_simulation_balances():
+    result = simulate_cascade(2.0, 0.3, 10, 10, 1.0, 1.6, feed="organic")
+    assert result.mass_balance_error <= 1e-9
+    assert result.raffinate_flux == pytest.approx(0.6, rel=1e-12)  # W − S
+
+
+# ---------------------------------------------------------------- minimum organic flux
+
+
+def test_minimum_organic_flux_hand_calculation():
+    # y_F = 2·0.5/(1 + 0.5) = 2/3; f'_A = 0.4999/0.9989; S_min = f'_A (0.999 − 0.5)/(2/3 − 0.5)
+    split = 0.4999 / 0.9989
+    expected = split * (0.999 - 0.5) / (2.0 / 3.0 - 0.5)
+    assert minimum_organic_flux(2.0, 0.5, 0.999, 0.9999) == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("feed", ["aqueous", "organic"])
+def test_minimum_organic_flux_against_simulation(feed):
+    beta, f_a, p_a, p_b = 2.0, 0.4, 0.99, 0.99
+    split = (f_a - 1 + p_b) / (p_a - 1 + p_b)
+    s_min = minimum_organic_flux(beta, f_a, p_a, p_b, feed=feed)
+
+    def purities(organic_flux, stages):
+        scrub = organic_flux - split if feed == "aqueous" else organic_flux + 1 - split
+        result = simulate_cascade(beta, f_a, stages, stages, organic_flux, scrub, feed=feed)
+        return result.purity_extract, result.purity_raffinate
+
+    # (the solver is reliable up to ~60 + 60 stages here; far more stages make one outlet
+    # pure to 1e-12 and the Newton iteration stalls, see the module notes)
+    above = purities(1.03 * s_min, 60)
+    assert above[0] >= p_a and above[1] >= p_b
+    below = purities(0.97 * s_min if feed == "aqueous" else 0.95 * s_min, 60)
+    assert below[0] < p_a and below[1] < p_b
+    # approaching the minimum from above needs ever more stages but still gets there
+    assert purities(1.03 * s_min, 12)[0] < p_a
+
+
+# ---------------------------------------------------------------- design
+
+
+def test_verified_designs_meet_purities_when_simulated():
+    rng = np.random.default_rng(3)
+    size = 20
+    beta = rng.uniform(1.4, 3.0, size)
+    f_a = rng.uniform(0.2, 0.8, size)
+    p_a = rng.uniform(0.99, 0.9999, size)
+    p_b = rng.uniform(0.99, 0.9999, size)
+    design = design_cascade(beta, f_a, p_a, p_b)
+    check = simulate_cascade(
+        beta,
+        f_a,
+        design.extraction_stages,
+        design.scrub_stages,
+        design.organic_flux,
+        design.scrub_flux,
+    )
+    assert np.all(check.purity_extract >= p_a - 1e-12)
+    assert np.all(check.purity_raffinate >= p_b - 1e-12)
+    assert np.all(design.extraction_stages >= np.ceil(design.extraction_stages_closed_form))
+    assert np.all(design.total_stages >= fenske_stages(beta, p_a, p_b))
+
+
+def test_design_batch_equals_one_by_one():
+    beta = np.array([1.5, 2.0, 2.5])
+    f_a = np.array([0.3, 0.5, 0.6])
+    p_a = np.array([0.995, 0.999, 0.99])
+    batch = design_cascade(beta, f_a, p_a, 0.999)
+    for i in range(3):
+        one = design_cascade(beta[i], f_a[i], p_a[i], 0.999)
+        assert batch.extraction_stages[i] == one.extraction_stages
+        assert batch.scrub_stages[i] == one.scrub_stages
+        assert batch.purity_extract[i] == pytest.approx(one.purity_extract, rel=1e-12)
+
+
+def test_organic_feed_design_meets_purities():
+    design = design_cascade(2.0, 0.3, 0.999, 0.9999, feed="organic")
+    assert design.purity_extract >= 0.999 and design.purity_raffinate >= 0.9999
+    assert design.organic_flux + 1 - design.scrub_flux == pytest.approx(
+        (0.3 - 1 + 0.9999) / (0.999 - 1 + 0.9999), rel=1e-12
+    )
+
+
+@FAST
+@given(
+    separation_factor=st.floats(1.5, 3.0),
+    feed_fraction=st.floats(0.2, 0.8),
+    impurity=st.floats(1e-4, 1e-2),
+)
+def test_stages_grow_with_purity_and_fall_with_separation_factor(
+    separation_factor, feed_fraction, impurity
+):
+    purities = 1.0 - np.array([impurity, impurity / 10.0])
+    by_purity = design_cascade(separation_factor, feed_fraction, purities, purities)
+    assert by_purity.total_stages[1] > by_purity.total_stages[0]
+    assert np.all(np.diff(fenske_stages(separation_factor, purities, purities)) > 0)
+    betas = np.array([separation_factor, separation_factor * 1.3])
+    by_beta = design_cascade(betas, feed_fraction, purities[0], purities[0])
+    assert by_beta.total_stages[1] < by_beta.total_stages[0]
+    assert by_beta.extraction_stages_closed_form[1] < by_beta.extraction_stages_closed_form[0]
+
+
+def test_user_ratio_below_minimum_raises():
+    with pytest.raises(InfeasibleDesignError, match=r"scrub_extraction_ratio.*minimum"):
+        design_cascade(2.0, 0.5, 0.999, 0.9999, scrub_extraction_ratio=1.6)
+    with pytest.raises(InfeasibleDesignError, match="extraction_ratio"):
+        design_cascade(2.0, 0.5, 0.999, 0.9999, extraction_ratio=0.70)
+    # a larger organic flux than Xu's optimum is fine
+    design = design_cascade(2.0, 0.5, 0.999, 0.9999, scrub_extraction_ratio=1.3)
+    assert design.scrub_extraction_ratio == pytest.approx(1.3)
+    assert design.purity_extract >= 0.999
+
+
+# ---------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: fenske_stages(0.95, 0.99, 0.99), InfeasibleDesignError, "separation_factor"),
+        (lambda: fenske_stages(2.0, 1.2, 0.99), InputError, "purity_extract"),
+        (lambda: kremser_stages(-1.0, 0.1), InputError, "extraction_factor"),
+        (lambda: design_cascade(2.0, 0.5, 0.4, 0.99), InfeasibleDesignError, "purity_extract"),
+        (lambda: design_cascade(2.0, 0.3, 0.99, 0.6), InfeasibleDesignError, "purity_raffinate"),
+        (lambda: design_cascade(2.0, 0.5, 0.99, 0.99, feed="solid"), InputError, "feed"),
+        (lambda: design_cascade(2.0, np.nan, 0.99, 0.99), InputError, "feed_fraction"),
+        (lambda: simulate_cascade(2.0, 0.5, 0, 5, 1.5, 1.0), InputError, "extraction_stages"),
+        (lambda: simulate_cascade(2.0, 0.5, 5, 5, 0.9, 1.0), InputError, "organic_flux"),
+        (lambda: simulate_cascade(2.0, 0.5, 5.5, 5, 1.5, 1.0), InputError, "extraction_stages"),
+    ],
+)
+def test_errors_name_the_parameter(call, error, words):
+    with pytest.raises(error, match=words) as info:
+        call()
+    assert isinstance(info.value, TecModelError)
+
+
+def test_max_stages_message_says_how_many():
+    with pytest.raises(InfeasibleDesignError, match=r"needs \d+ stages.*max_stages=500"):
+        design_cascade(1.01, 0.5, 0.99999, 0.99999)
+
+
+def test_batch_error_names_first_offending_index():
+    with pytest.raises(InfeasibleDesignError, match=r"got 0\.9 at index \(2,\)"):
+        design_cascade([2.0, 2.0, 0.9, 0.8], 0.5, 0.999, 0.9999)
