@@ -213,7 +213,7 @@ class Biosorption:
 
     Parameters
     ----------
-    split_between : tuple of str or None
+    split_between : tuple of str, or None (or an empty tuple) for group capture
         Neighbouring rare earths to split between (as in
         :class:`~tecmodel.stages.solvent_extraction.SolventExtractionSection`); ``None``
         for group capture of all rare earths from impurities.
@@ -275,7 +275,7 @@ class Biosorption:
         if np.any(excess < 0):
             raise InputError(f"acid_excess must be >= 0, got {describe(self.acid_excess)}")
         details = {}
-        if self.split_between is None:
+        if not self.split_between:  # None or () (a scenario file cannot write None)
             recovery = _fraction(self.rare_earth_recovery, "rare_earth_recovery")
             rare = np.array([c in RARE_EARTHS for c in feed.components])
             if not rare.any():

@@ -1,0 +1,356 @@
+r"""The ``tecmodel`` console command.
+
+    tecmodel scenarios                         list shipped reference plants
+    tecmodel run cascade_refinery              summary of one plant (or a .toml file)
+    tecmodel compare cascade_refinery high_waste_route
+    tecmodel capacity high_waste_route 1000 5000 20000 --unit t/yr --plot out/cap.png
+    tecmodel sweep high_waste_route costing.disposal_costs.radioactive 0 10000 \
+        --points 11 --unit "USD/m**3"
+    tecmodel tornado high_waste_route --param "costing.labor_rate=20:60 USD/h" ...
+    tecmodel montecarlo high_waste_route -n 100000 --param ... --seed 1
+    tecmodel breakeven high_waste_route costing.disposal_costs.radioactive \
+        --target cascade_refinery --low 0 --high 20000 --unit "USD/m**3"
+    tecmodel export cascade_refinery my_plant.toml
+
+Every command accepts ``--set PATH=VALUE`` to change a parameter first (``VALUE`` may
+carry units: ``--set "costing.labor_rate=40 USD/h"``). Errors print one line naming
+what to change and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+
+import numpy as np
+
+__all__ = ["main"]
+
+
+def _quantity(text: str):
+    from .scenarios import _value
+
+    value = _value(text.strip(), "command line")
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _load(name: str):
+    from . import scenarios
+
+    if name.endswith(".toml") or os.path.sep in name:
+        return scenarios.read(name)
+    return scenarios.load(name)
+
+
+def _apply_sets(plant, sets):
+    from .errors import InputError
+
+    for item in sets or []:
+        if "=" not in item:
+            raise InputError(f"--set needs PATH=VALUE, got {item!r}")
+        path, value = item.split("=", 1)
+        plant = plant.replace(path.strip(), _quantity(value))
+    return plant
+
+
+def _plant(args):
+    return _apply_sets(_load(args.plant), args.set)
+
+
+def _values(low: str, high: str, points: int, unit: str | None, log: bool):
+    from .units import Q_
+
+    lo, hi = float(low), float(high)
+    grid = np.geomspace(lo, hi, points) if log else np.linspace(lo, hi, points)
+    return Q_(grid, unit) if unit else grid
+
+
+def _parse_param(text: str):
+    """``path=low:high [unit]`` → (path, Uniform)."""
+    from .distributions import Uniform
+    from .errors import InputError
+    from .units import Q_
+
+    if "=" not in text or ":" not in text:
+        raise InputError(f"--param needs 'path=low:high [unit]', got {text!r}")
+    path, spec = text.split("=", 1)
+    spec = spec.strip()
+    bounds, _, unit = spec.partition(" ")
+    low, high = bounds.split(":", 1)
+    unit = unit.strip()
+    if unit:
+        return path.strip(), Uniform(Q_(float(low), unit), Q_(float(high), unit))
+    return path.strip(), Uniform(float(low), float(high))
+
+
+def _plot(path, draw):
+    if not path:
+        return
+    from . import plotting
+
+    ax = draw()
+    plotting.save(ax, path)
+    print(f"figure written to {path}")
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_scenarios(args):
+    from . import scenarios
+
+    for name in scenarios.names():
+        plant = scenarios.load(name)
+        print(f"{name:<20} {plant.description}")
+
+
+def cmd_run(args):
+    result = _plant(args).evaluate()
+    print(result.summary())
+    if args.json:
+        result.to_json(args.json)
+        print(f"\nresults written to {args.json}")
+    if args.csv:
+        result.to_csv(args.csv, args.table)
+        print(f"table {args.table!r} written to {args.csv}")
+    from . import plotting
+
+    _plot(args.plot, lambda: plotting.plot_breakdown(result, by=args.by))
+
+
+def cmd_compare(args):
+    from .report import compare
+
+    results = {name: _apply_sets(_load(name), args.set).evaluate() for name in args.plants}
+    print(compare(results, by=args.by))
+    from . import plotting
+
+    _plot(args.plot, lambda: plotting.plot_breakdown(results, by=args.by))
+
+
+def cmd_capacity(args):
+    from . import plotting
+    from .curves import cost_vs_capacity
+    from .units import Q_
+
+    capacities = Q_(np.asarray(args.capacities, dtype=float), args.unit)
+    curve = cost_vs_capacity(_plant(args), capacities)
+    _print_curve(curve)
+    if args.csv:
+        curve.to_csv(args.csv)
+    _plot(args.plot, lambda: plotting.plot_curve(curve))
+
+
+def cmd_sweep(args):
+    from . import plotting
+    from .curves import cost_vs_parameter
+
+    values = _values(args.low, args.high, args.points, args.unit, args.log)
+    curve = cost_vs_parameter(_plant(args), args.path, values, metric=args.metric)
+    _print_curve(curve)
+    if args.csv:
+        curve.to_csv(args.csv)
+    _plot(args.plot, lambda: plotting.plot_curve(curve))
+
+
+def _print_curve(curve):
+    xs = np.atleast_1d(getattr(curve.x, "magnitude", curve.x))
+    ys = np.atleast_1d(getattr(curve.y, "magnitude", curve.y))
+    x_unit = f" [{curve.x.units:~P}]" if hasattr(curve.x, "units") else ""
+    y_unit = f" [{curve.y.units:~P}]" if hasattr(curve.y, "units") else ""
+    print(f"{curve.title}")
+    print(f"  {curve.x_label + x_unit:>40}  {curve.y_label + y_unit}")
+    for x, y in zip(xs, ys, strict=True):
+        print(f"  {x:>40.6g}  {y:.6g}")
+
+
+def _study(args):
+    from .errors import InputError
+    from .sensitivity import Study
+
+    if not args.param:
+        raise InputError("give at least one --param 'path=low:high [unit]'")
+    parameters = dict(_parse_param(p) for p in args.param)
+    return Study(_plant(args), parameters, metric=args.metric)
+
+
+def cmd_tornado(args):
+    from . import plotting
+
+    tornado = _study(args).tornado()
+    print(tornado.table())
+    _plot(args.plot, lambda: plotting.plot_tornado(tornado))
+
+
+def cmd_montecarlo(args):
+    from . import plotting
+
+    result = _study(args).monte_carlo(
+        args.n, seed=args.seed, chunk_size=args.chunk_size, progress=not args.quiet
+    )
+    print(result.summary())
+    if args.csv:
+        result.to_csv(args.csv)
+    _plot(args.plot, lambda: plotting.plot_distribution(result))
+
+
+def cmd_sobol(args):
+    from . import plotting
+
+    result = _study(args).sobol(args.n, seed=args.seed)
+    print(result.table())
+    _plot(args.plot, lambda: plotting.plot_sobol(result))
+
+
+def cmd_breakeven(args):
+    from .sensitivity import breakeven
+    from .units import Q_
+
+    plant = _plant(args)
+    try:
+        target = _apply_sets(_load(args.target), args.set)
+    except Exception:
+        target = _quantity(args.target)
+    low = Q_(float(args.low), args.unit) if args.unit else float(args.low)
+    high = Q_(float(args.high), args.unit) if args.unit else float(args.high)
+    print(breakeven(plant, args.path, target, low, high, metric=args.metric))
+
+
+def cmd_export(args):
+    from . import scenarios
+
+    scenarios.write(_plant(args), args.output)
+    print(f"scenario written to {args.output}")
+
+
+def cmd_parameters(args):
+    plant = _plant(args)
+    for path in plant.parameters():
+        value = plant.get(path)
+        print(f"{path:<60} {value}")
+
+
+# --------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tecmodel",
+        description="Techno-economic models of rare-earth separation and refining plants.",
+        epilog="Plants are shipped scenario names (see 'tecmodel scenarios') or paths to "
+        "scenario .toml files.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name, help_text, function, plant=True):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if plant:
+            p.add_argument("plant", help="scenario name or .toml file")
+            p.add_argument(
+                "--set",
+                action="append",
+                metavar="PATH=VALUE",
+                help="change a parameter first, e.g. 'finance.discount_rate=0.08'",
+            )
+        p.set_defaults(function=function)
+        return p
+
+    add("scenarios", "list the shipped reference plants", cmd_scenarios, plant=False)
+    p = add("run", "evaluate one plant and print its summary", cmd_run)
+    p.add_argument("--json", help="write all results as JSON")
+    p.add_argument("--csv", help="write one table as CSV")
+    p.add_argument(
+        "--table",
+        default="breakdown",
+        choices=["breakdown", "stages", "capital", "operating", "equipment", "waste"],
+    )
+    p.add_argument("--by", default="category", choices=["category", "stage"])
+    p.add_argument("--plot", help="write the cost-breakdown figure (PNG/PDF/SVG)")
+
+    p = sub.add_parser("compare", help="routes side by side")
+    p.add_argument("plants", nargs="+")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE")
+    p.add_argument("--by", default="category", choices=["category", "stage"])
+    p.add_argument("--plot", help="write the stacked-bar figure")
+    p.set_defaults(function=cmd_compare)
+
+    p = add("capacity", "levelized cost against REO product capacity", cmd_capacity)
+    p.add_argument("capacities", nargs="+", type=float)
+    p.add_argument("--unit", default="t/yr")
+    p.add_argument("--csv")
+    p.add_argument("--plot")
+
+    p = add("sweep", "a metric against one parameter (one vectorized evaluation)", cmd_sweep)
+    p.add_argument("path")
+    p.add_argument("low")
+    p.add_argument("high")
+    p.add_argument("--points", type=int, default=11)
+    p.add_argument("--unit", help="unit of low and high")
+    p.add_argument("--log", action="store_true", help="logarithmic spacing")
+    p.add_argument("--metric", default="levelized_cost")
+    p.add_argument("--csv")
+    p.add_argument("--plot")
+
+    for name, function, help_text in (
+        ("tornado", cmd_tornado, "one-at-a-time sensitivity (one evaluation)"),
+        ("montecarlo", cmd_montecarlo, "propagate uniform input ranges"),
+        ("sobol", cmd_sobol, "variance-based (Sobol) sensitivity indices"),
+    ):
+        p = add(name, help_text, function)
+        p.add_argument(
+            "--param",
+            action="append",
+            metavar="'PATH=LOW:HIGH [UNIT]'",
+            help="an uncertain input, uniform between LOW and HIGH",
+        )
+        p.add_argument("--metric", default="levelized_cost")
+        p.add_argument("--plot")
+        if name != "tornado":
+            p.add_argument("-n", type=int, default=10_000 if name == "montecarlo" else 1024)
+            p.add_argument("--seed", type=int, default=None)
+        if name == "montecarlo":
+            p.add_argument("--chunk-size", type=int, default=None)
+            p.add_argument("--csv")
+            p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = add(
+        "breakeven",
+        "parameter value where a metric meets a target or another plant",
+        cmd_breakeven,
+    )
+    p.add_argument("path")
+    p.add_argument(
+        "--target", required=True, help="a value with units ('7 USD/kg') or another plant"
+    )
+    p.add_argument("--low", required=True)
+    p.add_argument("--high", required=True)
+    p.add_argument("--unit")
+    p.add_argument("--metric", default="levelized_cost")
+
+    p = add("export", "write a plant as a scenario file", cmd_export)
+    p.add_argument("output")
+    add("parameters", "list every dotted parameter path and its value", cmd_parameters)
+    return parser
+
+
+def main(argv=None) -> int:
+    from .errors import TecModelError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if os.environ.get("TECMODEL_SHOW_WARNINGS") is None:
+        # Extrapolation warnings are summarized in reports; keep the terminal readable.
+        warnings.filterwarnings("ignore", module="tecmodel")
+    try:
+        args.function(args)
+    except TecModelError as exc:
+        print(f"tecmodel: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
