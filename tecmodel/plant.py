@@ -57,6 +57,11 @@ class Feed:
 
     def __post_init__(self):
         object.__setattr__(self, "composition", freeze_mapping(self.composition))
+        rate = magnitude(self.rate, "kg/s", "feed.rate")
+        if np.any(~(np.asarray(rate) >= 0)):
+            raise InputError(f"feed.rate must be >= 0, got {describe(self.rate)}")
+        parse_port(self.to, "feed.to")
+        self.stream()  # checks the composition now, not at evaluation
 
     def stream(self) -> Stream:
         return Stream.from_composition(self.rate, self.composition)
@@ -215,7 +220,7 @@ class FinanceAssumptions:
 
 def _plain(value, unit: str, name: str):
     """A Quantity in ``unit`` or a plain number taken to be in ``unit`` already."""
-    if hasattr(value, "units"):
+    if hasattr(value, "units") and not value.dimensionless:
         return magnitude(value, unit, name)
     return magnitude(value, "", name)
 

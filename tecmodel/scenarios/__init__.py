@@ -272,9 +272,26 @@ def _fields(obj) -> dict:
         if not f.init:
             continue
         value = getattr(obj, f.name)
-        if value is None or (isinstance(value, Mapping) and not value) or value == ():
+        if value is None or (isinstance(value, Mapping) and not value):
             continue
         out[f.name] = dict(value) if isinstance(value, Mapping) else value
+    return out
+
+
+def _without_defaults(items: dict) -> dict:
+    """Costing fields minus the embedded defaults the CostingBasis filled in."""
+    from ..costing import default_prices, disposal_costs
+
+    defaults = {"prices": default_prices(), "disposal_costs": disposal_costs()}
+    out = dict(items)
+    for key, reference in defaults.items():
+        changed = {
+            k: v for k, v in items.get(key, {}).items() if k not in reference or v != reference[k]
+        }
+        if changed:
+            out[key] = changed
+        else:
+            out.pop(key, None)
     return out
 
 
@@ -294,6 +311,8 @@ def to_toml(plant, provenance_notes: Mapping[str, str] | None = None) -> str:
         lines += [f"{k} = {_toml_scalar(v)}" for k, v in _fields(product).items()]
     for section in ("costing", "finance"):
         items = _fields(getattr(plant, section))
+        if section == "costing":
+            items = _without_defaults(items)
         if items:
             lines += ["", f"[{section}]"] + [f"{k} = {_toml_scalar(v)}" for k, v in items.items()]
     if provenance_notes:
