@@ -356,8 +356,7 @@ def minimum_organic_flux(
     .. math:: S_{min} = f'_A\,\frac{P_A - x^*}{f_A - x^*} - 1 .
 
     The tests check S_min against the exact stage-by-stage simulation: just above S_min
-    the purities are reached with many stages, just below they are not reached even with
-    thousands.
+    the purities are reached with many stages, just below they are not reached.
 
     References
     ----------
@@ -366,7 +365,7 @@ def minimum_organic_flux(
     Examples
     --------
     >>> round(float(minimum_organic_flux(2.0, 0.5, 0.999, 0.9999)), 4)
-    1.4982
+    1.4983
     """
     organic_feed = _check_feed(feed)
     beta = _check_separation_factor(separation_factor)
@@ -1041,9 +1040,9 @@ def simulate_cascade(
 
     Examples
     --------
-    >>> result = simulate_cascade(2.0, 0.5, 25, 21, 1.7087, 1.2082)
-    >>> bool(result.purity_extract > 0.999 and result.purity_raffinate > 0.9999)
-    True
+    >>> result = simulate_cascade(2.0, 0.5, 25, 21, 1.708645, 1.208194)
+    >>> round(float(result.purity_extract), 5), round(float(result.purity_raffinate), 5)
+    (0.99903, 0.99993)
     """
     beta = _check_separation_factor(separation_factor)
     feed_fraction = _check_fraction("feed_fraction", feed_fraction)
