@@ -82,13 +82,14 @@ class Study:
         if not self.parameters:
             raise InputError("a Study needs at least one parameter")
         for path, distribution in self.parameters.items():
-            get_path(self.plant, path)  # fails early, naming the valid paths
+            current = get_path(self.plant, path)  # fails early, naming the valid paths
             if not isinstance(distribution, Distribution):
                 raise InputError(
                     f"parameters[{path!r}] must be a tecmodel.distributions "
                     f"Distribution (Uniform, Triangular, Normal, …), got "
                     f"{distribution!r}"
                 )
+            _check_compatible(path, current, distribution)
         object.__setattr__(self, "parameters", freeze_mapping(self.parameters))
         base = _metric_value(self.plant.evaluate(), self.metric)
         object.__setattr__(self, "_unit", f"{base.units}" if hasattr(base, "units") else "")
@@ -416,6 +417,22 @@ def breakeven(
     root = a if fa == fb else a - fa * (b - a) / (fb - fa)
     target_shown = target if not hasattr(target, "evaluate") else f"plant {target.name}"
     return BreakEven(path, Q_(root, unit) if unit else root, metric, target_shown)
+
+
+def _check_compatible(path: str, current, distribution: Distribution) -> None:
+    """The distribution's unit must fit the parameter it replaces."""
+    wanted = Q_(1.0, distribution.unit).dimensionality if distribution.unit else None
+    if hasattr(current, "units") and not current.dimensionless:
+        if wanted != current.dimensionality:
+            raise InputError(
+                f"{path} is {current:~P}; give its distribution in units of "
+                f"{current.dimensionality}, not {distribution.unit or 'plain numbers'}"
+            )
+    elif wanted is not None and wanted != Q_(1.0, "").dimensionality:
+        raise InputError(
+            f"{path} is a plain number ({current!r}); give its distribution without units, "
+            f"not in {distribution.unit}"
+        )
 
 
 def _mag(value) -> np.ndarray:

@@ -108,3 +108,10 @@ def test_distributions_ppf_by_hand():
     assert LogUniform(1, 100).ppf(0.5) == pytest.approx(10.0)
     assert Triangular(0, 1, 2).ppf(0.5) == pytest.approx(1.0)
     assert Normal(10, 2).high == pytest.approx(10 + 1.6448536 * 2, rel=1e-6)
+
+
+def test_distribution_units_must_fit_the_parameter():
+    with pytest.raises(InputError, match="labor_rate"):
+        Study(toy_plant(), {"costing.labor_rate": Uniform(20, 60)})
+    with pytest.raises(InputError, match="plain number"):
+        Study(toy_plant(), {"finance.discount_rate": Uniform(Q_(5, "USD"), Q_(6, "USD"))})
