@@ -49,16 +49,6 @@ class Curve:
         write_atomic(path, "\n".join(lines) + "\n")
 
 
-def _metric(result, metric: str):
-    value = getattr(result, metric, None)
-    if value is None:
-        raise InputError(
-            f"metric {metric!r} is not a PlantResult attribute; use levelized_cost, capex, "
-            "opex, production or revenue"
-        )
-    return value() if callable(value) else value
-
-
 def cost_vs_parameter(plant, path: str, values, metric: str = "levelized_cost") -> Curve:
     """``metric`` against the parameter at dotted ``path`` set to each of ``values``.
 
@@ -67,7 +57,7 @@ def cost_vs_parameter(plant, path: str, values, metric: str = "levelized_cost") 
     get_path(plant, path)  # a clear error for a wrong path before any work
     result = plant.replace(path, values).evaluate()
     return Curve(
-        values, _metric(result, metric), path, metric, f"{plant.name}: {metric} vs {path}", result
+        values, result.metric(metric), path, metric, f"{plant.name}: {metric} vs {path}", result
     )
 
 
@@ -94,7 +84,7 @@ def cost_vs_capacity(plant, capacities, metric: str = "levelized_cost") -> Curve
     result = plant.replace("feed.rate", scaled).evaluate()
     return Curve(
         capacities,
-        _metric(result, metric),
+        result.metric(metric),
         "REO product capacity",
         metric,
         f"{plant.name}: {metric} vs capacity",
@@ -132,7 +122,7 @@ def cost_vs_purity(
     result = changed.evaluate()
     return Curve(
         values,
-        _metric(result, metric),
+        result.metric(metric),
         f"{stage} purity target",
         metric,
         f"{plant.name}: {metric} vs purity",

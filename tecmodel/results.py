@@ -217,6 +217,17 @@ class PlantResult:
     initial_fill: np.ndarray
     feed_cost: np.ndarray
 
+    #: Names :meth:`metric` accepts: what curves and studies can measure.
+    METRICS = ("levelized_cost", "capex", "opex", "production", "revenue", "npv", "irr")
+
+    def metric(self, name: str):
+        """A headline number by name (``"levelized_cost"``, ``"npv"``, …); ``npv`` and
+        ``irr`` are at the products' own prices."""
+        if name not in self.METRICS:
+            raise InputError(f"metric must be one of {', '.join(self.METRICS)}, got {name!r}")
+        value = getattr(self, name)
+        return value() if callable(value) else value
+
     # ------------------------------------------------------------------ headline numbers
     @property
     def capex(self):

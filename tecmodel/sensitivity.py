@@ -31,16 +31,6 @@ from .units import Q_
 __all__ = ["BreakEven", "MonteCarloResult", "SobolResult", "Study", "TornadoResult", "breakeven"]
 
 
-def _metric_value(result, metric: str):
-    value = getattr(result, metric, None)
-    if value is None:
-        raise InputError(
-            f"metric {metric!r} is not a PlantResult attribute; use "
-            "levelized_cost, capex, opex, production or revenue"
-        )
-    return value() if callable(value) else value
-
-
 class _PlantMetric:
     """Picklable f(samples) -> metric magnitudes, for chunked/process-pool evaluation."""
 
@@ -52,7 +42,7 @@ class _PlantMetric:
         for path, values in samples.items():
             unit = self.units[path]
             plant = plant.replace(path, Q_(values, unit) if unit else np.asarray(values))
-        value = _metric_value(plant.evaluate(), self.metric)
+        value = plant.evaluate().metric(self.metric)
         n = len(next(iter(samples.values())))
         magnitude = value.to(self.output_unit).magnitude if self.output_unit else value
         return np.broadcast_to(np.asarray(magnitude, dtype=float), (n,)).copy()
@@ -91,7 +81,7 @@ class Study:
                 )
             _check_compatible(path, current, distribution)
         object.__setattr__(self, "parameters", freeze_mapping(self.parameters))
-        base = _metric_value(self.plant.evaluate(), self.metric)
+        base = self.plant.evaluate().metric(self.metric)
         object.__setattr__(self, "_unit", f"{base.units}" if hasattr(base, "units") else "")
 
     def _function(self) -> _PlantMetric:
@@ -104,7 +94,7 @@ class Study:
     @property
     def base_value(self):
         """The metric at the plant's own parameter values."""
-        return _metric_value(self.plant.evaluate(), self.metric)
+        return self.plant.evaluate().metric(self.metric)
 
     # ------------------------------------------------------------------ tornado
     def tornado(self) -> TornadoResult:
@@ -388,10 +378,10 @@ def breakeven(
 
     def difference(values: np.ndarray) -> np.ndarray:
         setting = Q_(values, unit) if unit else values
-        mine = _metric_value(plant.replace(path, setting).evaluate(), metric)
+        mine = plant.replace(path, setting).evaluate().metric(metric)
         if hasattr(target, "evaluate"):
             other_plant = target.replace(path, setting) if other_has_path else target
-            theirs = _metric_value(other_plant.evaluate(), metric)
+            theirs = other_plant.evaluate().metric(metric)
         else:
             theirs = target
         diff = mine - theirs
