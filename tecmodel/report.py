@@ -21,9 +21,16 @@ def format_value(value, unit: str | None = None, digits: int = 4) -> str:
     array = np.asarray(value, dtype=float)
     suffix = f" {unit}" if unit else ""
     if array.ndim == 0 or array.size == 1:
-        return f"{float(array.ravel()[0]):,.{digits}g}{suffix}"
+        return f"{_number(float(array.ravel()[0]), digits)}{suffix}"
     low, high = np.percentile(array, [5, 95])
-    return f"{array.mean():,.{digits}g} [{low:,.3g}–{high:,.3g}]{suffix}"
+    return f"{_number(array.mean(), digits)} [{_number(low, 3)}–{_number(high, 3)}]{suffix}"
+
+
+def _number(x: float, digits: int) -> str:
+    """Significant digits, but whole numbers with thousands separators when large."""
+    if np.isfinite(x) and 10**digits <= abs(x) < 1e15:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits}g}"
 
 
 def _rows(title: str, items: dict, unit: str, total=None) -> list[str]:
@@ -90,7 +97,7 @@ def plant_summary(result) -> str:
 
 
 def compare(results: dict, by: str = "category") -> str:
-    """Routes side by side: levelized cost breakdown and headline numbers.
+    """Routes side by side: headline numbers and the levelized-cost breakdown.
 
     Parameters
     ----------
@@ -100,43 +107,31 @@ def compare(results: dict, by: str = "category") -> str:
     labels = list(results)
     breakdowns = {label: r.breakdown(by) for label, r in results.items()}
     keys = list(dict.fromkeys(k for b in breakdowns.values() for k in b))
-    width = max([len(k) for k in keys] + [24])
-    column = max([len(label) for label in labels] + [14]) + 2
+    width = max([len(k) + 2 for k in keys] + [28])
+    column = max([len(label) for label in labels] + [12]) + 2
 
-    def cell(value, unit):
-        return (
-            format_value(value, unit, 3).rjust(column)
-            if value is not None
-            else ("—".rjust(column))
-        )
+    def number(value, unit) -> str:
+        if value is None:
+            return "—".rjust(column)
+        return format_value(value, unit, 4).removesuffix(f" {unit}").rjust(column)
 
-    header = " " * (width + 2) + "".join(label.rjust(column) for label in labels)
-    lines = [header]
     headline = {
         "REO product [t/yr]": (lambda r: r.production, "t/yr"),
         "capital [MUSD]": (lambda r: r.capex, "MUSD"),
         "operating cost [MUSD/yr]": (lambda r: r.opex, "MUSD/yr"),
         "revenue [MUSD/yr]": (lambda r: r.revenue, "MUSD/yr"),
     }
+    lines = [" " * width + "".join(label.rjust(column) for label in labels)]
     for name, (get, unit) in headline.items():
-        lines.append(
-            f"  {name:<{width}}"
-            + "".join(cell(get(results[label]), unit).replace(f" {unit}", "") for label in labels)
-        )
-    lines.append(f"  {'levelized cost by ' + by + ' [USD/kg]':<{width}}")
+        lines.append(f"{name:<{width}}" + "".join(number(get(results[lb]), unit) for lb in labels))
+    lines.append(f"levelized cost by {by} [USD/kg REO]")
     for key in keys:
         lines.append(
-            f"    {key:<{width - 2}}"
-            + "".join(
-                cell(breakdowns[label].get(key), "USD/kg").replace(" USD/kg", "")
-                for label in labels
-            )
+            f"  {key:<{width - 2}}"
+            + "".join(number(breakdowns[lb].get(key), "USD/kg") for lb in labels)
         )
     lines.append(
-        f"  {'levelized cost [USD/kg]':<{width}}"
-        + "".join(
-            cell(results[label].levelized_cost, "USD/kg").replace(" USD/kg", "")
-            for label in labels
-        )
+        f"{'levelized cost [USD/kg REO]':<{width}}"
+        + "".join(number(results[lb].levelized_cost, "USD/kg") for lb in labels)
     )
     return "\n".join(lines)
