@@ -232,19 +232,28 @@ class TornadoResult:
         """Parameter indices, largest swing first."""
         return np.argsort(-self.swing, kind="stable")
 
-    def table(self) -> str:
-        unit = f" [{self.base.units:~P}]" if hasattr(self.base, "units") else ""
+    def table(self, unit: str | None = None) -> str:
+        """Parameters by swing. ``unit`` for the metric (default: MUSD for money above a
+        million, else the metric's own unit)."""
+        base, low, high = self.base, self.low, self.high
+        if hasattr(base, "units"):
+            if unit is None and base.check("[currency]") and abs(float(_mag(base))) >= 1e6:
+                unit = "MUSD"
+            if unit:
+                base, low, high = base.to(unit), low.to(unit), high.to(unit)
+        label = f" [{base.units:~P}]" if hasattr(base, "units") else ""
+        low_m, high_m = _mag(low), _mag(high)
+        swing = np.abs(high_m - low_m)
         lines = [
-            f"Tornado of {self.metric}{unit}; base {_fmt(self.base)}",
+            f"Tornado of {self.metric}{label}; base {_fmt(base)}",
             f"  {'parameter':<44}{'low input':>18}{'high input':>18}"
-            f"{'at low':>10}{'at high':>10}{'swing':>10}",
+            f"{'at low':>12}{'at high':>12}{'swing':>12}",
         ]
-        low, high = _mag(self.low), _mag(self.high)
         for i in self.order():
             lines.append(
                 f"  {self.parameters[i]:<44}{_fmt(self.low_inputs[i]):>18}"
-                f"{_fmt(self.high_inputs[i]):>18}{low[i]:>10.4g}{high[i]:>10.4g}"
-                f"{self.swing[i]:>10.4g}"
+                f"{_fmt(self.high_inputs[i]):>18}{low_m[i]:>12.4g}{high_m[i]:>12.4g}"
+                f"{swing[i]:>12.4g}"
             )
         return "\n".join(lines)
 
