@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .atomic import write_atomic
 from .errors import InputError
 from .paths import get_path
-from .results import write_atomic
 from .units import Q_, magnitude
 
 __all__ = [

@@ -198,23 +198,11 @@ def plot_cash_flow(table, ax=None, unit_scale: float = 1e6, unit_label: str = "M
 
 def save(ax_or_figure, path) -> None:
     """Save a figure atomically (temporary file in the same folder, then rename)."""
-    import os
-    import tempfile
+    from .atomic import atomic_path
 
     figure = getattr(ax_or_figure, "figure", ax_or_figure)
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    suffix = os.path.splitext(path)[1] or ".png"
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         figure.savefig(temporary, dpi=150, bbox_inches="tight")
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def _palette(n: int):

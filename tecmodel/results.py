@@ -16,14 +16,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import finance
+from .atomic import write_atomic
 from .costing import capital_cost, labor_cost, operating_cost, purchase_cost, reagent_cost
 from .costing.operating import _waste_cost
 from .errors import InputError
@@ -541,19 +540,3 @@ class PlantResult:
 
     def __repr__(self) -> str:
         return self.summary()
-
-
-def write_atomic(path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from .atomic import write_atomic
 from .distributions import Distribution
 from .errors import InfeasibleDesignError, InputError
 from .parallel import evaluate_in_chunks
 from .paths import freeze_mapping, get_path
-from .results import write_atomic
 from .units import Q_
 
 __all__ = ["BreakEven", "MonteCarloResult", "SobolResult", "Study", "TornadoResult", "breakeven"]

@@ -323,7 +323,7 @@ def to_toml(plant, provenance_notes: Mapping[str, str] | None = None) -> str:
 
 def write(plant, path, provenance_notes: Mapping[str, str] | None = None) -> None:
     """Write ``plant`` as a scenario file, atomically (temporary file, then rename)."""
-    from ..results import write_atomic
+    from ..atomic import write_atomic
 
     text = to_toml(plant, provenance_notes)
     from_dict(tomllib.loads(text), "scenario being written")  # never write what cannot be read
