@@ -1,6 +1,32 @@
 """Process stages: each says what a plant physically does (flows, sizes, consumptions,
-wastes, labor). See :mod:`tecmodel.stages.base` for the protocol."""
+wastes, labor). See :mod:`tecmodel.stages.base` for the protocol a stage follows."""
 
 from .base import WASTE_CLASSES, Equipment, Stage, StageResult, Waste
+from .bio_recovery import Bioleaching, Biosorption, magnet_scrap_stream
+from .generic import GenericStage
+from .leaching import AcidLeaching
+from .metal import MetallothermicReduction, MoltenSaltElectrolysis
+from .precipitation import BicarbonatePrecipitation, Calcination, OxalatePrecipitation
+from .solvent_extraction import SolventExtractionSection
+from .waste import Disposal, LimeNeutralisation
 
-__all__ = ["WASTE_CLASSES", "Equipment", "Stage", "StageResult", "Waste"]
+__all__ = [
+    "WASTE_CLASSES",
+    "AcidLeaching",
+    "BicarbonatePrecipitation",
+    "Bioleaching",
+    "Biosorption",
+    "Calcination",
+    "Disposal",
+    "Equipment",
+    "GenericStage",
+    "LimeNeutralisation",
+    "MetallothermicReduction",
+    "MoltenSaltElectrolysis",
+    "OxalatePrecipitation",
+    "SolventExtractionSection",
+    "Stage",
+    "StageResult",
+    "Waste",
+    "magnet_scrap_stream",
+]
