@@ -314,3 +314,21 @@ def test_operating_cost_accepts_waste_objects():
         wastes=[FakeWaste()], total_plant_cost=Q_(0, "USD"), operating_hours=Q_(1000, "h/yr")
     )
     assert result.waste.to("USD/yr").magnitude == pytest.approx(3530 * 1000)
+
+
+def test_metallothermic_reduction_can_be_costed():
+    """Every consumption and equipment kind the metal stages report has a price/correlation."""
+    import warnings
+
+    from tecmodel.stages import MetallothermicReduction, MoltenSaltElectrolysis
+    from tecmodel.streams import Stream
+
+    feed = Stream.from_mass_flows({"Dy": Q_(10, "kg/h"), "Nd": Q_(10, "kg/h")})
+    for stage in (MetallothermicReduction(), MoltenSaltElectrolysis()):
+        result = stage.run({"feed": feed})
+        costs = reagent_cost(dict(result.consumption))
+        assert all(c.magnitude > 0 for c in costs.values())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for item in result.equipment:
+                assert purchase_cost(item.kind, item.size, item.parallel_units).magnitude > 0
