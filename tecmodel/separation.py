@@ -69,6 +69,11 @@ _SHIFT_DOWN = 0.1
 _SHIFT_UP = 10.0
 _SHIFT_START = 1.0
 _SHIFT_FLOOR = 1e-10
+_SHIFT_CEILING = 1e8
+_SUM_TOLERANCE = 1e-10  # largest |Σ_k x_k − 1| of a stage in a returned steady state
+_SMALLEST_T_STEP = 1e-6  # continuation in β: smallest step of t before giving up
+_CORRECTOR_ITERATIONS = 8  # Newton iterations allowed per continuation step
+_ROUNDING_FLOOR = 1e-10  # a relative residual that cannot decrease below this is converged
 
 # ---------------------------------------------------------------------------------------
 # input checking
@@ -502,6 +507,47 @@ def _thomas(lower, diagonal, upper, rhs):
     return solution
 
 
+def _positive_thomas(aqueous, organic, upper, padding, last, distribution, rhs):
+    """Component profiles x for fixed distribution ratios D, subtraction-free.
+
+    Solves a_i x_i + o_i D_i x_i − a_{i+1} x_{i+1} − o_{i−1} D_{i−1} x_{i−1} = F_i for
+    every component (arrays (B, N) for the fluxes, (B, N, C) for D and F). The matrix is
+    a column-diagonally-dominant M-matrix whose columns sum to zero except at the two
+    outlets; the Gaussian-elimination pivots are therefore computed as
+    p_i = o_i D_i + ε_i with the accumulated outlet excess
+    ε_i = c_i + a_i ε_{i−1} / p_{i−1} ≥ 0 (c_i: raffinate at stage 1, extract at the last
+    stage), a Grassmann–Taksar–Heyman-style recursion. Every operation adds, multiplies
+    or divides positive numbers, so each fraction — trace components included, and
+    however ill-conditioned the cascade (near the pinch, hundreds of stages) — comes out
+    with full relative accuracy; values below ~1e-308 underflow to 0.
+    """
+    batch, stages, _ = distribution.shape
+    rows = np.arange(batch)
+    outflow = organic[:, :, None] * distribution  # organic of each component leaving i
+    to_next = np.zeros_like(outflow)  # … into stage i + 1 (none from the last stage)
+    to_next[:, :-1] = outflow[:, :-1] * (upper[:, :-1, None] > 0.0)
+    excess = np.broadcast_to(padding[:, :, None], outflow.shape).copy()
+    excess[:, 0] += aqueous[:, 0, None]  # raffinate
+    excess[rows, last] += outflow[rows, last]  # extract
+    upper_prime = np.empty_like(outflow)
+    rhs_prime = np.empty_like(outflow)
+    inflow = upper[:, :, None]
+    accumulated = excess[:, 0]
+    pivot = to_next[:, 0] + accumulated
+    upper_prime[:, 0] = inflow[:, 0] / pivot
+    rhs_prime[:, 0] = rhs[:, 0] / pivot
+    for i in range(1, stages):
+        accumulated = excess[:, i] + inflow[:, i - 1] * (accumulated / pivot)
+        pivot = to_next[:, i] + accumulated
+        upper_prime[:, i] = inflow[:, i] / pivot
+        rhs_prime[:, i] = (rhs[:, i] + to_next[:, i - 1] * rhs_prime[:, i - 1]) / pivot
+    solution = np.empty_like(rhs_prime)
+    solution[:, -1] = rhs_prime[:, -1]
+    for i in range(stages - 2, -1, -1):
+        solution[:, i] = rhs_prime[:, i] + upper_prime[:, i] * solution[:, i + 1]
+    return solution
+
+
 def _stage_fluxes(extraction_stages, scrub_stages, organic_flux, scrub_flux, organic_feed):
     """Total rare-earth flux of the aqueous and organic leaving every stage, and masks.
 
@@ -590,13 +636,15 @@ class _Cascade:
 
     def linear_solve(self, mixed):
         """Component profiles x for fixed distribution ratios D = β / mixed (one pass)."""
-        distribution = self.beta / mixed[:, :, None]
-        organic = self.organic[:, :, None]
-        diagonal = self.aqueous[:, :, None] + organic * distribution + self.padding[:, :, None]
-        lower = np.zeros_like(diagonal)
-        lower[:, 1:] = -(organic[:, :-1] * distribution[:, :-1])
-        lower *= self.real[:, :, None]
-        return _thomas(lower, diagonal, -self.upper[:, :, None], self.rhs)
+        return _positive_thomas(
+            self.aqueous,
+            self.organic,
+            self.upper,
+            self.padding,
+            self.last,
+            self.beta / mixed[:, :, None],
+            self.rhs,
+        )
 
     def mixed(self, x):
         """Mixed separation factor s_i = Σ β_k x_k / Σ x_k of every stage (1 on padding)."""
@@ -733,7 +781,7 @@ def _solve_cascade(
     # continuation, from scratch (only those designs, so a batch equals one by one)
     stalled = np.concatenate(stalled) if stalled else np.zeros(0, dtype=np.int64)
     if stalled.size:
-        x[stalled], more = _solve_log(
+        x[stalled], more = _solve_homotopy(
             separation_factors[stalled],
             feed_composition[stalled],
             extraction_stages[stalled],
@@ -757,6 +805,20 @@ def _solve_cascade(
     )
     raffinate = cascade.aqueous[:, 0][:, None] * solution[:, 0]
     organic_profile = distribution * solution
+    # never return an unconverged answer: the fractions of every stage must sum to 1
+    sums = np.where(cascade.real, solution.sum(-1), 1.0)
+    error = np.max(np.abs(sums - 1.0), axis=1)
+    limit = max(_SUM_TOLERANCE, 1e3 * tolerance)
+    if np.any(~(error <= limit)):
+        row = int(np.argmax(~(error <= limit)))
+        raise InfeasibleDesignError(
+            f"simulation did not converge for the design at flat batch index {row}: the "
+            f"fractions of a stage sum to 1 within {error[row]:.3g} > {limit:g}"
+        )
+    # profiles as fractions summing to 1 (the outlet flows above balance exactly)
+    solution = solution / sums[:, :, None]
+    organic_sums = np.where(cascade.real, organic_profile.sum(-1), 1.0)
+    organic_profile = organic_profile / organic_sums[:, :, None]
     return solution, organic_profile, extract, raffinate, iterations, cascade.real
 
 
@@ -931,7 +993,77 @@ def _norm(e):
     return np.max(np.abs(e), axis=(1, 2))
 
 
-def _solve_log(
+def _correct(cascade, u, tolerance, max_iterations, floor):
+    """Newton iterations on log-weights u at fixed β (Armijo line search, no shift).
+
+    Returns (u, converged, iterations). A design whose relative residual cannot be
+    decreased any further counts as converged when it is already below ``floor`` (the
+    rounding floor); one that cannot decrease above it has failed.
+    """
+    batch = len(u)
+    u = u.copy()
+    lx, ly = cascade.state(u)
+    e, g, up, low = cascade.relative_residual(lx, ly)
+    norm = _norm(e)
+    converged = norm <= tolerance
+    failed = ~np.isfinite(norm)
+    iterations = np.zeros(batch, dtype=np.int64)
+    shift = np.zeros(batch)
+    for _ in range(max_iterations):
+        active = np.flatnonzero(~converged & ~failed)
+        if not active.size:
+            break
+        sub = cascade.subset(active)
+        u_a = u[active]
+        lx_a, ly_a = sub.state(u_a)
+        e_a, g_a, up_a, low_a = sub.relative_residual(lx_a, ly_a)
+        merit = 0.5 * np.sum(e_a**2, axis=(1, 2))
+        try:
+            with np.errstate(all="ignore"):
+                step = sub.newton_step(u_a, lx_a, ly_a, e_a, g_a, up_a, low_a, shift[active])
+        except np.linalg.LinAlgError:
+            failed[active] = True
+            break
+        largest = np.max(np.abs(step), axis=(1, 2))
+        bad_step = ~np.isfinite(largest)
+        step[bad_step] = 0.0
+        fraction = np.minimum(1.0, _MAX_LOG_STEP / np.maximum(largest, 1e-300))
+        moved = np.zeros(active.size, dtype=bool)
+        pending = np.flatnonzero(~bad_step)
+        for _ in range(_LOG_CUTBACKS):
+            if not pending.size:
+                break
+            candidate = u_a[pending] + fraction[pending, None, None] * step[pending]
+            part = sub.subset(pending)
+            lx_c, ly_c = part.state(candidate)
+            e_c = part.relative_residual(lx_c, ly_c)[0]
+            with np.errstate(invalid="ignore", over="ignore"):
+                value = 0.5 * np.sum(e_c**2, axis=(1, 2))
+                good = value <= (1.0 - 1e-4 * fraction[pending]) * merit[pending]
+            good &= np.isfinite(value)
+            hit = active[pending[good]]
+            u[hit] = candidate[good]
+            norm[hit] = _norm(e_c[good])
+            moved[pending[good]] = True
+            pending = pending[~good]
+            fraction[pending] *= 0.5
+        iterations[active] += 1
+        # a step no cut-back made acceptable: a pseudo-transient shift of the diagonal
+        # blocks (implicit Euler in pseudo-time) shortens the next one; full steps undo it
+        stuck = active[~moved]
+        converged[stuck[norm[stuck] <= floor]] = True
+        stuck = stuck[norm[stuck] > floor]
+        shift[stuck] = np.maximum(shift[stuck] * _SHIFT_UP, _SHIFT_START)
+        failed[stuck[shift[stuck] > _SHIFT_CEILING]] = True
+        full = active[moved & (fraction >= 1.0)]
+        shift[full] = np.where(
+            shift[full] * _SHIFT_DOWN < _SHIFT_FLOOR, 0.0, shift[full] * _SHIFT_DOWN
+        )
+        converged |= norm <= tolerance
+    return u, converged & ~failed, iterations
+
+
+def _solve_homotopy(
     separation_factors,
     feed_composition,
     extraction_stages,
@@ -943,10 +1075,22 @@ def _solve_log(
     max_iterations,
     index,
 ):
-    """Steady state on flat batches: arrays (B, C) and (B,). See simulate_multicomponent."""
+    """Steady state by continuation in β (β_k^t, t: 0 → 1) with Newton corrections.
+
+    At t = 0 every component behaves alike and the exact steady state is the feed
+    composition in every stage. t is raised in steps adapted per design (doubled after a
+    correction converges within a few Newton iterations, cut back otherwise), each step
+    predicted by secant extrapolation of the last two solutions and corrected by Newton
+    iterations on log-fractions. The steady state is unique and smooth in β, so the path
+    is regular and small enough steps always converge. Returns (x, iterations).
+    """
+    # components absent from the feed of a design get a negligible feed here (they are
+    # exactly zero in the final linear pass); log-fractions need positive values
+    feed = np.where(feed_composition > 0.0, feed_composition, 1e-250)
+    feed = feed / feed.sum(-1, keepdims=True)
     cascade = _LogCascade(
         separation_factors,
-        feed_composition,
+        feed,
         extraction_stages,
         scrub_stages,
         organic_flux,
@@ -954,87 +1098,57 @@ def _solve_log(
         organic_feed,
     )
     batch = len(separation_factors)
-    # start: three passes of the distribution-ratio fixed point from feed-mixed values
-    mixed = np.broadcast_to(
-        (separation_factors * feed_composition).sum(-1)[:, None, None],
-        (batch, cascade.aqueous.shape[1], 1),
-    )
-    for _ in range(3):
-        x = cascade.linear_solve(cascade.beta / mixed)
-        total = np.where(cascade.real, x.sum(-1), 1.0)[..., None]
-        mixed = np.where(
-            cascade.real[..., None], (cascade.beta * x).sum(-1, keepdims=True) / total, 1.0
-        )
-    with np.errstate(divide="ignore"):
-        u = np.log(np.maximum(x, _TINY))
-    u = np.where(cascade.real[..., None], u, 0.0)
-    lx, ly = cascade.state(u)
-    norm = _norm(cascade.relative_residual(lx, ly)[0])
-    shift = np.zeros(batch)
+    stages = cascade.aqueous.shape[1]
+    log_beta = np.log(separation_factors)[:, None, :]
+    u = np.broadcast_to(np.log(feed)[:, None, :], (batch, stages, feed.shape[1])).copy()
+    u_previous = u.copy()
+    t = np.zeros(batch)
+    t_previous = np.full(batch, -1.0)
+    dt = np.full(batch, 0.25)
     iterations = np.zeros(batch, dtype=np.int64)
-    active = np.arange(batch)
+    loose = 1e-7
     while True:
-        done = norm[active] <= tolerance
-        active = active[~done]
+        active = np.flatnonzero(t < 1.0)
         if not active.size:
             break
-        failed = iterations[active] >= max_iterations
-        if np.any(failed):
+        small = dt[active] < _SMALLEST_T_STEP
+        if np.any(small):
+            row = active[np.argmax(small)]
             raise InfeasibleDesignError(
-                f"simulation did not converge within max_iterations={max_iterations} "
-                f"(largest relative balance residual {float(norm[active][failed][0]):.3g} > "
-                f"tolerance={tolerance:g}) for the design at flat batch index "
-                f"{int(index[active[failed][0]])}"
+                "simulation did not converge: the continuation in the separation factors "
+                f"stalled at t = {t[row]:.6g} (step {dt[row]:.2g}) for the design at flat "
+                f"batch index {int(index[row])}"
             )
+        t_new = np.minimum(t[active] + dt[active], 1.0)
+        final = t_new >= 1.0
+        # secant predictor
+        slope = np.where(
+            t_previous[active] >= 0.0,
+            (t_new - t[active]) / np.maximum(t[active] - t_previous[active], 1e-300),
+            0.0,
+        )
+        guess = u[active] + slope[:, None, None] * (u[active] - u_previous[active])
         sub = cascade.subset(active)
-        u_a = u[active]
-        lx_a, ly_a = sub.state(u_a)
-        e_a, g_a, up_a, low_a = sub.relative_residual(lx_a, ly_a)
-        outflow = np.exp(lx_a) * g_a  # frozen row scaling of this iteration's merit
-        merit = 0.5 * np.sum(e_a**2, axis=(1, 2))
-        try:
-            step = sub.newton_step(u_a, lx_a, ly_a, e_a, g_a, up_a, low_a, shift[active])
-        except np.linalg.LinAlgError as exc:
-            raise InfeasibleDesignError(
-                "simulation did not converge (singular Newton matrix) for a design among "
-                f"flat batch indices {index[active][:5].tolist()}"
-            ) from exc
-        largest = np.max(np.abs(step), axis=(1, 2))
-        fraction = np.minimum(1.0, _MAX_LOG_STEP / np.maximum(largest, 1e-300))
-        trial = u_a.copy()
-        trial_norm = norm[active].copy()
-        moved = np.zeros(active.size, dtype=bool)
-        pending = np.arange(active.size)
-        for _ in range(_LOG_CUTBACKS):
-            candidate = u_a[pending] + fraction[pending, None, None] * step[pending]
-            part = sub.subset(pending)
-            lx_c, ly_c = part.state(candidate)
-            e_c, g_c = part.relative_residual(lx_c, ly_c)[:2]
-            frozen = (
-                e_c * (np.exp(lx_c) * g_c) / np.where(part.real[..., None], outflow[pending], 1.0)
-            )
-            with np.errstate(invalid="ignore"):
-                value = 0.5 * np.sum(frozen**2, axis=(1, 2))
-                good = value <= (1.0 - 1e-4 * fraction[pending]) * merit[pending]
-            good &= np.isfinite(value)
-            hit = pending[good]
-            trial[hit] = candidate[good]
-            trial_norm[hit] = _norm(e_c[good])
-            moved[hit] = True
-            pending = pending[~good]
-            if not pending.size:
-                break
-            fraction[pending] *= 0.25
-        # a step that no cut-back could make acceptable lengthens the pseudo-time shift
-        # (a smaller, implicit-Euler-like step); a full step shortens it towards Newton
-        full = moved & (fraction >= 1.0)
-        current = shift[active]
-        current = np.where(full, current * _SHIFT_DOWN, current)
-        current = np.where(moved, current, np.maximum(current * _SHIFT_UP, _SHIFT_START))
-        shift[active] = np.where(current < _SHIFT_FLOOR, 0.0, current)
-        u[active] = trial
-        norm[active] = trial_norm
-        iterations[active] += 1
+        sub.log_beta = t_new[:, None, None] * log_beta[active]
+        tight = np.where(final, tolerance, loose)
+        new_u = guess.copy()
+        ok = np.zeros(active.size, dtype=bool)
+        for target in np.unique(tight):
+            rows = np.flatnonzero(tight == target)
+            part = sub.subset(rows)
+            part.log_beta = sub.log_beta[rows]
+            limit = max_iterations if target == tolerance else _CORRECTOR_ITERATIONS
+            solved, good, used = _correct(part, guess[rows], target, limit, _ROUNDING_FLOOR)
+            new_u[rows], ok[rows] = solved, good
+            iterations[active[rows]] += used
+        hit = active[ok]
+        u_previous[hit] = u[hit]
+        t_previous[hit] = t[hit]
+        u[hit] = new_u[ok]
+        t[hit] = t_new[ok]
+        dt[hit] = np.minimum(dt[hit] * 2.0, 1.0)
+        miss = active[~ok]
+        dt[miss] *= 0.25
     lx, _ = cascade.state(u)
     return np.where(cascade.real[..., None], np.exp(lx), 0.0), iterations
 
