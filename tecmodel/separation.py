@@ -70,6 +70,8 @@ _SHIFT_UP = 10.0
 _SHIFT_START = 1.0
 _SHIFT_FLOOR = 1e-10
 _SHIFT_CEILING = 1e8
+_ABSENT = 1e-250  # feed used in the log-space iterations for a component not in the feed
+_NEWTON_ITERATIONS = 40  # Newton iterations from the start profile before continuation
 _SUM_TOLERANCE = 1e-10  # largest |Σ_k x_k − 1| of a stage in a returned steady state
 _SMALLEST_T_STEP = 1e-6  # continuation in β: smallest step of t before giving up
 _CORRECTOR_ITERATIONS = 8  # Newton iterations allowed per continuation step
@@ -716,8 +718,13 @@ def _solve_cascade(
     organic_feed,
     tolerance,
     max_iterations,
+    start_profile=None,
 ):
-    """Newton solution on flat batches: arrays (B, C) and (B,). See simulate_multicomponent."""
+    """Newton solution on flat batches: arrays (B, C) and (B,). See simulate_multicomponent.
+
+    ``start_profile`` (B, N', C), optional: aqueous fractions to start from (a warm start,
+    e.g. the design with one stage less); otherwise three fixed-D passes from the feed.
+    """
     cascade = _Cascade(
         separation_factors,
         feed_composition,
@@ -729,59 +736,41 @@ def _solve_cascade(
     )
     batch = len(separation_factors)
     # start: three passes of the distribution-ratio fixed point from feed-mixed values
-    start = (separation_factors * feed_composition).sum(-1)[:, None]
-    mixed = np.broadcast_to(start, cascade.aqueous.shape)
-    for _ in range(3):
-        x = cascade.linear_solve(mixed)
-        mixed = cascade.mixed(x)
+    if start_profile is None:
+        start = (separation_factors * feed_composition).sum(-1)[:, None]
+        mixed = np.broadcast_to(start, cascade.aqueous.shape)
+        for _ in range(3):
+            x = cascade.linear_solve(mixed)
+            mixed = cascade.mixed(x)
+    else:
+        x = np.zeros((batch, cascade.aqueous.shape[1], feed_composition.shape[1]))
+        width = min(x.shape[1], start_profile.shape[1])
+        x[:, :width] = np.nan_to_num(start_profile[:, :width])
+        x = np.where(cascade.real[..., None], x, 0.0)
     x = x / np.where(cascade.real, x.sum(-1), 1.0)[:, :, None]
-    # residuals are accurate to rounding of the largest flow in a stage
-    scale = 1.0 + organic_flux + scrub_flux
-    iterations = np.zeros(batch, dtype=np.int64)
-    active = np.arange(batch)
-    stalled = []
-    norm = np.max(np.abs(cascade.residual(x)), axis=(1, 2)) / scale
-    while active.size:
-        done = norm[active] <= tolerance
-        failed = ~done & (iterations[active] >= max_iterations)
-        stalled.append(active[failed])
-        active = active[~done & ~failed]
-        if not active.size:
-            break
-        sub = cascade.subset(active)
-        x_active = x[active]
-        step = sub.reduced_newton_step(x_active)
-        # backtracking line search on the residual; fractions stay positive because a
-        # decrease dx < 0 is applied as x·exp(dx/x) (equal to x + dx to first order)
-        full = np.concatenate([step, -step.sum(-1, keepdims=True)], axis=-1)
-        fraction = np.ones(active.size)
-        old = norm[active]
-        trial = x_active.copy()
-        trial_norm = old.copy()
-        pending = np.arange(active.size)
-        for _ in range(_LINE_SEARCH_HALVINGS):
-            candidate = _positive_step(x_active[pending], fraction[pending] * full[pending].T)
-            candidate *= sub.real[pending][:, :, None]
-            value = np.max(np.abs(sub.subset(pending).residual(candidate)), axis=(1, 2))
-            value /= scale[active[pending]]
-            accept = value < old[pending]
-            trial[pending[accept]] = candidate[accept]
-            trial_norm[pending[accept]] = value[accept]
-            pending = pending[~accept]
-            if not pending.size:
-                break
-            fraction[pending] *= 0.5
-        # no decrease at all: at the rounding floor of the residual if it is already tiny
-        floor = pending[old[pending] <= _STALL_FACTOR * tolerance]
-        trial_norm[floor] = tolerance
-        x[active] = trial
-        norm[active] = trial_norm
-        iterations[active] += 1
-    # designs where this Newton iteration stalls: log-space Newton with pseudo-transient
-    # continuation, from scratch (only those designs, so a batch equals one by one)
-    stalled = np.concatenate(stalled) if stalled else np.zeros(0, dtype=np.int64)
+    # Newton on log-fractions from there; designs it cannot converge are solved again,
+    # only those, by continuation in β (so a batch gives the same numbers as one by one)
+    feed = np.where(feed_composition > 0.0, feed_composition, _ABSENT)
+    log_cascade = _LogCascade(
+        separation_factors,
+        feed / feed.sum(-1, keepdims=True),
+        extraction_stages,
+        scrub_stages,
+        organic_flux,
+        scrub_flux,
+        organic_feed,
+    )
+    with np.errstate(divide="ignore"):
+        u = np.where(cascade.real[..., None], np.log(np.maximum(x, _TINY)), 0.0)
+    u, converged, iterations = _correct(
+        log_cascade, u, tolerance, min(max_iterations, _NEWTON_ITERATIONS), _ROUNDING_FLOOR
+    )
+    lx, _ = log_cascade.state(u)
+    x = np.where(cascade.real[..., None], np.exp(lx), 0.0)
+    stalled = np.flatnonzero(~converged)
     if stalled.size:
-        x[stalled], more = _solve_homotopy(
+        x[stalled] = 0.0
+        solved, more = _solve_homotopy(
             separation_factors[stalled],
             feed_composition[stalled],
             extraction_stages[stalled],
@@ -793,6 +782,7 @@ def _solve_cascade(
             max_iterations,
             stalled,
         )
+        x[stalled, : solved.shape[1]] = solved
         iterations[stalled] += more
     # final pass with D from the converged profile: each component balances exactly
     mixed = cascade.mixed(x)
@@ -1003,8 +993,7 @@ def _correct(cascade, u, tolerance, max_iterations, floor):
     batch = len(u)
     u = u.copy()
     lx, ly = cascade.state(u)
-    e, g, up, low = cascade.relative_residual(lx, ly)
-    norm = _norm(e)
+    norm = _norm(cascade.relative_residual(lx, ly)[0])
     converged = norm <= tolerance
     failed = ~np.isfinite(norm)
     iterations = np.zeros(batch, dtype=np.int64)
@@ -1086,7 +1075,7 @@ def _solve_homotopy(
     """
     # components absent from the feed of a design get a negligible feed here (they are
     # exactly zero in the final linear pass); log-fractions need positive values
-    feed = np.where(feed_composition > 0.0, feed_composition, 1e-250)
+    feed = np.where(feed_composition > 0.0, feed_composition, _ABSENT)
     feed = feed / feed.sum(-1, keepdims=True)
     cascade = _LogCascade(
         separation_factors,
@@ -1165,6 +1154,7 @@ def simulate_multicomponent(
     feed="aqueous",
     tolerance=1e-13,
     max_iterations=200,
+    _start=None,
 ):
     r"""Exact steady state of an extraction + scrub cascade for any number of components.
 
@@ -1314,6 +1304,7 @@ def simulate_multicomponent(
         organic_feed,
         tolerance,
         max_iterations,
+        _start,
     )
     return _package(
         batch_shape,
@@ -1432,6 +1423,7 @@ def simulate_cascade(
     feed="aqueous",
     tolerance=1e-13,
     max_iterations=200,
+    _start=None,
 ):
     r"""Exact steady state of a two-component extraction + scrub cascade.
 
@@ -1489,6 +1481,7 @@ def simulate_cascade(
         feed=feed,
         tolerance=tolerance,
         max_iterations=max_iterations,
+        _start=_start,
     )
 
 
@@ -1817,34 +1810,56 @@ def design_cascade(
     pa_f, pb_f = np.reshape(p_a, flat), np.reshape(p_b, flat)
     n_f, m_f = n.reshape(flat).copy(), m.reshape(flat).copy()
 
-    def simulate(rows, n_rows, m_rows):
+    def simulate(rows, n_rows, m_rows, start=None):
         return simulate_cascade(
-            b_f[rows], f_f[rows], n_rows, m_rows, s_f[rows], w_f[rows], feed=feed
+            b_f[rows], f_f[rows], n_rows, m_rows, s_f[rows], w_f[rows], feed=feed, _start=start
         )
 
+    def profile_of(simulation):
+        return np.nan_to_num(np.asarray(simulation.aqueous_profile)).reshape(
+            -1, *np.shape(simulation.aqueous_profile)[-2:]
+        )
+
+    def with_stage(profiles, at):
+        """Warm start for one stage more: stage ``at`` (0-based) duplicated."""
+        stage = np.arange(profiles.shape[1] + 1)[None, :]
+        source = np.minimum(stage - (stage > at[:, None]), profiles.shape[1] - 1)
+        return np.take_along_axis(profiles, source[..., None], axis=1)
+
+    # verification: each round warm-starts from the design's last profile, and only the
+    # designs that still miss a purity are simulated again
     rows = np.arange(flat)
     result = simulate(rows, n_f, m_f)
+    profiles = profile_of(result)
     failing = rows[np.atleast_1d(_stage_deficit(result, pa_f, pb_f))]
     while failing.size:
         k = failing.size
         both = np.concatenate([failing, failing])
+        at = np.where(organic_feed, n_f[failing], n_f[failing] - 1)
+        start = profiles[failing]
         trial = simulate(
             both,
             np.concatenate([n_f[failing] + 1, n_f[failing]]),
             np.concatenate([m_f[failing], m_f[failing] + 1]),
+            np.concatenate([with_stage(start, at - 1), with_stage(start, at)]),
         )
         index = np.atleast_1d(_separation_index(trial))
         more_extraction = index[:k] >= index[k:]
         n_f[failing] += more_extraction
         m_f[failing] += ~more_extraction
         _check_stage_limit(n_f[failing] + m_f[failing], max_stages, "verified", failing, shape)
-        met = ~np.where(
-            more_extraction,
-            np.atleast_1d(_stage_deficit(trial, pa_f[both], pb_f[both]))[:k],
-            np.atleast_1d(_stage_deficit(trial, pa_f[both], pb_f[both]))[k:],
-        )
+        deficit = np.atleast_1d(_stage_deficit(trial, pa_f[both], pb_f[both]))
+        met = ~np.where(more_extraction, deficit[:k], deficit[k:])
+        chosen = np.where(more_extraction, np.arange(k), np.arange(k, 2 * k))
+        new = profile_of(trial)[chosen]
+        if new.shape[1] > profiles.shape[1]:
+            profiles = np.concatenate(
+                [profiles, np.zeros((flat, new.shape[1] - profiles.shape[1], 2))], axis=1
+            )
+        profiles[failing] = 0.0
+        profiles[failing, : new.shape[1]] = new
         failing = failing[~met]
-    final = simulate(rows, n_f, m_f)
+    final = simulate(rows, n_f, m_f, profiles)
 
     def shaped(values):
         return np.reshape(values, shape)[()]
