@@ -1874,7 +1874,11 @@ def design_cascade(
         organic_flux=shaped(organic_flux),
         scrub_flux=shaped(scrub_flux),
         minimum_organic_flux=shaped(s_min),
-        controlling_section=shaped(np.where(scrub_controls, "scrub", "extraction")),
+        controlling_section=(
+            str(shaped(np.where(scrub_controls, "scrub", "extraction")))
+            if shape == ()
+            else shaped(np.where(scrub_controls, "scrub", "extraction"))
+        ),
         extract_fraction=shaped(split_a),
         purity_extract=shaped(final.purity_extract),
         purity_raffinate=shaped(final.purity_raffinate),

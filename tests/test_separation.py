@@ -414,3 +414,91 @@ def test_cascade_refinery_scenario_evaluates():
 
     result = scenarios.load("cascade_refinery").evaluate()
     assert "total" in result.summary()
+
+
+# ---------------------------------------------------------------- robustness over the valid range
+
+
+def _check_steady_state(result, beta, feed):
+    assert np.all(result.mass_balance_error <= 1e-9)
+    x, y = result.aqueous_profile, result.organic_profile
+    assert np.all((x >= 0.0) & (x <= 1.0)) and np.all((y >= 0.0) & (y <= 1.0))
+    np.testing.assert_allclose(x.sum(-1), 1.0, rtol=1e-9)
+    np.testing.assert_allclose(y.sum(-1), 1.0, rtol=1e-9)
+    # equilibrium: y_j / (β_j x_j) is the same for every component of a stage
+    keep = (x > 1e-280) & (y > 1e-280)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = y / (np.asarray(beta) * x)
+    reference = np.nanmax(np.where(keep, ratio, np.nan), axis=-1, keepdims=True)
+    assert np.all(np.abs(ratio / reference - 1.0)[keep] <= 1e-9)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    separation_factor=st.floats(1.05, 5.0),
+    feed_fraction=st.floats(0.01, 0.99),
+    extraction_stages=st.integers(1, 60),
+    scrub_stages=st.integers(1, 60),
+    extract_fraction=st.floats(0.02, 0.98),
+    scrub_flux=st.floats(0.05, 5.0),
+)
+def test_binary_steady_state_over_the_valid_range(
+    separation_factor, feed_fraction, extraction_stages, scrub_stages, extract_fraction, scrub_flux
+):
+    organic_flux = scrub_flux + extract_fraction
+    result = simulate_cascade(
+        separation_factor, feed_fraction, extraction_stages, scrub_stages, organic_flux, scrub_flux
+    )
+    _check_steady_state(result, [separation_factor, 1.0], [feed_fraction, 1 - feed_fraction])
+    assert result.extract_flux == pytest.approx(extract_fraction, rel=1e-12)
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(
+    steps=st.lists(st.floats(1.05, 3.0), min_size=2, max_size=5),
+    weights=st.lists(st.floats(0.0, 1.0), min_size=6, max_size=6),
+    trace=st.lists(st.booleans(), min_size=6, max_size=6),
+    extraction_stages=st.integers(1, 60),
+    scrub_stages=st.integers(1, 60),
+    extract_fraction=st.floats(0.02, 0.98),
+    scrub_flux=st.floats(0.05, 5.0),
+    organic=st.booleans(),
+)
+def test_multicomponent_steady_state_over_the_valid_range(
+    steps, weights, trace, extraction_stages, scrub_stages, extract_fraction, scrub_flux, organic
+):
+    beta = np.cumprod(np.r_[1.0, steps])
+    beta = beta ** min(1.0, np.log(100.0) / np.log(beta[-1]))  # β up to 100
+    count = len(beta)
+    feed = np.array(weights[:count]) + 0.01
+    feed[np.array(trace[:count]) & (np.arange(count) % 2 == 1)] = 1e-12  # trace components
+    if organic:  # organic feed: extract S + 1 − W, raffinate W − S
+        organic_flux = scrub_flux
+        scrub_flux = organic_flux + 1.0 - extract_fraction
+    else:
+        organic_flux = scrub_flux + extract_fraction
+    result = simulate_multicomponent(
+        beta,
+        feed,
+        extraction_stages,
+        scrub_stages,
+        organic_flux,
+        scrub_flux,
+        feed="organic" if organic else "aqueous",
+    )
+    _check_steady_state(result, beta, feed)
+
+
+@pytest.mark.parametrize("stages", [150])
+def test_near_pinch_cascade_converges(stages):
+    # β = 2, S = 1.01 S_min, 150 + 150 stages (ill-conditioned; 200 + 200 still fails)
+    split = (0.5 - 1 + 0.999) / (0.999 - 1 + 0.999)
+    organic_flux = 1.01 * minimum_organic_flux(2.0, 0.5, 0.999, 0.999)
+    result = simulate_cascade(2.0, 0.5, stages, stages, organic_flux, organic_flux - split)
+    _check_steady_state(result, [2.0, 1.0], [0.5, 0.5])
+    assert result.purity_extract >= 0.999 and result.purity_raffinate >= 0.999
+
+
+def test_scalar_design_controlling_section_is_a_plain_str():
+    design = design_cascade(2.0, 0.5, 0.999, 0.9999)
+    assert type(design.controlling_section) is str
