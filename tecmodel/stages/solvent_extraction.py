@@ -58,6 +58,7 @@ from ..errors import InfeasibleDesignError, InputError, describe
 from ..separation import design_cascade, kremser_stages, simulate_multicomponent
 from ..streams import Stream
 from ..units import Q_, magnitude
+from ._common import check_stream
 from .base import Equipment, StageResult
 
 __all__ = [
@@ -391,19 +392,12 @@ def cascade_split(
     achieved_b = np.empty(flat)
     rows = np.arange(flat)
     while rows.size:
-        try:
-            sim = simulate_multicomponent(
-                beta_f[rows], comp_f[rows], n_f[rows], m_f[rows], s_f[rows], w_f[rows],
-                extract_components=heavy_mask,
-            )  # fmt: skip
-            extract_mol = sim.extract_composition * np.asarray(sim.extract_flux)[..., None]
-            extract_mol = extract_mol.reshape(rows.size, -1)
-        except InfeasibleDesignError as exc:
-            if "converge" not in str(exc):
-                raise
-            extract_mol = _extract_share_fallback(
-                beta_f[rows], comp_f[rows], n_f[rows], m_f[rows], s_f[rows], w_f[rows]
-            )
+        sim = simulate_multicomponent(
+            beta_f[rows], comp_f[rows], n_f[rows], m_f[rows], s_f[rows], w_f[rows],
+            extract_components=heavy_mask,
+        )  # fmt: skip
+        extract_mol = sim.extract_composition * np.asarray(sim.extract_flux)[..., None]
+        extract_mol = extract_mol.reshape(rows.size, -1)
         share = np.divide(
             extract_mol, comp_f[rows], out=np.zeros_like(extract_mol), where=comp_f[rows] > 0
         )
@@ -459,87 +453,6 @@ def cascade_split(
         purity_raffinate=shaped(achieved_b),
         recovery=recovery,
     )
-
-
-# ---------------------------------------------------------------------------------------
-# fallback steady-state solver (used only when separation.simulate_multicomponent does not
-# converge; see the module docstring)
-# ---------------------------------------------------------------------------------------
-
-
-def _thomas(lower, diagonal, upper, rhs):
-    """Tridiagonal solve along axis 1, vectorized over axes 0 and 2."""
-    stages = diagonal.shape[1]
-    upper_prime = np.empty_like(diagonal)
-    rhs_prime = np.empty_like(rhs)
-    upper_prime[:, 0] = upper[:, 0] / diagonal[:, 0]
-    rhs_prime[:, 0] = rhs[:, 0] / diagonal[:, 0]
-    for i in range(1, stages):
-        pivot = diagonal[:, i] - lower[:, i] * upper_prime[:, i - 1]
-        upper_prime[:, i] = upper[:, i] / pivot
-        rhs_prime[:, i] = (rhs[:, i] - lower[:, i] * rhs_prime[:, i - 1]) / pivot
-    solution = np.empty_like(rhs)
-    solution[:, -1] = rhs_prime[:, -1]
-    for i in range(stages - 2, -1, -1):
-        solution[:, i] = rhs_prime[:, i] - upper_prime[:, i] * solution[:, i + 1]
-    return solution
-
-
-def _extract_share_fallback(
-    beta,
-    feed,
-    n,
-    m,
-    organic_flux,
-    scrub_flux,
-    *,
-    tolerance=1e-11,
-    max_iterations=5000,
-    damping=0.5,
-):
-    """Extract flow of every component per unit feed, shape (B, C), by damped successive
-    substitution on each stage's mixed separation factor s_i = Σ β_k x_k / Σ x_k
-    (Xu's constant-flux model, aqueous feed at stage n; same equations as
-    :func:`tecmodel.separation.simulate_multicomponent`). Every linear solve balances each
-    component exactly, so feed = extract + raffinate holds at every iteration.
-    """
-    batch, _ = beta.shape
-    total = n + m
-    stage = np.arange(int(total.max()))[None, :]
-    real = stage < total[:, None]
-    last = (total - 1)[:, None]
-    S, W = organic_flux[:, None], scrub_flux[:, None]
-    aqueous = np.where(stage < n[:, None], W + 1.0, W)
-    aqueous = np.where(stage == 0, W + 1.0 - S, aqueous)
-    organic = np.where(stage == last, S - W, S + 0.0 * stage)
-    aqueous, organic = np.where(real, aqueous, 0.0), np.where(real, organic, 0.0)
-    inflow = np.zeros_like(aqueous)
-    inflow[:, :-1] = aqueous[:, 1:] * real[:, 1:]
-    rhs = np.where((stage == (n - 1)[:, None])[..., None], feed[:, None, :], 0.0)
-    padding = (~real).astype(float)[..., None]
-    log_mixed = np.log(np.broadcast_to((beta * feed).sum(-1)[:, None], real.shape)).copy()
-    for _ in range(max_iterations):
-        distribution = beta[:, None, :] / np.exp(log_mixed)[..., None]
-        diagonal = aqueous[..., None] + organic[..., None] * distribution + padding
-        lower = np.zeros_like(diagonal)
-        lower[:, 1:] = -(organic[:, :-1, None] * distribution[:, :-1]) * real[:, 1:, None]
-        upper = np.broadcast_to(-inflow[..., None], diagonal.shape)
-        x = _thomas(lower, diagonal, upper, rhs)
-        sums = np.where(real, x.sum(-1), 1.0)
-        new = np.log(np.where(real, (beta[:, None, :] * x).sum(-1) / sums, 1.0))
-        change = np.max(np.abs(new - log_mixed))
-        log_mixed += damping * (new - log_mixed)
-        if change < tolerance:
-            break
-    else:
-        raise InfeasibleDesignError(
-            f"the multicomponent steady state did not converge in {max_iterations} "
-            "iterations (tecmodel.separation.simulate_multicomponent did not converge either); "
-            "change the purities or the separation factors slightly"
-        )
-    rows = np.arange(batch)
-    end = last[:, 0]
-    return organic[rows, end][:, None] * distribution[rows, end] * x[rows, end]
 
 
 # ---------------------------------------------------------------------------------------
@@ -871,12 +784,4 @@ class SolventExtractionSection:
         )
 
 
-def _inlet(inlets: Mapping[str, Stream], port: str, stage: str) -> Stream:
-    if port not in inlets:
-        raise InputError(
-            f"{stage} needs an inlet stream on port {port!r}; got ports {sorted(inlets) or 'none'}"
-        )
-    stream = inlets[port]
-    if not isinstance(stream, Stream):
-        raise InputError(f"{stage} inlet {port!r} must be a Stream, got {type(stream).__name__}")
-    return stream
+_inlet = check_stream  # kept as the name bio_recovery imports
