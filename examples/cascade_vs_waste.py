@@ -43,12 +43,18 @@ print(compare({"cascade refinery": cascade, "high-waste route": waste}))
 disposal = waste.operating_breakdown()["waste"].to("MUSD/yr")
 share = (disposal / waste.revenue).to("").magnitude
 residue = sum(row["mass"] for row in waste.waste_table() if row["waste_class"] == "radioactive")
+rate = waste_plant.get(DISPOSAL)
 print(
     f"\nHigh-waste route: {residue.to('t/yr'):,.0f~P} of radioactive residue cost "
-    f"{disposal:.1f~P} to dispose of at {waste_plant.get(DISPOSAL):~P} "
+    f"{disposal:.1f~P} to dispose of at {rate:,.0f~P} "
     f"= {100 * share:.0f} % of revenue at list prices ({waste.revenue.to('MUSD/yr'):.0f~P})."
 )
-print("  (The news report's '~40 % of revenue' is a claim; this is what the sourced inputs give.)")
+# Disposal cost is proportional to the rate, so the rate that takes 40 % of revenue is:
+rate_for_40 = rate * (0.40 / share)
+print(
+    f"  The news report's '~40 % of revenue' (a claim, not a filing) would need a disposal "
+    f"cost of {rate_for_40:,.0f~P}, inside the historical U.S. range of 137-17,660 USD/m³."
+)
 
 # 3. Where the verdict flips.
 print("\nBreak-even")
