@@ -1138,9 +1138,7 @@ def levelized_cost(
     if np.any(~(production > 0)):
         raise InputError(f"annual_production must be > 0, got {_describe(annual_production)}")
 
-    def present_value(price):
-        columns = _cash_flow_arrays(capital_, price * production + byproduct_, cost_, **kwargs)
-        return columns["discounted_cash_flow"].sum(axis=-1)
+    npv_and_slope = _price_npv(capital_, production, byproduct_, cost_, kwargs)
 
     # a price scale: capital recovery over the life plus operating cost, per kg
     life = kwargs["plant_life"]
@@ -1148,24 +1146,18 @@ def levelized_cost(
     scale = np.abs(capital_ * capital_recovery_factor(rate, life) + cost_) / production
     scale = np.where(scale > 0, scale, 1.0)
 
-    at_zero = present_value(np.zeros_like(scale))
-    at_scale = present_value(scale)
-    kwargs_offset = dict(kwargs, loss_rule="offset")
-    if loss_rule == "carry_forward":
-        columns = _cash_flow_arrays(capital_, byproduct_ + 0 * production, cost_, **kwargs_offset)
-        at_zero_offset = columns["discounted_cash_flow"].sum(axis=-1)
-        columns = _cash_flow_arrays(
-            capital_, scale * production + byproduct_, cost_, **kwargs_offset
-        )
-        slope_offset = (columns["discounted_cash_flow"].sum(axis=-1) - at_zero_offset) / scale
-    else:
-        at_zero_offset, slope_offset = at_zero, (at_scale - at_zero) / scale
+    # With losses offset in the same year NPV is affine in price: one evaluation solves it.
+    # Deferring loss credits can only lower NPV, so that price brackets the carry-forward
+    # answer from below.
+    offset_value, offset_slope = npv_and_slope(np.zeros_like(scale), "offset")
     with np.errstate(divide="ignore", invalid="ignore"):
-        price = np.where(slope_offset > 0, -at_zero_offset / slope_offset, np.nan)
+        price = np.where(offset_slope > 0, -offset_value / offset_slope, np.nan)
     if loss_rule == "carry_forward":
         # NPV within 1e-11 of the money at stake is exact for any practical purpose
         money = np.abs(capital_) + np.abs(cost_) * np.max(life) + np.abs(byproduct_)
-        price = _solve_increasing(present_value, price, scale, 1e-11 * money)
+        price = _solve_increasing(
+            lambda p: npv_and_slope(p, "carry_forward"), price, scale, 1e-11 * money
+        )
     if money_units is not None or production_units is not None:
         units = (money_units if money_units is not None else 1) / (
             production_units if production_units is not None else 1
@@ -1175,48 +1167,99 @@ def levelized_cost(
     return price[()] if np.ndim(price) == 0 else price
 
 
-def _solve_increasing(function, lower, scale, value_tolerance=0.0, max_iterations=100):
+def _price_npv(capital, production, byproduct, cost, kwargs):
+    """``f(price, loss_rule) -> (NPV, dNPV/dprice)`` for a batch, from two table
+    evaluations.
+
+    Everything but revenue is independent of the price, and revenue is linear in it:
+    the table at price 0 and the revenue per unit price are computed once; each call
+    then only redoes the tax (a loop over years for carry-forward, differentiated
+    alongside) and the discounted sum. Arrays are held year-major so the loop reads
+    contiguous rows.
+    """
+    offset = dict(kwargs, loss_rule="offset")
+    at_zero = _cash_flow_arrays(capital, byproduct + 0.0 * production, cost, **offset)
+    at_one = _cash_flow_arrays(capital, production + byproduct, cost, **offset)
+
+    def year_major(array):
+        array = np.asarray(array, dtype=float)
+        return np.ascontiguousarray(np.moveaxis(array, -1, 0))
+
+    per_price = year_major(at_one["revenue"] - at_zero["revenue"])  # revenue per unit price
+    taxable_zero = year_major(at_zero["taxable_income"])
+    pretax_zero = year_major(at_zero["after_tax_cash_flow"] + at_zero["tax"])
+    year = at_zero["year"].reshape((-1,) + (1,) * (taxable_zero.ndim - 1))
+    discount = (1.0 + np.asarray(kwargs["discount_rate"], dtype=float)) ** -year
+    discount = np.broadcast_to(discount, taxable_zero.shape)
+    tax_rate = np.broadcast_to(np.asarray(kwargs["tax_rate"], dtype=float), taxable_zero.shape[1:])
+    weight = per_price * discount  # d(discounted revenue)/d(price), by year
+
+    def npv_and_slope(price, loss_rule):
+        price = np.asarray(price, dtype=float)
+        taxable = taxable_zero + price * per_price
+        if loss_rule == "offset":
+            tax = tax_rate * taxable
+            tax_slope = tax_rate * per_price
+        else:  # carry_forward, as in _cash_flow_arrays, with its derivative carried along
+            tax = np.empty_like(taxable)
+            tax_slope = np.empty_like(taxable)
+            pool = np.zeros(taxable.shape[1:])
+            pool_slope = np.zeros_like(pool)
+            for t in range(taxable.shape[0]):
+                income, income_slope = taxable[t], per_price[t]
+                gain = income > 0
+                profit = np.where(gain, income, 0.0)
+                profit_slope = np.where(gain, income_slope, 0.0)
+                pool_binds = pool < profit
+                used = np.where(pool_binds, pool, profit)
+                used_slope = np.where(pool_binds, pool_slope, profit_slope)
+                tax[t] = tax_rate * (profit - used)
+                tax_slope[t] = tax_rate * (profit_slope - used_slope)
+                pool = pool - used - np.where(gain, 0.0, income)
+                pool_slope = pool_slope - used_slope - np.where(gain, 0.0, income_slope)
+        value = ((pretax_zero + price * per_price - tax) * discount).sum(axis=0)
+        slope = (weight - tax_slope * discount).sum(axis=0)
+        return value, slope
+
+    return npv_and_slope
+
+
+def _solve_increasing(npv_and_slope, lower, scale, value_tolerance=0.0, max_iterations=100):
     """Vectorized root of an increasing piecewise-linear function from a lower bracket.
 
-    ``function(price)`` maps a batch of prices to a batch of values; ``lower`` has
-    ``function(lower) <= 0`` (NaN rows stay NaN). Returns prices with
-    ``|hi - lo| <= 1e-12 (|price| + scale)`` or ``|function(price)| <= value_tolerance``.
+    ``npv_and_slope(price)`` maps a batch of prices to (value, slope of the linear piece);
+    ``lower`` has value <= 0 (NaN rows stay NaN). Newton on the exact slope lands on the
+    root once it is in the right piece; it is kept inside a bracket (bisection when a
+    step leaves it). Each row stops on its own test and is then frozen, so its answer
+    does not depend on which other rows share the batch. Returns prices with
+    ``|hi - lo| <= 1e-12 (|price| + scale)`` or ``|value| <= value_tolerance``.
     """
     lower = np.array(lower, dtype=float)
     scale = np.broadcast_to(scale, lower.shape).astype(float)
     valid = np.isfinite(lower)
     lo = np.where(valid, lower, 0.0)
-    f_lo = function(lo)
     # upper bracket by doubling the step above the lower one
     step = np.maximum(np.abs(lo), scale)
     hi = lo + step
-    f_hi = function(hi)
+    f_hi, _ = npv_and_slope(hi)
     for _ in range(200):
         short = valid & (f_hi < 0)
         if not short.any():
             break
         lo = np.where(short, hi, lo)
-        f_lo = np.where(short, f_hi, f_lo)
         step = np.where(short, 2 * step, step)
         hi = np.where(short, hi + step, hi)
-        f_hi = function(hi)
-    price = np.where(f_lo >= 0, lo, hi - f_hi * (hi - lo) / (f_hi - f_lo))
+        f_hi, _ = npv_and_slope(hi)
+    price = lo.copy()
     tolerance = 1e-12 * (np.abs(lo) + scale)
-    # Each row stops on its own test and is frozen from then on, so a row's answer does
-    # not depend on which other rows share the batch (chunked runs agree bit for bit).
-    # Newton with the slope of the current linear piece lands on the root in one step
-    # once it is in the right piece, so a few iterations suffice.
     done = ~valid
     for _ in range(max_iterations):
-        value = function(price)
+        value, slope = npv_and_slope(price)
         lo = np.where(done | (value > 0), lo, price)
         hi = np.where(done | (value < 0), hi, price)
-        converged = (hi - lo <= tolerance) | (np.abs(value) <= value_tolerance)
-        done = done | converged
+        done = done | (hi - lo <= tolerance) | (np.abs(value) <= value_tolerance)
         if done.all():
             break
-        h = 1e-6 * scale
-        slope = (function(price + h) - value) / h
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = price - value / slope
         inside = np.isfinite(newton) & (newton > lo) & (newton < hi)
