@@ -265,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--table",
         default="breakdown",
-        choices=["breakdown", "stages", "capital", "operating", "equipment", "waste"],
+        choices=["breakdown", "stages", "capital", "operating", "equipment", "products", "waste"],
     )
     p.add_argument("--by", default="category", choices=["category", "stage"])
     p.add_argument("--plot", help="write the cost-breakdown figure (PNG/PDF/SVG)")

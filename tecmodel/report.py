@@ -59,14 +59,16 @@ def plant_summary(result) -> str:
         f"  NPV at list prices      {format_value(result.npv(), 'MUSD')}",
         f"  mass balance error      {format_value(result.mass_balance_error())}",
         "",
-        "Products",
+        "Products (levelized cost shared by market value)",
     ]
+    costs = result._product_costs_or_mass()
     for name in result.products:
         annual = result.annual_production_kg[name] / 1000.0
         lines.append(
             f"  {name:<16} {format_value(annual, 't/yr')}  purity "
             f"{format_value(result.purity(name) * 100, '%', 5)}  price "
-            f"{format_value(result.unit_prices[name], 'USD/kg')}"
+            f"{format_value(result.unit_prices[name], 'USD/kg')}  levelized cost "
+            f"{format_value(costs[name], 'USD/kg')}"
         )
     lines.append("")
     lines += _rows(

@@ -259,6 +259,37 @@ class PlantResult:
         """Annual revenue at the products' prices (after off-grade discounts) [USD/yr]."""
         return Q_(self._revenue(None), _ANNUAL)
 
+    def product_levelized_costs(self, allocation: str = "value") -> dict:
+        """Levelized cost per kg of each product [USD/kg].
+
+        Parameters
+        ----------
+        allocation : {"value", "mass"}
+            How the plant's cost is shared among joint products. ``"value"`` (default):
+            in proportion to each product's revenue at its price, so
+            LC_i = LC · p_i / p̄ with p̄ the production-weighted mean price (a La2O3 kg
+            carries less cost than an Nd2O3 kg). ``"mass"``: every kg of REO carries the
+            same cost, LC_i = LC. Either way Σ LC_i·q_i = LC·Σ q_i.
+        """
+        total = self.levelized_cost.magnitude
+        if allocation == "mass":
+            return {name: Q_(total, "USD/kg") for name in self.products}
+        if allocation != "value":
+            raise InputError(f"allocation must be 'value' or 'mass', got {allocation!r}")
+        production = self._production_kg()
+        mean_price = np.divide(
+            self._revenue(None),
+            production,
+            out=np.zeros(np.shape(production)),
+            where=production > 0,
+        )
+        if np.any(mean_price <= 0):
+            raise InputError("value allocation needs product prices; use allocation='mass'")
+        return {
+            name: Q_(total * self.unit_prices[name] / mean_price, "USD/kg")
+            for name in self.products
+        }
+
     def mass_balance_error(self) -> np.ndarray:
         """Plant-level relative mass-balance error on tracked components [-]."""
         return self.flowsheet.mass_balance_error()
@@ -453,6 +484,10 @@ class PlantResult:
             "npv_USD": plain(self.npv()),
             "mass_balance_error": plain(self.mass_balance_error()),
             "purity": {k: plain(v) for k, v in self.purities.items()},
+            "product_kg_per_yr": {k: plain(v) for k, v in self.annual_production_kg.items()},
+            "product_levelized_cost_USD_per_kg": {
+                k: plain(v) for k, v in self._product_costs_or_mass().items()
+            },
             "levelized_cost_by_category_USD_per_kg": {
                 k: plain(v) for k, v in self.breakdown("category").items()
             },
@@ -463,6 +498,12 @@ class PlantResult:
             "operating_USD_per_yr": {k: plain(v) for k, v in self.operating_breakdown().items()},
         }
 
+    def _product_costs_or_mass(self) -> dict:
+        try:
+            return self.product_levelized_costs("value")
+        except InputError:  # products without prices: every kg carries the same cost
+            return self.product_levelized_costs("mass")
+
     def to_json(self, path) -> None:
         """Write :meth:`to_dict` as JSON, atomically."""
         write_atomic(path, json.dumps(self.to_dict(), indent=2))
@@ -471,7 +512,7 @@ class PlantResult:
         """Write one table as CSV, atomically.
 
         ``table``: ``"breakdown"`` (levelized cost by category), ``"stages"``,
-        ``"capital"``, ``"operating"``, ``"equipment"`` or ``"waste"``.
+        ``"capital"``, ``"operating"``, ``"equipment"``, ``"products"`` or ``"waste"``.
         """
         write_atomic(path, self.csv_text(table))
 
@@ -514,6 +555,28 @@ class PlantResult:
                     ]
                 )
             return rows
+        if table == "products":
+            rows = [
+                [
+                    "product",
+                    "REO [t/yr]",
+                    "purity",
+                    "price [USD/kg]",
+                    "levelized cost, value-allocated [USD/kg]",
+                ]
+            ]
+            costs = self._product_costs_or_mass()
+            for name in self.products:
+                rows.append(
+                    [
+                        name,
+                        *cells(Q_(self.annual_production_kg[name], "kg/yr"), "t/yr"),
+                        *[f"{x:.6g}" for x in np.atleast_1d(self.purity(name))],
+                        *[f"{x:.6g}" for x in np.atleast_1d(self.unit_prices[name])],
+                        *cells(costs[name], "USD/kg"),
+                    ]
+                )
+            return rows
         if table == "waste":
             rows = [["stage", "waste", "waste_class", "mass [t/yr]", "ThO2 fraction"]]
             for r in self.waste_table():
@@ -528,7 +591,8 @@ class PlantResult:
                 )
             return rows
         raise InputError(
-            f"table must be one of breakdown, stages, capital, operating, equipment, waste; "
+            f"table must be one of breakdown, stages, capital, operating, equipment, products, "
+            f"waste; "
             f"got {table!r}"
         )
 

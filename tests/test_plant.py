@@ -185,3 +185,27 @@ def test_feed_price_adds_its_cost_per_kg_of_product():
     assert sum(v.magnitude for v in parts.values()) == pytest.approx(
         priced.levelized_cost.magnitude, rel=1e-9
     )
+
+
+def test_product_levelized_costs_share_the_total():
+    """Σ LC_i·q_i = LC·Σq_i for both allocations; value allocation follows price ratios."""
+    result = toy_plant().evaluate()
+    q = result.annual_production_kg
+    total = result.levelized_cost.magnitude * sum(q.values())
+    for allocation in ("value", "mass"):
+        costs = result.product_levelized_costs(allocation)
+        shared = sum(costs[name].magnitude * q[name] for name in q)
+        assert shared == pytest.approx(total, rel=1e-12)
+    value = result.product_levelized_costs("value")
+    # Nd2O3 sells at 60 USD/kg and LaCe at 1 USD/kg: their costs keep that ratio
+    assert value["Nd2O3"].magnitude / value["LaCe"].magnitude == pytest.approx(60.0)
+
+
+def test_every_table_exports(tmp_path):
+    result = toy_plant().evaluate()
+    for table in ("breakdown", "stages", "capital", "operating", "equipment", "products", "waste"):
+        result.to_csv(tmp_path / f"{table}.csv", table)
+        lines = (tmp_path / f"{table}.csv").read_text().splitlines()
+        assert len(lines) >= 2, table
+    with pytest.raises(InputError, match="products"):
+        result.to_csv(tmp_path / "x.csv", "nope")
