@@ -93,6 +93,19 @@ class Stream:
         return cls(names, stacked)
 
     @classmethod
+    def from_element_flows(cls, flows: Mapping[str, object]) -> Stream:
+        """Build from flows on the ELEMENT basis (kg of Nd, not of Nd2O3).
+
+        Rare earths, Th and U are converted to their commercial oxide with
+        :func:`tecmodel.elements.oxide_factor`; other names are kept as they are.
+        """
+        converted = {}
+        for name, flow in flows.items():
+            factor = ELEMENTS[name].oxide_factor if name in ELEMENTS else 1.0
+            converted[name] = flow * factor if hasattr(flow, "units") else flow
+        return cls.from_mass_flows(converted)
+
+    @classmethod
     def from_composition(cls, total, fractions: Mapping[str, object]) -> Stream:
         """Build from a total mass flow and mass fractions that sum to 1.
 
@@ -189,6 +202,11 @@ class Stream:
         """Flow of a component on the element (metal) basis [kg/s Quantity]."""
         factor = ELEMENTS[component].oxide_factor if component in ELEMENTS else 1.0
         return Q_(self.kg_s(component) / factor, MASS_FLOW_UNIT)
+
+    def element_flows(self, unit: str = "kg/h") -> dict[str, object]:
+        """``{component: Quantity}`` on the element basis (the inverse of
+        :meth:`from_element_flows`)."""
+        return {c: self.element_flow(c).to(unit) for c in self.components}
 
     def to_dict(self, unit: str = "kg/h") -> dict[str, object]:
         """``{component: Quantity}`` in ``unit``."""

@@ -102,3 +102,15 @@ def test_stage_result_mass_balance_with_waste():
 def test_waste_class_checked():
     with pytest.raises(InputError, match="waste_class"):
         Waste("x", "nuclear", Stream.empty(("La",)))
+
+
+def test_element_basis_round_trip():
+    # 15.8 kg/h Nd as element = 15.8 * 1.1664 kg/h Nd2O3; Fe is not converted
+    s = Stream.from_element_flows({"Nd": Q_(15.8, "kg/h"), "Fe": Q_(59.6, "kg/h")})
+    nd2o3 = 15.8 * (2 * 144.242 + 3 * 15.999) / (2 * 144.242)
+    assert s.flow("Nd").to("kg/h").magnitude == pytest.approx(nd2o3, rel=1e-12)
+    assert s.flow("Fe").to("kg/h").magnitude == pytest.approx(59.6)
+    back = s.element_flows()
+    assert back["Nd"].magnitude == pytest.approx(15.8, rel=1e-12)
+    with pytest.raises(UnitError):
+        Stream.from_element_flows({"Nd": 15.8})
