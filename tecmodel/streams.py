@@ -248,20 +248,19 @@ class Stream:
     def split(self, fractions: Mapping[str, object]) -> tuple[Stream, Stream]:
         """Split by component: ``fractions[c]`` of c goes to the first stream, the rest to
         the second. Components not named stay in the second stream."""
-        first = np.zeros(
-            np.broadcast_shapes(
-                self.mass_flows.shape, *((*np.shape(v), 1) for v in fractions.values())
-            )
+        shape = np.broadcast_shapes(
+            self.mass_flows.shape, *((*np.shape(v), 1) for v in fractions.values())
         )
-        share = np.zeros_like(first)
+        share = np.zeros(shape)
         for name, value in fractions.items():
             v = np.asarray(magnitude(value, "", f"split fraction of {name}"))
             if np.any((v < 0) | (v > 1)):
                 raise InputError(f"split fraction of {name} must be in [0, 1], got {describe(v)}")
             share[..., self._index(name)] = v
         first = self.mass_flows * share
-        second = self.mass_flows - first
-        return Stream(self.components, first), Stream(self.components, np.maximum(second, 0.0))
+        # flows·share <= flows for share <= 1 in floating point, so the rest is >= 0 and
+        # first + second reproduces the flows to rounding.
+        return Stream(self.components, first), Stream(self.components, self.mass_flows - first)
 
     def __add__(self, other: Stream) -> Stream:
         return mix(self, other)
