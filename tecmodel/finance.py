@@ -89,7 +89,9 @@ def _describe(value: Any) -> str:
     arr = np.asarray(value)
     if arr.ndim > 0 and arr.size > 4:
         return f"array of shape {arr.shape} (min {np.nanmin(arr):.6g}, max {np.nanmax(arr):.6g})"
-    return repr(value.tolist() if isinstance(value, np.ndarray) else value)
+    if isinstance(value, np.ndarray | np.generic):
+        value = value.tolist()
+    return repr(value)
 
 
 def _check_rate(rate: np.ndarray, name: str) -> None:
