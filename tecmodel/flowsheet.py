@@ -51,6 +51,7 @@ class FlowsheetResult:
     streams: Mapping[str, Stream]  # "stage.port" of every outlet
     feeds: Mapping[str, Stream]  # "stage.port" of every external feed
     unconnected_outlets: tuple[str, ...]
+    recycle_iterations: int = 0  # passes needed to converge declared recycles (0: none)
 
     def mass_balance_error(self) -> np.ndarray:
         """Plant-level relative imbalance: feeds vs unconnected outlets + wastes."""
@@ -106,9 +107,11 @@ def _check_single_use(connections, feeds) -> None:
             )
 
 
-def _topological_order(stages, connections) -> tuple[str, ...]:
+def _topological_order(stages, connections, recycles=()) -> tuple[str, ...]:
     upstream = {name: set() for name in stages}
     for source, destination in connections:
+        if source in recycles:
+            continue  # a declared recycle is torn: its value comes from the iteration
         upstream[parse_port(destination, "")[0]].add(parse_port(source, "")[0])
     order: list[str] = []
     ready = [name for name in stages if not upstream[name]]
@@ -123,35 +126,19 @@ def _topological_order(stages, connections) -> tuple[str, ...]:
                     ready.append(other)
     if len(order) != len(stages):
         cycle = sorted(set(stages) - set(order))
+        inside = [
+            s
+            for s, d in connections
+            if parse_port(s, "")[0] in cycle and parse_port(d, "")[0] in cycle
+        ]
         raise InputError(
-            f"the flowsheet has a cycle through stages {', '.join(cycle)}; recycle streams "
-            "are not supported yet: model the recycle's effect inside one stage (e.g. a "
-            "GenericStage with net yields) instead"
+            f"the flowsheet has a cycle through stages {', '.join(cycle)}; declare one of "
+            f"its streams a recycle ({', '.join(inside)}) so it is solved by iteration"
         )
     return tuple(order)
 
 
-def run_flowsheet(
-    stages: Mapping[str, object],
-    connections: Iterable[tuple[str, str]],
-    feeds: Mapping[str, Stream],
-) -> FlowsheetResult:
-    """Check the wiring, run every stage once in topological order.
-
-    Parameters
-    ----------
-    stages : mapping of name to stage
-    connections : pairs ``("stage.outlet", "stage.inlet")``
-    feeds : mapping ``"stage.inlet"`` -> Stream of external feeds
-    """
-    connections = normalize_connections(connections)
-    if not stages:
-        raise InputError("a plant needs at least one stage")
-    _check_ports(stages, connections, feeds)
-    _check_single_use(connections, feeds)
-    order = _topological_order(stages, connections)
-
-    feeding = {destination: source for source, destination in connections}
+def _run_once(stages, order, feeding, feeds, torn):
     streams: dict[str, Stream] = {}
     results: dict[str, StageResult] = {}
     for name in order:
@@ -161,6 +148,8 @@ def run_flowsheet(
             key = f"{name}.{port}"
             if key in feeds:
                 inlets[port] = feeds[key]
+            elif key in feeding and feeding[key] in torn:
+                inlets[port] = torn[feeding[key]]
             elif key in feeding:
                 inlets[port] = streams[feeding[key]]
             else:
@@ -171,6 +160,97 @@ def run_flowsheet(
         results[name] = result
         for port in stage.outlet_ports:
             streams[f"{name}.{port}"] = result.outlets[port]
-    used = {source for source, _ in connections}
-    unconnected = tuple(k for k in streams if k not in used)
-    return FlowsheetResult(order, results, streams, dict(feeds), unconnected)
+    return streams, results
+
+
+def run_flowsheet(
+    stages: Mapping[str, object],
+    connections: Iterable[tuple[str, str]],
+    feeds: Mapping[str, Stream],
+    recycles: Iterable[str] = (),
+    tolerance: float = 1e-10,
+    max_iterations: int = 500,
+) -> FlowsheetResult:
+    """Check the wiring and run every stage in topological order.
+
+    Parameters
+    ----------
+    stages : mapping of name to stage
+    connections : pairs ``("stage.outlet", "stage.inlet")``
+    feeds : mapping ``"stage.inlet"`` -> Stream of external feeds
+    recycles : outlet ports ``"stage.outlet"`` whose connection closes a loop
+        The loop is solved by iteration on these (torn) streams, starting from zero
+        flow, with Wegstein acceleration, until every recycle flow changes by less than
+        ``tolerance`` relative to the plant's feed.
+
+    Raises
+    ------
+    InputError
+        Wiring errors, a cycle with no declared recycle, or a recycle that does not
+        converge within ``max_iterations``.
+    """
+    connections = normalize_connections(connections)
+    if not stages:
+        raise InputError("a plant needs at least one stage")
+    _check_ports(stages, connections, feeds)
+    _check_single_use(connections, feeds)
+    recycles = tuple(recycles)
+    sources = {s for s, _ in connections}
+    for recycle in recycles:
+        if recycle not in sources:
+            raise InputError(
+                f"recycle {recycle!r} is not the source of a connection; recycles name an "
+                "outlet port that is connected back upstream"
+            )
+    order = _topological_order(stages, connections, recycles)
+    feeding = {destination: source for source, destination in connections}
+
+    if not recycles:
+        streams, results = _run_once(stages, order, feeding, feeds, {})
+        iterations = 0
+    else:
+        streams, results, iterations = _solve_recycles(
+            stages, order, feeding, feeds, recycles, tolerance, max_iterations
+        )
+    unconnected = tuple(k for k in streams if k not in sources)
+    return FlowsheetResult(order, results, streams, dict(feeds), unconnected, iterations)
+
+
+def _solve_recycles(stages, order, feeding, feeds, recycles, tolerance, max_iterations):
+    """Successive substitution on the torn streams, accelerated by Wegstein's method
+    (bounded, element by element), vectorized over samples and components."""
+    feed = mix(*feeds.values())
+    components = feed.components
+    scale = np.maximum(feed.total_kg_s, 1e-300)[..., None]
+    guess = {r: Stream(components, np.zeros_like(feed.mass_flows)) for r in recycles}
+    previous_x = previous_g = None
+    for iteration in range(1, max_iterations + 1):
+        streams, results = _run_once(stages, order, feeding, feeds, guess)
+        for r in recycles:
+            new = streams[r]
+            extra = [c for c in new.components if c not in components]
+            if extra:  # a stage created a component: carry it from now on
+                components = components + tuple(extra)
+                guess = {k: v.reindex(components) for k, v in guess.items()}
+        x = np.stack([guess[r].reindex(components).mass_flows for r in recycles])
+        g = np.stack([streams[r].reindex(components).mass_flows for r in recycles])
+        scale_c = scale if scale.shape[-1] == 1 else scale[..., :1]
+        change = np.max(np.abs(g - x) / scale_c)
+        if change <= tolerance:
+            return streams, results, iteration
+        if previous_x is not None and previous_x.shape == x.shape:
+            dx = x - previous_x
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slope = np.where(np.abs(dx) > 0, (g - previous_g) / dx, 0.0)
+                q = np.clip(np.where(slope != 1.0, slope / (slope - 1.0), 0.0), -5.0, 0.0)
+            update = q * x + (1.0 - q) * g
+        else:
+            update = g
+        previous_x, previous_g = x, g
+        update = np.maximum(update, 0.0)  # flows stay physical while iterating
+        guess = {r: Stream(components, update[i]) for i, r in enumerate(recycles)}
+    raise InputError(
+        f"recycle streams {', '.join(recycles)} did not converge in {max_iterations} "
+        f"iterations (last relative change {change:.3g} > {tolerance:g}); check that the "
+        "loop does not accumulate a component it never lets out"
+    )

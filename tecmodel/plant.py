@@ -241,6 +241,9 @@ class Plant:
     costing : CostingBasis
     finance : FinanceAssumptions
     description : str
+    recycles : tuple of str
+        Outlet ports (``"stage.outlet"``) whose connection closes a loop; the loop is
+        solved by iteration (see :func:`tecmodel.flowsheet.run_flowsheet`).
     """
 
     name: str
@@ -251,8 +254,10 @@ class Plant:
     costing: CostingBasis = field(default_factory=CostingBasis)
     finance: FinanceAssumptions = field(default_factory=FinanceAssumptions)
     description: str = ""
+    recycles: tuple[str, ...] = ()
 
     def __post_init__(self):
+        object.__setattr__(self, "recycles", tuple(self.recycles))
         object.__setattr__(self, "stages", freeze_mapping(self.stages))
         object.__setattr__(self, "products", freeze_mapping(self.products))
         object.__setattr__(self, "connections", normalize_connections(self.connections))
@@ -271,12 +276,14 @@ class Plant:
 
     def parameters(self) -> list[str]:
         """Every dotted parameter path of this plant."""
-        return [p for p in parameter_paths(self) if not p.startswith("connections")]
+        return [p for p in parameter_paths(self) if not p.startswith(("connections", "recycles"))]
 
     # ------------------------------------------------------------------ evaluation
     def simulate(self):
         """Run the flowsheet only (no money): a :class:`FlowsheetResult`."""
-        return run_flowsheet(self.stages, self.connections, {self.feed.to: self.feed.stream()})
+        return run_flowsheet(
+            self.stages, self.connections, {self.feed.to: self.feed.stream()}, self.recycles
+        )
 
     def evaluate(self):
         """Run, cost and finance the plant: a :class:`tecmodel.results.PlantResult`."""

@@ -20,6 +20,7 @@ Every value a shipped scenario sets carries its source, or the word "assumption"
     [[connections]]
     from = "leach.liquor"
     to = "sx.feed"
+    # recycle = true      # on a connection that closes a loop (solved by iteration)
 
     [products.NdPr_oxide]
     source = "sx.extract"
@@ -206,13 +207,16 @@ def from_dict(data: Mapping, where: str = "scenario"):
                 f"{', '.join(sorted(types))}"
             )
         stages[stage_name] = _build(types[kind], spec, f"{where}: stages.{stage_name}")
-    connections = []
+    connections, recycles = [], []
     for i, item in enumerate(data.get("connections", [])):
-        if set(item) != {"from", "to"}:
+        if not {"from", "to"} <= set(item) <= {"from", "to", "recycle"}:
             raise ScenarioError(
-                f"{where}: connection {i} needs exactly 'from' and 'to', got {sorted(item)}"
+                f"{where}: connection {i} needs 'from' and 'to' (and optionally "
+                f"'recycle = true'), got {sorted(item)}"
             )
         connections.append((item["from"], item["to"]))
+        if item.get("recycle", False):
+            recycles.append(item["from"])
     products = {
         name: _build(Product, spec, f"{where}: products.{name}")
         for name, spec in data.get("products", {}).items()
@@ -227,6 +231,7 @@ def from_dict(data: Mapping, where: str = "scenario"):
             products=products,
             costing=_build(CostingBasis, data.get("costing", {}), f"{where}: costing"),
             finance=_build(FinanceAssumptions, data.get("finance", {}), f"{where}: finance"),
+            recycles=tuple(recycles),
         )
     except TecModelError as exc:
         if isinstance(exc, ScenarioError):
@@ -306,6 +311,8 @@ def to_toml(plant, provenance_notes: Mapping[str, str] | None = None) -> str:
         lines += [f"{k} = {_toml_scalar(v)}" for k, v in _fields(stage).items()]
     for source, destination in plant.connections:
         lines += ["", "[[connections]]", f'from = "{source}"', f'to = "{destination}"']
+        if source in plant.recycles:
+            lines.append("recycle = true")
     for name, product in plant.products.items():
         lines += ["", f"[products.{_key(name)}]"]
         lines += [f"{k} = {_toml_scalar(v)}" for k, v in _fields(product).items()]
