@@ -526,28 +526,29 @@ def _positive_thomas(aqueous, organic, upper, padding, last, distribution, rhs):
     batch, stages, _ = distribution.shape
     rows = np.arange(batch)
     outflow = organic[:, :, None] * distribution  # organic of each component leaving i
-    to_next = np.zeros_like(outflow)  # … into stage i + 1 (none from the last stage)
-    to_next[:, :-1] = outflow[:, :-1] * (upper[:, :-1, None] > 0.0)
     excess = np.broadcast_to(padding[:, :, None], outflow.shape).copy()
     excess[:, 0] += aqueous[:, 0, None]  # raffinate
     excess[rows, last] += outflow[rows, last]  # extract
-    upper_prime = np.empty_like(outflow)
-    rhs_prime = np.empty_like(outflow)
-    inflow = upper[:, :, None]
-    accumulated = excess[:, 0]
-    pivot = to_next[:, 0] + accumulated
-    upper_prime[:, 0] = inflow[:, 0] / pivot
-    rhs_prime[:, 0] = rhs[:, 0] / pivot
+    # stage-major copies: one stage of the whole batch is contiguous
+    to_next = np.zeros((stages, *outflow.shape[::2]))  # … into stage i + 1
+    to_next[:-1] = (outflow[:, :-1] * (upper[:, :-1, None] > 0.0)).transpose(1, 0, 2)
+    excess = np.ascontiguousarray(excess.transpose(1, 0, 2))
+    rhs = np.ascontiguousarray(np.broadcast_to(rhs, outflow.shape).transpose(1, 0, 2))
+    inflow = np.ascontiguousarray(upper.T)[:, :, None]
+    upper_prime = np.empty_like(to_next)
+    rhs_prime = np.empty_like(to_next)
+    accumulated = excess[0]
+    pivot = to_next[0] + accumulated
+    upper_prime[0] = inflow[0] / pivot
+    rhs_prime[0] = rhs[0] / pivot
     for i in range(1, stages):
-        accumulated = excess[:, i] + inflow[:, i - 1] * (accumulated / pivot)
-        pivot = to_next[:, i] + accumulated
-        upper_prime[:, i] = inflow[:, i] / pivot
-        rhs_prime[:, i] = (rhs[:, i] + to_next[:, i - 1] * rhs_prime[:, i - 1]) / pivot
-    solution = np.empty_like(rhs_prime)
-    solution[:, -1] = rhs_prime[:, -1]
+        accumulated = excess[i] + inflow[i - 1] * (accumulated / pivot)
+        pivot = to_next[i] + accumulated
+        upper_prime[i] = inflow[i] / pivot
+        rhs_prime[i] = (rhs[i] + to_next[i - 1] * rhs_prime[i - 1]) / pivot
     for i in range(stages - 2, -1, -1):
-        solution[:, i] = rhs_prime[:, i] + upper_prime[:, i] * solution[:, i + 1]
-    return solution
+        rhs_prime[i] += upper_prime[i] * rhs_prime[i + 1]
+    return rhs_prime.transpose(1, 0, 2)
 
 
 def _stage_fluxes(extraction_stages, scrub_stages, organic_flux, scrub_flux, organic_feed):
@@ -698,6 +699,172 @@ class _Cascade:
         return _block_thomas(lower, diagonal, -self.upper, -residual)
 
 
+class _Binary:
+    """Coefficients of a flat batch of two-component cascades, stages on axis 0 (internal).
+
+    Arrays have shape (stages, batch) so that one stage of the whole batch is a
+    contiguous row for the Thomas sweeps.
+    """
+
+    _FIELDS = ("aqueous", "organic", "upper", "lower", "feed_a", "feed_b", "real", "padding")
+
+    def __init__(self, beta, feed_fraction, n, m, organic_flux, scrub_flux, organic_feed):
+        aqueous, organic, real, feed_stage = _stage_fluxes(
+            n, m, organic_flux, scrub_flux, organic_feed
+        )
+        self.log_beta = np.log(beta)
+        self.aqueous = np.ascontiguousarray(aqueous.T)
+        self.organic = np.ascontiguousarray(organic.T)
+        self.real = np.ascontiguousarray(real.T)
+        self.padding = (~self.real).astype(float)
+        # aqueous entering stage i from stage i + 1 (none into the last real stage) and
+        # organic entering stage i from stage i − 1 (none into stage 1)
+        self.upper = np.zeros_like(self.aqueous)
+        self.upper[:-1] = self.aqueous[1:] * self.real[1:]
+        self.lower = np.zeros_like(self.organic)
+        self.lower[1:] = self.organic[:-1] * self.real[1:]
+        feed_stage = feed_stage.T
+        self.feed_a = feed_stage * feed_fraction
+        self.feed_b = feed_stage * (1.0 - feed_fraction)
+
+    def subset(self, columns):
+        other = object.__new__(_Binary)
+        other.log_beta = self.log_beta[columns]
+        for name in self._FIELDS:
+            setattr(other, name, getattr(self, name)[:, columns])
+        return other
+
+    @staticmethod
+    def fractions(log_odds):
+        """(p, 1 − p, p (1 − p)) for p = 1/(1 + e^{−r}), each with full relative accuracy."""
+        small = np.exp(-np.abs(log_odds))
+        big = 1.0 / (1.0 + small)
+        small *= big
+        positive = log_odds >= 0.0
+        return np.where(positive, big, small), np.where(positive, small, big), big * small
+
+    def evaluate(self, r):
+        """Relative balance residual e and its tridiagonal Jacobian in r = ln(x_A/x_B).
+
+        In every stage the balance of the minor component j (smaller outflow) is used,
+        relative to its outflow: e = 1 − (inflow of j)/(outflow of j). Returns
+        (e, lower, diagonal, upper) with de_i/dr_{i−1}, de_i/dr_i, de_i/dr_{i+1}.
+        """
+        x_a, x_b, gx = self.fractions(r)
+        y_a, y_b, gy = self.fractions(r + self.log_beta)
+        a, o = self.aqueous, self.organic
+        out_a = a * x_a + o * y_a
+        out_b = a * x_b + o * y_b
+        in_a = self.feed_a.copy()
+        in_b = self.feed_b.copy()
+        in_a[:-1] += self.upper[:-1] * x_a[1:]
+        in_a[1:] += self.lower[1:] * y_a[:-1]
+        in_b[:-1] += self.upper[:-1] * x_b[1:]
+        in_b[1:] += self.lower[1:] * y_b[:-1]
+        minor = out_a <= out_b
+        out = np.where(minor, out_a, out_b) + self.padding
+        # d x_A/dr = x_A x_B = −d x_B/dr: the sign of the minor component's derivative
+        scale = np.where(minor, 1.0, -1.0) / out
+        ratio = np.where(minor, in_a, in_b) / out
+        e = 1.0 - ratio - self.padding
+        diagonal = scale * (a * gx + o * gy) + self.padding
+        upper = np.zeros_like(r)
+        upper[:-1] = -self.upper[:-1] * gx[1:]
+        upper *= scale
+        lower = np.zeros_like(r)
+        lower[1:] = -self.lower[1:] * gy[:-1]
+        lower *= scale
+        return e, lower, diagonal, upper
+
+
+def _thomas_rows(lower, diagonal, upper, rhs):
+    """Tridiagonal solve along axis 0 (stages), vectorized over axis 1 (batch)."""
+    stages = diagonal.shape[0]
+    upper_prime = np.empty_like(diagonal)
+    rhs_prime = np.empty_like(rhs)
+    pivot = diagonal[0]
+    upper_prime[0] = upper[0] / pivot
+    rhs_prime[0] = rhs[0] / pivot
+    for i in range(1, stages):
+        low = lower[i]
+        pivot = diagonal[i] - low * upper_prime[i - 1]
+        upper_prime[i] = upper[i] / pivot
+        rhs_prime[i] = (rhs[i] - low * rhs_prime[i - 1]) / pivot
+    for i in range(stages - 2, -1, -1):
+        rhs_prime[i] -= upper_prime[i] * rhs_prime[i + 1]
+    return rhs_prime
+
+
+def _binary_newton(cascade, r, tolerance, max_iterations, floor):
+    """Newton iterations on the log-odds r (stages, batch) of a two-component batch.
+
+    Armijo line search on ½‖e‖², steps capped at ``_MAX_LOG_STEP`` in r. Each design is
+    iterated until its own max |e| ≤ ``tolerance`` and then frozen (a batch gives the
+    same numbers as one by one). A design no cut-back can improve counts as converged
+    below ``floor`` and as failed above it. Returns (r, converged, iterations).
+    """
+    batch = r.shape[1]
+    r = r.copy()
+    with np.errstate(all="ignore"):
+        e, lower, diagonal, upper = cascade.evaluate(r)
+        norm = np.max(np.abs(e), axis=0)
+    converged = norm <= tolerance
+    failed = ~np.isfinite(norm)
+    iterations = np.zeros(batch, dtype=np.int64)
+    active = np.flatnonzero(~converged & ~failed)
+    keep = ~converged[active] & ~failed[active]
+    sub = cascade.subset(active)
+    state = (e[:, active], lower[:, active], diagonal[:, active], upper[:, active])
+    r_a = r[:, active]
+    for _ in range(max_iterations):
+        if not active.size:
+            break
+        e_a, lower_a, diagonal_a, upper_a = state
+        with np.errstate(all="ignore"):
+            merit = 0.5 * np.einsum("ij,ij->j", e_a, e_a)
+            step = _thomas_rows(lower_a, diagonal_a, upper_a, -e_a)
+            largest = np.max(np.abs(step), axis=0)
+        bad = ~np.isfinite(largest)
+        fraction = np.minimum(1.0, _MAX_LOG_STEP / np.maximum(largest, 1e-300))
+        moved = np.zeros(active.size, dtype=bool)
+        new_state = [s.copy() for s in state]
+        pending = np.flatnonzero(~bad)
+        for _ in range(_LOG_CUTBACKS):
+            if not pending.size:
+                break
+            candidate = r_a[:, pending] + fraction[pending] * step[:, pending]
+            part = sub.subset(pending) if pending.size < active.size else sub
+            with np.errstate(all="ignore"):
+                trial = part.evaluate(candidate)
+                value = 0.5 * np.einsum("ij,ij->j", trial[0], trial[0])
+                good = value <= (1.0 - 1e-4 * fraction[pending]) * merit[pending]
+            good &= np.isfinite(value)
+            hit = pending[good]
+            r_a[:, hit] = candidate[:, good]
+            for target, source in zip(new_state, trial, strict=True):
+                target[:, hit] = source[:, good]
+            moved[hit] = True
+            pending = pending[~good]
+            fraction[pending] *= 0.5
+        iterations[active] += 1
+        norm_a = np.max(np.abs(new_state[0]), axis=0)
+        done = norm_a <= tolerance
+        stuck = ~moved
+        done |= stuck & (norm_a <= floor)
+        failed[active[stuck & ~done]] = True
+        converged[active[done]] = True
+        r[:, active] = r_a
+        keep = ~done & moved
+        if not np.all(keep):
+            active = active[keep]
+            sub = sub.subset(keep)
+            r_a = r_a[:, keep]
+            state = tuple(s[:, keep] for s in new_state)
+        else:
+            state = tuple(new_state)
+    return r, converged & ~failed, iterations
+
+
 def _positive_step(x, scaled_step_t):
     """x + dx with decreases applied as x·exp(dx/x) and renormalized to Σ x = 1."""
     step = scaled_step_t.T
@@ -748,42 +915,50 @@ def _solve_cascade(
         x[:, :width] = np.nan_to_num(start_profile[:, :width])
         x = np.where(cascade.real[..., None], x, 0.0)
     x = x / np.where(cascade.real, x.sum(-1), 1.0)[:, :, None]
-    # Newton on log-fractions from there; designs it cannot converge are solved again,
-    # only those, by continuation in β (so a batch gives the same numbers as one by one)
-    feed = np.where(feed_composition > 0.0, feed_composition, _ABSENT)
-    log_cascade = _LogCascade(
-        separation_factors,
-        feed / feed.sum(-1, keepdims=True),
-        extraction_stages,
-        scrub_stages,
-        organic_flux,
-        scrub_flux,
-        organic_feed,
-    )
-    with np.errstate(divide="ignore"):
-        u = np.where(cascade.real[..., None], np.log(np.maximum(x, _TINY)), 0.0)
-    u, converged, iterations = _correct(
-        log_cascade, u, tolerance, min(max_iterations, _NEWTON_ITERATIONS), _ROUNDING_FLOOR
-    )
-    lx, _ = log_cascade.state(u)
-    x = np.where(cascade.real[..., None], np.exp(lx), 0.0)
-    stalled = np.flatnonzero(~converged)
-    if stalled.size:
-        x[stalled] = 0.0
-        solved, more = _solve_homotopy(
-            separation_factors[stalled],
-            feed_composition[stalled],
-            extraction_stages[stalled],
-            scrub_stages[stalled],
-            organic_flux[stalled],
-            scrub_flux[stalled],
+    iterations = np.zeros(batch, dtype=np.int64)
+    todo = np.arange(batch)
+    if feed_composition.shape[1] == 2:
+        # two components: scalar tridiagonal Newton on the log-odds ln(x_A/x_B)
+        binary = _Binary(
+            separation_factors[:, 0] / separation_factors[:, 1],
+            feed_composition[:, 0],
+            extraction_stages,
+            scrub_stages,
+            organic_flux,
+            scrub_flux,
+            organic_feed,
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.log(np.maximum(x[..., 0], _TINY)) - np.log(np.maximum(x[..., 1], _TINY))
+        r = np.where(binary.real, r.T, 0.0)
+        r, done, iterations = _binary_newton(
+            binary, r, tolerance, min(max_iterations, _NEWTON_ITERATIONS), _ROUNDING_FLOOR
+        )
+        x_a, x_b, _ = _Binary.fractions(r)
+        solved = np.stack([x_a.T, x_b.T], axis=-1)
+        solved[~cascade.real] = 0.0
+        todo = np.flatnonzero(~done)
+        x_start = x
+        x = solved
+        if todo.size:
+            x[todo] = x_start[todo]
+    if todo.size:
+        solved, more = _solve_log(
+            separation_factors[todo],
+            feed_composition[todo],
+            extraction_stages[todo],
+            scrub_stages[todo],
+            organic_flux[todo],
+            scrub_flux[todo],
             organic_feed,
             tolerance,
             max_iterations,
-            stalled,
+            x[todo],
+            todo,
         )
-        x[stalled, : solved.shape[1]] = solved
-        iterations[stalled] += more
+        x[todo] = 0.0
+        x[todo, : solved.shape[1]] = solved
+        iterations[todo] += more
     # final pass with D from the converged profile: each component balances exactly
     mixed = cascade.mixed(x)
     solution = cascade.linear_solve(mixed)
@@ -810,6 +985,64 @@ def _solve_cascade(
     organic_sums = np.where(cascade.real, organic_profile.sum(-1), 1.0)
     organic_profile = organic_profile / organic_sums[:, :, None]
     return solution, organic_profile, extract, raffinate, iterations, cascade.real
+
+
+def _solve_log(
+    separation_factors,
+    feed_composition,
+    extraction_stages,
+    scrub_stages,
+    organic_flux,
+    scrub_flux,
+    organic_feed,
+    tolerance,
+    max_iterations,
+    x,
+    index,
+):
+    """Newton on log-fractions from x; continuation in β for the designs it cannot solve.
+
+    Returns (x, iterations) with x (B, N, C) zero on padding stages.
+    """
+    # Newton on log-fractions from there; designs it cannot converge are solved again,
+    # only those, by continuation in β (so a batch gives the same numbers as one by one)
+    feed = np.where(feed_composition > 0.0, feed_composition, _ABSENT)
+    log_cascade = _LogCascade(
+        separation_factors,
+        feed / feed.sum(-1, keepdims=True),
+        extraction_stages,
+        scrub_stages,
+        organic_flux,
+        scrub_flux,
+        organic_feed,
+    )
+    real = log_cascade.real[..., None]
+    x = x[:, : real.shape[1]]
+    with np.errstate(divide="ignore"):
+        u = np.where(real, np.log(np.maximum(x, _TINY)), 0.0)
+    u, converged, iterations = _correct(
+        log_cascade, u, tolerance, min(max_iterations, _NEWTON_ITERATIONS), _ROUNDING_FLOOR
+    )
+    lx, _ = log_cascade.state(u)
+    x = np.where(real, np.exp(lx), 0.0)
+    stalled = np.flatnonzero(~converged)
+    if stalled.size:
+        x[stalled] = 0.0
+        solved, more = _solve_homotopy(
+            separation_factors[stalled],
+            feed_composition[stalled],
+            extraction_stages[stalled],
+            scrub_stages[stalled],
+            organic_flux[stalled],
+            scrub_flux[stalled],
+            organic_feed,
+            tolerance,
+            max_iterations,
+            index[stalled],
+        )
+        x[stalled, : solved.shape[1]] = solved
+        iterations[stalled] += more
+    return x, iterations
 
 
 def _block_solve(lower, diagonal, upper, rhs):
