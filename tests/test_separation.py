@@ -313,7 +313,9 @@ def test_stages_grow_with_purity_and_fall_with_separation_factor(
     assert np.all(np.diff(fenske_stages(separation_factor, purities, purities)) > 0)
     betas = np.array([separation_factor, separation_factor * 1.3])
     by_beta = design_cascade(betas, feed_fraction, purities[0], purities[0])
-    assert by_beta.total_stages[1] < by_beta.total_stages[0]
+    # whole stages: a 30 % larger β can need the same count when few stages are needed
+    # (β = 3 → 3.9, f_A = 0.34375, 1 − P = 0.0078125: 11 + 10 both)
+    assert by_beta.total_stages[1] <= by_beta.total_stages[0]
     assert by_beta.extraction_stages_closed_form[1] < by_beta.extraction_stages_closed_form[0]
 
 
