@@ -1,7 +1,7 @@
 """Throughput of Xu cascade design + exact simulation: one batched call vs a Python loop.
 
 Designs (and verifies by exact simulation) a batch of 10,000 two-outlet cascades of
-about 100 stages (β ≈ 1.5, purities 99.9–99.98 %, varied feeds), then times a Python loop
+about 75 stages (β ≈ 1.5, purities 99.9–99.98 %, varied feeds), then times a Python loop
 of single-design calls on a subset and extrapolates its per-design rate. Both are
 measured in this one run; the printed ratio is what matters, not the absolute rates.
 

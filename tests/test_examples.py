@@ -14,8 +14,12 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def test_example_runs(script):
     env = dict(os.environ, MPLBACKEND="Agg")
     completed = subprocess.run(
-        [sys.executable, str(EXAMPLES / script)], capture_output=True, text=True, timeout=240,
-        env=env, cwd=EXAMPLES.parent,
+        [sys.executable, str(EXAMPLES / script)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=env,
+        cwd=EXAMPLES.parent,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stdout.strip()
