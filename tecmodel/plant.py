@@ -62,6 +62,15 @@ class Feed:
             raise InputError(f"feed.rate must be >= 0, got {describe(self.rate)}")
         parse_port(self.to, "feed.to")
         self.stream()  # checks the composition now, not at evaluation
+        price = self.price_usd_per_kg()
+        if np.any(~(np.asarray(price) >= 0)):
+            raise InputError(f"feed.price must be >= 0, got {describe(self.price)}")
+
+    def price_usd_per_kg(self):
+        """Purchase price [USD/kg] as a plain number (a bare 0 means free)."""
+        if not hasattr(self.price, "units") and np.all(np.asarray(self.price) == 0):
+            return np.asarray(self.price, dtype=float)
+        return magnitude(self.price, "USD/kg", "feed.price")
 
     def stream(self) -> Stream:
         return Stream.from_composition(self.rate, self.composition)

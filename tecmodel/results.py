@@ -125,12 +125,7 @@ def evaluate_plant(plant) -> PlantResult:
     )
 
     fill = _initial_fill_cost(flows, basis.prices)
-    feed_price = plant.feed.price
-    feed_price = (
-        magnitude(feed_price, "USD/kg", "feed.price")
-        if hasattr(feed_price, "units")
-        else magnitude(feed_price, "", "feed.price")
-    )
+    feed_price = plant.feed.price_usd_per_kg()
     feed_kg = flows.feeds[plant.feed.to].total_kg_s * _SECONDS_PER_HOUR * hours
     feed_cost = np.asarray(feed_price * feed_kg, dtype=float)
 

@@ -209,3 +209,12 @@ def test_every_table_exports(tmp_path):
         assert len(lines) >= 2, table
     with pytest.raises(InputError, match="products"):
         result.to_csv(tmp_path / "x.csv", "nope")
+
+
+def test_feed_price_needs_money_units():
+    from tecmodel.errors import UnitError
+
+    with pytest.raises(UnitError, match=r"feed\.price"):
+        toy_plant().replace("feed.price", 2.0)
+    with pytest.raises(InputError, match=r"feed\.price"):
+        toy_plant().replace("feed.price", Q_(-1, "USD/kg"))
