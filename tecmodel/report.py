@@ -86,6 +86,14 @@ def plant_summary(result) -> str:
     )
     lines.append("")
     lines += _rows("Capital [MUSD]", result.capital_breakdown(), "MUSD", result.capex)
+    extrapolated = result.extrapolated_equipment()
+    if extrapolated:
+        lines += [
+            "",
+            "Equipment costed outside its correlation's valid size range "
+            "(cost extrapolated; see tecmodel/data/equipment.toml)",
+        ]
+        lines += [f"  {text}" for text in extrapolated]
     wastes = result.waste_table()
     if wastes:
         lines += ["", "Wastes"]

@@ -426,10 +426,21 @@ class PlantResult:
         raise InputError(f"by must be 'category' or 'stage', got {by!r}")
 
     def equipment_table(self) -> list[dict]:
-        """One row per equipment line: stage, name, kind, size, units, purchase cost."""
+        """One row per equipment line: stage, name, kind, size, units, purchase cost,
+        and whether the per-unit size lies inside the correlation's valid range."""
+        import warnings
+
+        from .costing import equipment_correlation
+
         rows = []
         for stage, result in self.flowsheet.stage_results.items():
             for item in result.equipment:
+                correlation = equipment_correlation(item.kind)
+                size = item.size.to(correlation.reference_size.units)
+                inside = (size >= correlation.size_min) & (size <= correlation.size_max)
+                with warnings.catch_warnings():  # the row itself reports the range
+                    warnings.simplefilter("ignore")
+                    cost = purchase_cost(item.kind, item.size, item.parallel_units)
                 rows.append(
                     {
                         "stage": stage,
@@ -437,12 +448,22 @@ class PlantResult:
                         "kind": item.kind,
                         "size": item.size,
                         "parallel_units": item.parallel_units,
-                        "purchase_cost": purchase_cost(
-                            item.kind, item.size, item.parallel_units
-                        ).to("USD"),
+                        "purchase_cost": cost.to("USD"),
+                        "in_valid_range": np.asarray(inside),
+                        "valid_range": (correlation.size_min, correlation.size_max),
                     }
                 )
         return rows
+
+    def extrapolated_equipment(self) -> list[str]:
+        """Equipment lines costed outside their correlation's valid size range."""
+        return [
+            f"{row['stage']}/{row['equipment']} ({row['kind']}): "
+            f"{_describe_size(row['size'].to(row['valid_range'][0].units))} per unit, valid "
+            f"{row['valid_range'][0].magnitude:.4g}–{row['valid_range'][1]:.4g~P}"
+            for row in self.equipment_table()
+            if not np.all(row["in_valid_range"])
+        ]
 
     def waste_table(self) -> list[dict]:
         """One row per waste: stage, name, class, mass per year, Th content."""
@@ -599,3 +620,10 @@ class PlantResult:
 
     def __repr__(self) -> str:
         return self.summary()
+
+
+def _describe_size(size) -> str:
+    values = np.atleast_1d(size.magnitude)
+    if values.size == 1:
+        return f"{values[0]:.3g} {size.units:~P}"
+    return f"{values.min():.3g}–{values.max():.3g} {size.units:~P}"

@@ -218,3 +218,12 @@ def test_feed_price_needs_money_units():
         toy_plant().replace("feed.price", 2.0)
     with pytest.raises(InputError, match=r"feed\.price"):
         toy_plant().replace("feed.price", Q_(-1, "USD/kg"))
+
+
+def test_summary_lists_equipment_outside_its_correlation_range():
+    """The toy leach tank (1 h of 10,000 t/yr-rate feed ≈ 1.1 m³ ≈ 300 gal) is below the
+    UKy tank correlation's 4,995 gal lower bound, so the report must say so."""
+    result = toy_plant().evaluate()
+    lines = result.extrapolated_equipment()
+    assert any("leach tank" in line for line in lines)
+    assert "outside its correlation's valid size range" in result.summary()
