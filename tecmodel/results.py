@@ -61,6 +61,31 @@ class StageCost:
     waste: np.ndarray
 
 
+def costed_units(item):
+    """(per-unit size, number of units) an equipment line is bought as.
+
+    A unit larger than its correlation's valid maximum is bought as several equal units
+    that fit (as a designer would, and so the cost is not extrapolated upward).
+    """
+    from .costing import equipment_correlation
+
+    correlation = equipment_correlation(item.kind)
+    unit = correlation.reference_size.units
+    per_unit = item.size.to(unit).magnitude
+    units = np.asarray(item.parallel_units, dtype=float)
+    total = per_unit * units
+    needed = np.maximum(units, np.ceil(total / correlation.size_max.to(unit).magnitude))
+    per_unit = np.divide(
+        total, needed, out=np.asarray(per_unit * np.ones_like(total)), where=needed > 0
+    )
+    return Q_(per_unit, unit), needed
+
+
+def _purchase(item):
+    size, units = costed_units(item)
+    return purchase_cost(item.kind, size, units)
+
+
 def _stage_costs(plant, flows: FlowsheetResult, hours) -> dict[str, StageCost]:
     from .costing.operating import _category
 
@@ -69,7 +94,7 @@ def _stage_costs(plant, flows: FlowsheetResult, hours) -> dict[str, StageCost]:
     for name, result in flows.stage_results.items():
         equipment = 0.0
         for item in result.equipment:
-            equipment = equipment + _usd(purchase_cost(item.kind, item.size, item.parallel_units))
+            equipment = equipment + _usd(_purchase(item))
         items = reagent_cost(
             dict(result.consumption),
             prices=basis.prices or None,
@@ -426,8 +451,9 @@ class PlantResult:
         raise InputError(f"by must be 'category' or 'stage', got {by!r}")
 
     def equipment_table(self) -> list[dict]:
-        """One row per equipment line: stage, name, kind, size, units, purchase cost,
-        and whether the per-unit size lies inside the correlation's valid range."""
+        """One row per equipment line: stage, name, kind, the per-unit size and number of
+        units it is bought as (see :func:`costed_units`), purchase cost, and whether the
+        per-unit size lies inside the correlation's valid range."""
         import warnings
 
         from .costing import equipment_correlation
@@ -436,18 +462,18 @@ class PlantResult:
         for stage, result in self.flowsheet.stage_results.items():
             for item in result.equipment:
                 correlation = equipment_correlation(item.kind)
-                size = item.size.to(correlation.reference_size.units)
+                size, units = costed_units(item)
                 inside = (size >= correlation.size_min) & (size <= correlation.size_max)
                 with warnings.catch_warnings():  # the row itself reports the range
                     warnings.simplefilter("ignore")
-                    cost = purchase_cost(item.kind, item.size, item.parallel_units)
+                    cost = purchase_cost(item.kind, size, units)
                 rows.append(
                     {
                         "stage": stage,
                         "equipment": item.name,
                         "kind": item.kind,
-                        "size": item.size,
-                        "parallel_units": item.parallel_units,
+                        "size": size,
+                        "parallel_units": units,
                         "purchase_cost": cost.to("USD"),
                         "in_valid_range": np.asarray(inside),
                         "valid_range": (correlation.size_min, correlation.size_max),
