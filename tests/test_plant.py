@@ -227,3 +227,21 @@ def test_summary_lists_equipment_outside_its_correlation_range():
     lines = result.extrapolated_equipment()
     assert any("leach tank" in line for line in lines)
     assert "outside its correlation's valid size range" in result.summary()
+
+
+def test_oversized_equipment_is_bought_as_units_that_fit():
+    """A 29.3 MMBtu/h calciner against a correlation valid to 3.5 MMBtu/h per unit:
+    ceil(29.3 / 3.5) = 9 units of 29.3 / 9 MMBtu/h each (hand arithmetic)."""
+    import math
+
+    from tecmodel.costing import equipment_correlation
+    from tecmodel.results import costed_units
+
+    maximum = equipment_correlation("calciner").size_max.to("MMBtu/h").magnitude
+    assert maximum == pytest.approx(3.5)
+    size, units = costed_units(Equipment("kiln", "calciner", Q_(29.3, "MMBtu/h")))
+    assert units == math.ceil(29.3 / 3.5) == 9
+    assert size.to("MMBtu/h").magnitude == pytest.approx(29.3 / 9)
+    # in range: left alone
+    size, units = costed_units(Equipment("kiln", "calciner", Q_(2.0, "MMBtu/h"), 3))
+    assert units == 3 and size.to("MMBtu/h").magnitude == pytest.approx(2.0)
