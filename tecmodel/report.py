@@ -57,6 +57,9 @@ def plant_summary(result) -> str:
         f"  levelized cost          {format_value(result.levelized_cost, 'USD/kg')} REO",
         f"  revenue at list prices  {format_value(result.revenue, 'MUSD/yr')}",
         f"  NPV at list prices      {format_value(result.npv(), 'MUSD')}",
+        f"  IRR at list prices      {format_value(np.asarray(result.irr()) * 100, '%')}",
+        f"  payback at list prices  {format_value(result.payback(), 'yr')} from start of "
+        "construction",
         f"  mass balance error      {format_value(result.mass_balance_error())}",
         "",
         "Products (levelized cost shared by market value)",

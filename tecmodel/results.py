@@ -388,6 +388,11 @@ class PlantResult:
         Quantity [USD/kg] → that price for every kg of REO; a mapping → per product."""
         return Q_(self.cash_flow(price).npv, "USD")
 
+    def payback(self, price=None):
+        """Years from the start of construction until the cumulative after-tax cash flow
+        turns non-negative, at ``price`` (as in :meth:`npv`); NaN if it never does."""
+        return Q_(finance.payback(self.cash_flow(price).after_tax_cash_flow), "yr")
+
     def irr(self, price=None) -> np.ndarray:
         """Internal rate of return [-] at ``price`` (as in :meth:`npv`); NaN if none."""
         return finance.irr(self.cash_flow(price).after_tax_cash_flow)

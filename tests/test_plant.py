@@ -245,3 +245,18 @@ def test_oversized_equipment_is_bought_as_units_that_fit():
     # in range: left alone
     size, units = costed_units(Equipment("kiln", "calciner", Q_(2.0, "MMBtu/h"), 3))
     assert units == 3 and size.to("MMBtu/h").magnitude == pytest.approx(2.0)
+
+
+def test_payback_by_hand_without_tax():
+    """No tax, one construction year: capital K at t=0, then (R - C) a year. Payback is
+    K / (R - C) years after t=0 when that falls inside the life (interpolated)."""
+    plant = toy_plant().replace(
+        "finance",
+        FinanceAssumptions(discount_rate=0.08, plant_life=20, tax_rate=0.0, construction_years=1),
+    )
+    plant = plant.replace("costing.working_capital_fraction", 0.0)
+    result = plant.evaluate()
+    price = Q_(2.0, "USD/kg")
+    capital = result.capex.to("USD").magnitude
+    margin = 2.0 * result.production.to("kg/yr").magnitude - result.opex.to("USD/yr").magnitude
+    assert result.payback(price).to("yr").magnitude == pytest.approx(capital / margin, rel=1e-9)
