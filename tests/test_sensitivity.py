@@ -115,3 +115,14 @@ def test_distribution_units_must_fit_the_parameter():
         Study(toy_plant(), {"costing.labor_rate": Uniform(20, 60)})
     with pytest.raises(InputError, match="plain number"):
         Study(toy_plant(), {"finance.discount_rate": Uniform(Q_(5, "USD"), Q_(6, "USD"))})
+
+
+def test_process_pool_gives_the_same_numbers():
+    """Plants pickle, so chunks can run in other processes; same seed, same numbers."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    study = Study(toy_plant(), PRICES)
+    serial = study.monte_carlo(1_000, seed=5)
+    with ProcessPoolExecutor(2) as pool:
+        pooled = study.monte_carlo(1_000, seed=5, chunk_size=500, executor=pool)
+    np.testing.assert_array_equal(serial.values.magnitude, pooled.values.magnitude)
