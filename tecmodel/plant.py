@@ -199,6 +199,7 @@ class FinanceAssumptions:
     capital_spend_profile: tuple | None = None
     tax_rate: object = None
     depreciation: str = "macrs7"
+    depreciation_life: object = None
     salvage_fraction: object = 0.0
     ramp_up: tuple = ()
     loss_rule: str = "carry_forward"
@@ -221,6 +222,10 @@ class FinanceAssumptions:
             _plain(values["construction_years"], "yr", "construction_years")
         )
         values["tax_rate"] = _plain(values["tax_rate"], "", "tax_rate")
+        if values["depreciation_life"] is not None:
+            values["depreciation_life"] = int(
+                _plain(values["depreciation_life"], "yr", "depreciation_life")
+            )
         if values["capital_spend_profile"] is None:
             n = values["construction_years"]
             values["capital_spend_profile"] = (0.4, 0.6) if n == 2 else (1.0 / n,) * n

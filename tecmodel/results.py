@@ -328,6 +328,7 @@ class PlantResult:
             "salvage_fraction": values["salvage_fraction"],
             "tax_rate": values["tax_rate"],
             "depreciation": values["depreciation"],
+            "depreciation_life": values["depreciation_life"],
             "loss_rule": values["loss_rule"],
             "inflation": values["inflation"],
         }
