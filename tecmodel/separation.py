@@ -76,6 +76,8 @@ _SUM_TOLERANCE = 1e-10  # largest |Σ_k x_k − 1| of a stage in a returned stea
 _SMALLEST_T_STEP = 1e-6  # continuation in β: smallest step of t before giving up
 _CORRECTOR_ITERATIONS = 8  # Newton iterations allowed per continuation step
 _ROUNDING_FLOOR = 1e-10  # a relative residual that cannot decrease below this is converged
+_SUBSTITUTION_PASSES = 3000  # at most this many fixed-D passes per design
+_SUBSTITUTION_STALL = 100  # … and stop after this many without a new smallest change
 _GROUP = 1024  # designs solved together (sorted by length, so little padding)
 
 # ---------------------------------------------------------------------------------------
@@ -866,6 +868,67 @@ def _binary_newton(cascade, r, tolerance, max_iterations, floor):
     return r, converged & ~failed, iterations
 
 
+def _binary_substitution(cascade, binary, x, tolerance):
+    """Fixed-D substitution, then Newton on log-odds, for two-component designs.
+
+    ``cascade`` (:class:`_Cascade`) and ``binary`` (:class:`_Binary`) describe the same
+    designs; x (B, N, 2) is the start. Passes s_i ← Σ_k β_k x_k/Σ_k x_k, x ← solution of
+    the linear balances for D = β/s (subtraction-free, :func:`_positive_thomas`) run
+    until the largest relative change of s is below ``tolerance``, or has not reached a
+    new minimum for ``_SUBSTITUTION_STALL`` passes (a limit cycle at the rounding level),
+    at most ``_SUBSTITUTION_PASSES``. Unlike Newton steps, these passes need no
+    globalization: near the pinch they converge linearly in a few hundred passes,
+    whatever the stage count, where the Newton step is too ill-conditioned to reduce the
+    residual. :func:`_binary_newton` then polishes to ``tolerance`` if it can. A design
+    that Newton cannot improve is accepted when the relative balance residual of its
+    substituted profile is below ``_ROUNDING_FLOOR`` (rounding floor). Every design is
+    iterated on its own and frozen when done. Returns (x, converged, iterations).
+    """
+    batch = len(x)
+    iterations = np.zeros(batch, dtype=np.int64)
+    best = np.full(batch, np.inf)
+    since = np.zeros(batch, dtype=np.int64)  # passes since the change last hit a minimum
+    x = x.copy()
+    active = np.arange(batch)
+    sub = cascade
+    mixed = sub.mixed(x)
+    for _ in range(_SUBSTITUTION_PASSES):
+        with np.errstate(all="ignore"):
+            new_x = sub.linear_solve(mixed)
+            new_mixed = sub.mixed(new_x)
+            step = np.max(np.abs(new_mixed / mixed - 1.0), axis=1)
+        x[active] = new_x
+        iterations[active] += 1
+        mixed = new_mixed
+        lower = step < best[active]
+        best[active] = np.where(lower, step, best[active])
+        since[active] = np.where(lower, 0, since[active] + 1)
+        # done: converged, or stagnant at the rounding level (a limit cycle), or lost
+        keep = (step > tolerance) & (since[active] < _SUBSTITUTION_STALL) & np.isfinite(step)
+        if not np.all(keep):
+            active = active[keep]
+            if not active.size:
+                break
+            sub = sub.subset(keep)
+            mixed = mixed[keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.log(np.maximum(x[..., 0], _TINY)) - np.log(np.maximum(x[..., 1], _TINY))
+    r = np.where(binary.real, np.nan_to_num(r).T, 0.0)
+    polished, converged, more = _binary_newton(
+        binary, r, tolerance, _NEWTON_ITERATIONS, _ROUNDING_FLOOR
+    )
+    iterations += more
+    with np.errstate(all="ignore"):
+        residual = np.max(np.abs(binary.evaluate(r)[0]), axis=0)
+    floor = ~converged & (residual <= _ROUNDING_FLOOR)
+    polished[:, floor] = r[:, floor]
+    converged |= floor
+    x_a, x_b, _ = _Binary.fractions(polished)
+    solved = np.stack([x_a.T, x_b.T], axis=-1)
+    solved[~cascade.real] = 0.0
+    return solved, converged, iterations
+
+
 def _positive_step(x, scaled_step_t):
     """x + dx with decreases applied as x·exp(dx/x) and renormalized to Σ x = 1."""
     step = scaled_step_t.T
@@ -1013,7 +1076,8 @@ def _solve_cascade(
         if todo.size:
             x[todo] = x_start[todo]
     if todo.size:
-        solved, more = _solve_log(
+        start = x[todo].copy()
+        solved, more, messages = _solve_log(
             separation_factors[todo],
             feed_composition[todo],
             extraction_stages[todo],
@@ -1029,6 +1093,21 @@ def _solve_cascade(
         x[todo] = 0.0
         x[todo, : solved.shape[1]] = solved
         iterations[todo] += more
+        failed = np.array(sorted(messages), dtype=np.int64)
+        if failed.size and feed_composition.shape[1] == 2:
+            # near the pinch (hundreds of stages, S close to S_min) the Newton steps are
+            # too ill-conditioned for a line search and the β-continuation crosses the
+            # pinch: fixed-D substitution (every pass balances each component exactly)
+            # solves these designs, only those
+            rows = todo[failed]
+            fixed, ok, more = _binary_substitution(
+                cascade.subset(rows), binary.subset(rows), start[failed], tolerance
+            )
+            iterations[rows] += more
+            x[rows[ok]] = fixed[ok]
+            failed = failed[~ok]
+        if failed.size:
+            raise InfeasibleDesignError(messages[int(failed[0])])
     # final pass with D from the converged profile: each component balances exactly
     mixed = cascade.mixed(x)
     solution = cascade.linear_solve(mixed)
@@ -1073,7 +1152,8 @@ def _solve_log(
 ):
     """Newton on log-fractions from x; continuation in β for the designs it cannot solve.
 
-    Returns (x, iterations) with x (B, N, C) zero on padding stages.
+    Returns (x, iterations, messages) with x (B, N, C) zero on padding stages and
+    ``messages`` the error message of every row (key) that did not converge.
     """
     # Newton on log-fractions from there; designs it cannot converge are solved again,
     # only those, by continuation in β (so a batch gives the same numbers as one by one)
@@ -1099,7 +1179,7 @@ def _solve_log(
     stalled = np.flatnonzero(~converged)
     if stalled.size:
         x[stalled] = 0.0
-        solved, more = _solve_homotopy(
+        solved, more, stalled_messages = _solve_homotopy(
             separation_factors[stalled],
             feed_composition[stalled],
             extraction_stages[stalled],
@@ -1113,7 +1193,10 @@ def _solve_log(
         )
         x[stalled, : solved.shape[1]] = solved
         iterations[stalled] += more
-    return x, iterations
+        messages = {int(stalled[row]): text for row, text in stalled_messages.items()}
+    else:
+        messages = {}
+    return x, iterations, messages
 
 
 def _block_solve(lower, diagonal, upper, rhs):
@@ -1375,7 +1458,10 @@ def _solve_homotopy(
     correction converges within a few Newton iterations, cut back otherwise), each step
     predicted by secant extrapolation of the last two solutions and corrected by Newton
     iterations on log-fractions. The steady state is unique and smooth in β, so the path
-    is regular and small enough steps always converge. Returns (x, iterations).
+    is regular and small enough steps always converge — except near the pinch, where
+    the path can stall. Returns (x, iterations, messages): ``messages`` maps the row of
+    every design whose continuation stalled to an error message (its x is not a
+    solution).
     """
     # components absent from the feed of a design get a negligible feed here (they are
     # exactly zero in the final linear pass); log-fractions need positive values
@@ -1400,18 +1486,21 @@ def _solve_homotopy(
     dt = np.full(batch, 0.25)
     iterations = np.zeros(batch, dtype=np.int64)
     loose = 1e-7
+    stalled = np.zeros(batch, dtype=bool)
+    messages = {}
     while True:
-        active = np.flatnonzero(t < 1.0)
-        if not active.size:
-            break
+        active = np.flatnonzero((t < 1.0) & ~stalled)
         small = dt[active] < _SMALLEST_T_STEP
-        if np.any(small):
-            row = active[np.argmax(small)]
-            raise InfeasibleDesignError(
+        for row in active[small]:
+            stalled[row] = True
+            messages[int(row)] = (
                 "simulation did not converge: the continuation in the separation factors "
                 f"stalled at t = {t[row]:.6g} (step {dt[row]:.2g}) for the design at flat "
                 f"batch index {int(index[row])}"
             )
+        active = active[~small]
+        if not active.size:
+            break
         t_new = np.minimum(t[active] + dt[active], 1.0)
         final = t_new >= 1.0
         # secant predictor
@@ -1443,7 +1532,7 @@ def _solve_homotopy(
         miss = active[~ok]
         dt[miss] *= 0.25
     lx, _ = cascade.state(u)
-    return np.where(cascade.real[..., None], np.exp(lx), 0.0), iterations
+    return np.where(cascade.real[..., None], np.exp(lx), 0.0), iterations, messages
 
 
 def simulate_multicomponent(
@@ -1537,9 +1626,15 @@ def simulate_multicomponent(
     are frozen. If neither converges, :class:`InfeasibleDesignError` names the design
     and its residual; an unconverged profile is never returned.
 
-    Limitation: very close to the pinch (S within a few per cent of S_min with 150+
-    stages per section) and some cascades with large W (several times the feed) and
-    many stages, both iterations can still fail; they then raise.
+    Two-component designs that still fail (close to the pinch — S within a few per cent
+    of S_min with 100+ stages per section — where the Newton steps are too
+    ill-conditioned for a line search and the β-continuation crosses the pinch) are
+    solved, only those, by plain fixed-D substitution (the linear balances above with
+    D = β/s, s ← Σ_k β_k x_k/Σ_k x_k, a few hundred passes) polished by Newton.
+
+    Limitation: multicomponent designs close to the pinch with many stages, and some
+    cascades with large W (several times the feed) and many stages, can still fail;
+    they then raise.
 
     References
     ----------
