@@ -218,7 +218,17 @@ def cmd_breakeven(args):
         target = _quantity(args.target)
     low = Q_(float(args.low), args.unit) if args.unit else float(args.low)
     high = Q_(float(args.high), args.unit) if args.unit else float(args.high)
-    print(breakeven(plant, args.path, target, low, high, metric=args.metric))
+    print(
+        breakeven(
+            plant,
+            args.path,
+            target,
+            low,
+            high,
+            metric=args.metric,
+            apply_to_target=args.apply_to_target,
+        )
+    )
 
 
 def cmd_export(args):
@@ -329,6 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--high", required=True)
     p.add_argument("--unit")
     p.add_argument("--metric", default="levelized_cost")
+    p.add_argument(
+        "--apply-to-target",
+        action="store_true",
+        help="with a plant as target, set PATH on it too (a policy for every route)",
+    )
 
     p = add("export", "write a plant as a scenario file", cmd_export)
     p.add_argument("output")
@@ -349,6 +364,9 @@ def main(argv=None) -> int:
     except TecModelError as exc:
         print(f"tecmodel: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
     return 0
 
 

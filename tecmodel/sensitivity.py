@@ -349,6 +349,7 @@ def breakeven(
     metric: str = "levelized_cost",
     points: int = 65,
     rounds: int = 3,
+    apply_to_target: bool = False,
 ) -> BreakEven:
     """Find the value of ``path`` in [low, high] at which ``metric`` equals ``target``.
 
@@ -359,10 +360,12 @@ def breakeven(
         Dotted parameter path, e.g. ``"costing.disposal_costs.radioactive"``.
     target : pint.Quantity or Plant
         A metric value (e.g. ``Q_(7, "USD/kg")``), or another plant: then the value at
-        which the two plants' metrics are equal, with ``path`` applied to both where the
-        other plant has it (a policy that touches every route).
+        which the two plants' metrics are equal.
     low, high : Quantity or float
         The bracket to search.
+    apply_to_target : bool
+        With a plant as target: also set ``path`` on the target plant (a policy that
+        touches every route). Default False: the target plant stays as it is.
 
     Notes
     -----
@@ -378,12 +381,9 @@ def breakeven(
         raise InputError(f"breakeven needs high > low, got {low} and {high}")
     get_path(plant, path)
     other_has_path = False
-    if hasattr(target, "evaluate"):
-        try:
-            get_path(target, path)
-            other_has_path = True
-        except InputError:
-            other_has_path = False
+    if hasattr(target, "evaluate") and apply_to_target:
+        get_path(target, path)  # a clear error if the target plant lacks the parameter
+        other_has_path = True
 
     def difference(values: np.ndarray) -> np.ndarray:
         setting = Q_(values, unit) if unit else values

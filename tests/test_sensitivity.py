@@ -126,3 +126,17 @@ def test_process_pool_gives_the_same_numbers():
     with ProcessPoolExecutor(2) as pool:
         pooled = study.monte_carlo(1_000, seed=5, chunk_size=500, executor=pool)
     np.testing.assert_array_equal(serial.values.magnitude, pooled.values.magnitude)
+
+
+def test_breakeven_against_another_plant():
+    """The HCl price at which the toy plant costs as much as a copy paying 2x the labor:
+    at the answer the two levelized costs agree (identity). Applied to both plants, HCl
+    moves both costs alike, so there is no crossing."""
+    plant = toy_plant()
+    dearer = plant.replace("costing.labor_rate", Q_(77, "USD_2021/h"))
+    found = breakeven(plant, HCL, dearer, Q_(0, "USD_2019/t"), Q_(50_000, "USD_2019/t"))
+    assert lc(plant.replace(HCL, found.value)) == pytest.approx(lc(dearer), rel=1e-9)
+    with pytest.raises(InfeasibleDesignError, match="without crossing"):
+        breakeven(
+            plant, HCL, dearer, Q_(0, "USD_2019/t"), Q_(50_000, "USD_2019/t"), apply_to_target=True
+        )
