@@ -11,6 +11,7 @@ r"""The ``tecmodel`` console command.
     tecmodel breakeven high_waste_route costing.disposal_costs.radioactive \
         --target cascade_refinery --low 0 --high 20000 --unit "USD/m**3"
     tecmodel export cascade_refinery my_plant.toml
+    tecmodel describe cascade_refinery          the flowsheet: stages and streams
 
 Every command accepts ``--set PATH=VALUE`` to change a parameter first (``VALUE`` may
 carry units: ``--set "costing.labor_rate=40 USD/h"``). Errors print one line naming
@@ -238,6 +239,10 @@ def cmd_export(args):
     print(f"scenario written to {args.output}")
 
 
+def cmd_describe(args):
+    print(_plant(args).describe())
+
+
 def cmd_parameters(args):
     plant = _plant(args)
     for path in plant.parameters():
@@ -348,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", "write a plant as a scenario file", cmd_export)
     p.add_argument("output")
     add("parameters", "list every dotted parameter path and its value", cmd_parameters)
+    add("describe", "print the flowsheet: stages and streams", cmd_describe)
     return parser
 
 

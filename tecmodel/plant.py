@@ -279,6 +279,25 @@ class Plant:
             if not isinstance(product, Product):
                 raise InputError(f"products[{name!r}] must be a Product, got {product!r}")
 
+    def __repr__(self) -> str:
+        return (
+            f"Plant({self.name!r}: {len(self.stages)} stages, feed {self.feed.rate} -> "
+            f"{self.feed.to}, products {', '.join(self.products) or 'none'})"
+        )
+
+    def describe(self) -> str:
+        """The flowsheet as text: stages with their types, then every stream."""
+        lines = [f"Plant {self.name}: {self.description}".rstrip(": "), "Stages"]
+        lines += [f"  {name:<24} {type(stage).__name__}" for name, stage in self.stages.items()]
+        lines.append("Streams")
+        lines.append(f"  feed {self.feed.rate} -> {self.feed.to}")
+        for source, destination in self.connections:
+            mark = "  (recycle)" if source in self.recycles else ""
+            lines.append(f"  {source} -> {destination}{mark}")
+        for name, product in self.products.items():
+            lines.append(f"  {product.source} -> product {name}")
+        return "\n".join(lines)
+
     # ------------------------------------------------------------------ parameters
     def replace(self, path: str, value) -> Plant:
         """A new plant with the parameter at dotted ``path`` replaced (may be an array)."""

@@ -260,3 +260,13 @@ def test_payback_by_hand_without_tax():
     capital = result.capex.to("USD").magnitude
     margin = 2.0 * result.production.to("kg/yr").magnitude - result.opex.to("USD/yr").magnitude
     assert result.payback(price).to("yr").magnitude == pytest.approx(capital / margin, rel=1e-9)
+
+
+def test_describe_lists_every_stage_and_stream():
+    plant = toy_plant()
+    text = plant.describe()
+    for name in plant.stages:
+        assert name in text
+    for source, destination in plant.connections:
+        assert f"{source} -> {destination}" in text
+    assert "toy" in repr(plant) and "2 stages" in repr(plant)
