@@ -87,7 +87,7 @@ def _purchase(item):
 
 
 def _stage_costs(plant, flows: FlowsheetResult, hours) -> dict[str, StageCost]:
-    from .costing.operating import _category
+    from .costing.operating import split_reagents_and_utilities
 
     costs = {}
     basis = plant.costing
@@ -100,8 +100,7 @@ def _stage_costs(plant, flows: FlowsheetResult, hours) -> dict[str, StageCost]:
             prices=basis.prices or None,
             operating_hours=Q_(hours, "h/yr"),
         )
-        reagents = sum((_usd_yr(c) for k, c in items.items() if _category(k) != "utility"), 0.0)
-        utilities = sum((_usd_yr(c) for k, c in items.items() if _category(k) == "utility"), 0.0)
+        reagents, utilities = (_usd_yr(c) for c in split_reagents_and_utilities(items))
         labor = _usd_yr(
             labor_cost(
                 result.operators_per_shift,

@@ -392,6 +392,20 @@ class OperatingCost:
         return "OperatingCost(\n" + "\n".join(rows) + "\n)"
 
 
+def split_reagents_and_utilities(items) -> tuple:
+    """Sum annual costs by the price list's category: (reagents, utilities) [USD/yr].
+
+    Names not in the embedded list count as reagents.
+    """
+    reagents = utilities = Q_(0.0, _ANNUAL)
+    for name, cost in items.items():
+        if _category(name) == "utility":
+            utilities = utilities + cost
+        else:
+            reagents = reagents + cost
+    return reagents, utilities
+
+
 def operating_cost(
     consumption=None,
     operators_per_shift=0.0,
@@ -447,13 +461,8 @@ def operating_cost(
     - royalties = royalty_rate · revenue.
     """
     items = reagent_cost(consumption or {}, prices=prices, operating_hours=operating_hours)
+    reagents, utilities = split_reagents_and_utilities(items)
     zero = Q_(0.0, _ANNUAL)
-    reagents, utilities = zero, zero
-    for name, cost in items.items():
-        if _category(name) == "utility":
-            utilities = utilities + cost
-        else:
-            reagents = reagents + cost
     labor = labor_cost(
         operators_per_shift,
         labor_rate=labor_rate,
