@@ -73,6 +73,21 @@ def plant_summary(result) -> str:
             f"{format_value(result.unit_prices[name], 'USD/kg')}  levelized cost "
             f"{format_value(costs[name], 'USD/kg')}"
         )
+    # issue 9: products above the Th+U exemption limit and outlets nobody pays for
+    for name in getattr(result, "radioactive_products", []):
+        lines.append(
+            f"  RADIOACTIVE PRODUCT {name}: >= 0.25 wt % Th+U (10 CFR 40.13(c)(1)(vi)); "
+            + (
+                "sold as licensed source material"
+                if plant.products[name].licensed_source_material
+                else "not exempt, earns no revenue"
+            )
+        )
+    uncosted = getattr(result, "uncosted_outlets", [])
+    if uncosted:
+        lines.append(
+            f"  UNCOSTED OUTLETS (neither product, connected nor treated): {', '.join(uncosted)}"
+        )
     lines.append("")
     lines += _rows(
         "Levelized cost by category [USD/kg REO]",

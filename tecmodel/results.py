@@ -156,6 +156,7 @@ def evaluate_plant(plant) -> PlantResult:
     products = {name: flows.streams[p.source] for name, p in plant.products.items()}
     annual_kg = {name: s.reo_kg_s * _SECONDS_PER_HOUR * hours for name, s in products.items()}
     unit_prices = {name: plant.products[name].unit_price(s) for name, s in products.items()}
+    unit_prices = _unexempt_products_unsold(plant, products, unit_prices)  # issue 9
     revenue = sum((unit_prices[n] * annual_kg[n] for n in products), np.asarray(0.0))
 
     operating = operating_cost(
@@ -651,6 +652,78 @@ class PlantResult:
 
     def __repr__(self) -> str:
         return self.summary()
+
+
+# ------------------------------------------------------------------------------------
+# Issue 9: radioactive products and uncosted outlets
+# ------------------------------------------------------------------------------------
+#: Source-material exemption of rare-earth products: not more than 0.25 wt % Th + U
+#: (10 CFR 40.13(c)(1)(vi)).
+PRODUCT_EXEMPTION_LIMIT = 0.0025
+
+
+def _product_limit(plant) -> float:
+    regime = getattr(plant.costing, "waste_regime", None)
+    if regime is None:
+        return PRODUCT_EXEMPTION_LIMIT
+    from .stages.waste import waste_regime
+
+    return waste_regime(regime).get("product_exemption_limit", PRODUCT_EXEMPTION_LIMIT)
+
+
+def product_source_material_fraction(stream: Stream) -> np.ndarray:
+    """(Th + U, element basis) per kg of a product stream [-]."""
+    from .stages.waste import source_material_fraction
+
+    return source_material_fraction(stream)
+
+
+def _unexempt_products_unsold(plant, products, unit_prices):
+    """A product at or above the exemption limit earns nothing unless its scenario says
+    it is sold as licensed source material (Product.licensed_source_material)."""
+    limit = _product_limit(plant)
+    out = dict(unit_prices)
+    for name, stream in products.items():
+        if getattr(plant.products[name], "licensed_source_material", False):
+            continue
+        hot = product_source_material_fraction(stream) >= limit
+        out[name] = np.where(hot, 0.0, unit_prices[name])
+    return out
+
+
+def _radioactive_products(self) -> list[str]:
+    limit = _product_limit(self.plant)
+    return [
+        name
+        for name, stream in self.products.items()
+        if np.any(product_source_material_fraction(stream) >= limit)
+    ]
+
+
+def _uncosted_outlets(self) -> list[str]:
+    sources = {p.source for p in self.plant.products.values()}
+    released = set()
+    for stage, result in self.flowsheet.stage_results.items():
+        for port in dict(result.details.get("released_outlets", {}) or {}):
+            released.add(f"{stage}.{port}")
+    return [
+        name
+        for name in self.flowsheet.unconnected_outlets
+        if name not in sources and name not in released
+    ]
+
+
+PlantResult.radioactive_products = property(
+    _radioactive_products,
+    doc="Names of products at or above the source-material exemption limit (0.25 wt % "
+    "Th + U, 10 CFR 40.13(c)(1)(vi); the regime's limit if the plant names one). They earn "
+    "no revenue unless the product is marked licensed_source_material.",
+)
+PlantResult.uncosted_outlets = property(
+    _uncosted_outlets,
+    doc="Outlets ('stage.port') that are neither a product, nor connected, nor treated or "
+    "released by their own stage (StageResult.details['released_outlets']).",
+)
 
 
 def _describe_size(size) -> str:
