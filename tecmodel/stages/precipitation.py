@@ -266,11 +266,18 @@ class _Precipitation:
         merged = dict(consumption)
         for key, rate in treated.items():
             merged[key] = rate if key not in merged else merged[key] + rate
-        sludge = Stream(feed.components, liquor)
+        # metals (rare earths, Th, U) drop out as hydroxides; other dissolved components
+        # (Ca, Sr, Na from gangue and reagents) stay in the discharged or evaporated water
+        is_element = np.array([c in ELEMENTS for c in feed.components])
+        sludge = Stream(feed.components, liquor * is_element)
+        dissolved = Stream(feed.components, liquor * ~is_element)
         wastes, class_details = classified_wastes(
             "precipitation effluent sludge", sludge, moisture_kg_s=sludge.total_kg_s,
             default_class="hazardous",
         )  # fmt: skip
+        if np.any(dissolved.total_kg_s > 0):
+            wastes = (*wastes, Waste("dissolved salts in treated effluent", "non_hazardous",
+                                     dissolved, density=Q_(1e12, "kg/m**3")))  # fmt: skip
         if np.any(_solid > 0):
             wastes = (
                 *wastes,
