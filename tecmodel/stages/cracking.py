@@ -266,6 +266,11 @@ def _routing(feed: Stream, shares: Mapping[str, Mapping[str, object]], destinati
     the flows add up to the feed component by component (the remainder is computed as
     feed − Σ others and clipped at 0, which only changes it by rounding).
     """
+    sample = np.broadcast_shapes(
+        feed.shape, *(np.shape(v) for given in shares.values() for v in given.values())
+    )
+    flows = np.broadcast_to(feed.mass_flows, (*sample, len(feed.components)))
+    feed = Stream(feed.components, np.array(flows))
     n = len(feed.components)
     shape = feed.mass_flows.shape
     parts = {d: np.zeros(shape) for d in destinations}
@@ -318,17 +323,18 @@ def _radionuclides(feed: Stream, routes: Mapping[str, Stream], radium_to_residue
     """Th/U fractions by destination and the radium activity in the named residue."""
     pathway = {}
     for el in ("Th", "U"):
-        fed = feed.kg_s(el)
-        pathway[el] = {
-            d: np.divide(s.kg_s(el), fed, out=np.zeros(np.shape(fed)), where=fed > 0)
-            for d, s in routes.items()
-        }
+        pathway[el] = {}
+        for d, s in routes.items():
+            out_flow, fed = np.broadcast_arrays(s.kg_s(el), feed.kg_s(el))
+            pathway[el][d] = np.divide(out_flow, fed, out=np.zeros(fed.shape), where=fed > 0)
     # Ra-228 (Th-232 chain) and Ra-226 (U-238 chain) in secular equilibrium in the ore:
     # Bq of radium = Bq of the parent fed.
     th_bq = feed.kg_s("Th") / ELEMENTS["Th"].oxide_factor * 1000.0 * THORIUM_SPECIFIC_ACTIVITY
     u_bq = feed.kg_s("U") / ELEMENTS["U"].oxide_factor * 1000.0 * URANIUM_SPECIFIC_ACTIVITY
     grams = np.asarray(residue_dry_kg_s) * 1000.0
     share = np.asarray(radium_to_residue, dtype=float)
+    grams, th_bq, u_bq = np.broadcast_arrays(grams, th_bq, u_bq)
+    grams = np.array(grams, dtype=float)
     ra228 = np.divide(th_bq * share, grams, out=np.zeros(np.shape(grams)), where=grams > 0)
     ra226 = np.divide(u_bq * share, grams, out=np.zeros(np.shape(grams)), where=grams > 0)
     pathway["Ra"] = {residue_name: share, "liquor and effluent": 1.0 - share}
