@@ -23,7 +23,7 @@ from tecmodel.streams import Stream
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
-H, C, O, F, P, Na, Ca, Mg = 1.008, 12.011, 15.999, 18.998403, 30.973762, 22.98977, 40.078, 24.305
+H, C, O, F, P, Na, Ca, Mg = 1.008, 12.011, 15.999, 18.998403, 30.973762, 22.98977, 40.078, 24.305  # noqa: E741 (element symbols)
 LA, CE, TH = 138.90547, 140.116, 232.0377
 LA2O3_HALF = LA + 1.5 * O  # g La2O3 per mol La
 CO2 = C + 2 * O
@@ -95,7 +95,7 @@ def test_cerium_rejection_keeps_ceiv_in_the_residue():
     assert result.outlets["liquor"].kg_s("La") * 3600 == pytest.approx(50.0)
     residue = sum(w.stream.kg_s("Ce") for w in result.wastes) * 3600
     assert residue == pytest.approx(80.0)
-    with pytest.raises(InputError, match="cerium_rejection.*roast_hcl"):
+    with pytest.raises(InputError, match=r"cerium_rejection.*roast_hcl"):
         BastnaesiteCracking(route="sulfuric_bake", cerium_rejection=0.5).run({"feed": feed})
 
 
