@@ -158,6 +158,11 @@ class CostingBasis:
     owners_cost_fraction, working_capital_fraction : float, optional
     royalty_rate : float
         Fraction of revenue [-].
+    new_site : bool
+        True for a plant on a new (greenfield) site: land is bought (issue 10,
+        ``site_capital.toml``); False for an addition to an existing site.
+    crews_per_position : float, optional
+        People employed per position manned 24/7; default 4.5 (``crews.toml``).
     """
 
     prices: Mapping[str, object] = field(default_factory=dict)
@@ -169,6 +174,8 @@ class CostingBasis:
     owners_cost_fraction: object = None
     working_capital_fraction: object = None
     royalty_rate: object = 0.0
+    new_site: object = False
+    crews_per_position: object = None
 
     def __post_init__(self):
         # Defaults are filled in, so every number a plant uses has a dotted path
