@@ -150,6 +150,7 @@ def evaluate_plant(plant) -> PlantResult:
         working_capital_fraction=basis.working_capital_fraction,
         site_items=site_items,
         project_contingency_fraction=_site_factor("project_contingency_fraction"),
+        estimate_factor=basis.capital_estimate_factor,
     )
 
     fill = _initial_fill_cost(flows, basis.prices)
@@ -200,6 +201,7 @@ def evaluate_plant(plant) -> PlantResult:
             owners_cost_fraction=basis.owners_cost_fraction,
             site_items=site_items,
             project_contingency_fraction=_site_factor("project_contingency_fraction"),
+            estimate_factor=basis.capital_estimate_factor,
             working_capital=Q_(sum(working.values(), np.asarray(0.0)), "USD"),
         )
     from .costing.crews import crew_roster

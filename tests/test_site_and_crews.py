@@ -169,3 +169,24 @@ def test_batch_equals_one_by_one():
             float(single.head_count), rel=1e-12
         )
         assert batch.capex.magnitude[i] == pytest.approx(single.capex.magnitude, rel=1e-12)
+
+
+def test_study_samples_capex_within_the_class_range(us_route):
+    from tecmodel import Study
+    from tecmodel.sensitivity import capex_estimate_range
+
+    plant = scenarios.load("high_waste_route")
+    parameters = capex_estimate_range(plant, us_route)
+    (distribution,) = parameters.values()
+    assert (distribution.low, distribution.high) == pytest.approx((0.70, 1.50))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        study = Study(plant, parameters, metric="capex")
+        samples = study.monte_carlo(64, seed=1)
+    low, high = (x.to("USD").magnitude for x in us_route.capex_range)
+    working = us_route.capital.working_capital.to("USD").magnitude
+    fill = us_route.initial_fill
+    values = np.asarray(samples.values.to("USD").magnitude)
+    # the factor scales TPC (owner's costs follow it); working capital and fills do not
+    assert np.all(values >= low - 1e-6 * low) and np.all(values <= high + 1e-6 * high)
+    assert values.min() >= 0.70 * (us_route.capex.to("USD").magnitude - working - fill) + working

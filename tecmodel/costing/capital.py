@@ -458,6 +458,7 @@ def capital_cost(
     site_items=None,
     project_contingency_fraction=None,
     working_capital=None,
+    estimate_factor=1.0,
 ) -> CapitalCost:
     """Total capital from the bare erected (purchased, erected) equipment cost.
 
@@ -486,6 +487,9 @@ def capital_cost(
         default 0 (plant evaluation passes 10 %, Peters & Timmerhaus 1991 Table 17).
     working_capital : pint.Quantity, optional
         Working capital as an amount [currency]; overrides ``working_capital_fraction``.
+    estimate_factor : float or array_like, optional
+        Multiplies the total plant cost (every item, contingency included) [-]: the
+        position of the estimate inside its accuracy range; default 1.
 
     Returns
     -------
@@ -538,6 +542,14 @@ def capital_cost(
         "",
         "project_contingency_fraction",
     )
+    factor = magnitude(estimate_factor, "", "estimate_factor")
+    if np.any(np.asarray(factor) <= 0):
+        raise InputError(f"estimate_factor must be > 0, got {describe(estimate_factor)}")
+    if np.any(np.asarray(factor) != 1.0):
+        bare = factor * bare
+        items = {key: factor * value for key, value in items.items()}
+        site = {key: (area, factor * value) for key, (area, value) in site.items()}
+        direct = factor * direct
     project_contingency = contingency_fraction * direct
     tpc = direct + project_contingency
     owners_cost = owners * tpc
