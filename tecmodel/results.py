@@ -319,6 +319,16 @@ def _site_items(plant, flows, equipment_total, hours) -> dict:
     return items
 
 
+def _safe_divide(numerator, denominator) -> np.ndarray:
+    """numerator / denominator, broadcast, 0 where the denominator is not positive."""
+    a = np.asarray(numerator, dtype=float)
+    b = np.asarray(denominator, dtype=float)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    return np.divide(
+        np.broadcast_to(a, shape), np.broadcast_to(b, shape), out=np.zeros(shape), where=b > 0
+    )
+
+
 def _working_capital_items(
     plant, flows, operating, revenue, feed_cost, hours, products, annual_kg
 ):
@@ -332,9 +342,7 @@ def _working_capital_items(
         return float(table[key].value)
 
     production = sum(annual_kg.values(), np.asarray(0.0))
-    mean_price = np.divide(
-        revenue, production, out=np.zeros(np.shape(production)), where=production > 0
-    )
+    mean_price = _safe_divide(revenue, production)
     held_kg = np.asarray(0.0)
     for result in flows.stage_results.values():
         d = result.details
@@ -342,23 +350,13 @@ def _working_capital_items(
             continue
         feed = result.inlets["feed"]
         feed_mol_h = np.asarray(d["rare_earth_feed"].to("mol/h").magnitude, dtype=float)
-        kg_per_mol = np.divide(
-            feed.reo_kg_s * _SECONDS_PER_HOUR,
-            feed_mol_h,
-            out=np.zeros(np.shape(feed_mol_h)),
-            where=feed_mol_h > 0,
-        )
+        kg_per_mol = _safe_divide(feed.reo_kg_s * _SECONDS_PER_HOUR, feed_mol_h)
         organic_flow = np.asarray(d["organic_flow"].to("m**3/h").magnitude, dtype=float)
-        loading = np.divide(
-            np.asarray(d["rare_earth_loaded"].to("mol/h").magnitude, dtype=float),
-            organic_flow,
-            out=np.zeros(np.shape(organic_flow)),
-            where=organic_flow > 0,
+        loading = _safe_divide(
+            np.asarray(d["rare_earth_loaded"].to("mol/h").magnitude, dtype=float), organic_flow
         )  # mol/m³
         aqueous_flow = np.asarray(d["aqueous_feed_flow"].to("m**3/h").magnitude, dtype=float)
-        concentration = np.divide(
-            feed_mol_h, aqueous_flow, out=np.zeros(np.shape(aqueous_flow)), where=aqueous_flow > 0
-        )
+        concentration = _safe_divide(feed_mol_h, aqueous_flow)
         organic_m3 = np.asarray(d["organic_inventory"].to("m**3").magnitude, dtype=float)
         aqueous_m3 = organic_m3 * value("aqueous_to_organic_holdup")
         mol = (
@@ -366,10 +364,8 @@ def _working_capital_items(
             + aqueous_m3 * concentration
         )
         held_kg = held_kg + mol * kg_per_mol
-    per_day = hours / 365.0  # operating hours per calendar day
     reagents = np.asarray(operating.reagents.to(_ANNUAL).magnitude, dtype=float)
     cash_cost = np.asarray(operating.total.to(_ANNUAL).magnitude, dtype=float) + feed_cost
-    del per_day
     return {
         "rare_earths_in_process": held_kg * mean_price,
         "reagent_stocks": reagents * value("reagent_stock_days") / 365.0,

@@ -169,6 +169,12 @@ def test_batch_equals_one_by_one():
             float(single.head_count), rel=1e-12
         )
         assert batch.capex.magnitude[i] == pytest.approx(single.capex.magnitude, rel=1e-12)
+    # revenue as an array (working capital values rare earths in process at the mean price)
+    prices = Q_(np.array([40.0, 80.0]), "USD/kg")
+    batch = _evaluate(plant.replace("products.NdPr_oxide.price", prices))
+    for i, price in enumerate(prices):
+        single = _evaluate(plant.replace("products.NdPr_oxide.price", price))
+        assert batch.capex.magnitude[i] == pytest.approx(single.capex.magnitude, rel=1e-12)
 
 
 def test_study_samples_capex_within_the_class_range(us_route):
