@@ -167,6 +167,15 @@ class CostingBasis:
         Jurisdiction whose disposal prices (``tecmodel/data/waste_regimes.toml``) replace
         the embedded defaults; ``disposal_costs`` still override single classes. Default
         None (the embedded ``disposal.toml`` prices).
+    new_site : bool
+        True for a plant on a new (greenfield) site: land is bought (issue 10,
+        ``site_capital.toml``); False for an addition to an existing site.
+    crews_per_position : float, optional
+        People employed per position manned 24/7; default 4.5 (``crews.toml``).
+    capital_estimate_factor : float
+        Multiplies the total plant cost (whole site, contingencies; owner's costs follow)
+        [-]; 1 by default. A study samples it within the estimate class's range
+        (:func:`tecmodel.sensitivity.capex_estimate_range`).
     """
 
     prices: Mapping[str, object] = field(default_factory=dict)
@@ -179,6 +188,9 @@ class CostingBasis:
     working_capital_fraction: object = None
     royalty_rate: object = 0.0
     waste_regime: str | None = None
+    new_site: object = False
+    crews_per_position: object = None
+    capital_estimate_factor: object = 1.0
 
     def __post_init__(self):
         # Defaults are filled in, so every number a plant uses has a dotted path
