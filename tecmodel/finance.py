@@ -1330,21 +1330,23 @@ def _levelized_cost_kernel(
         return [[row[index] for row in np.broadcast_to(c, (n_years, n))] for c in cumulative]
 
     for start in range(0, n, block):
-        index = np.arange(start, min(start + block, n))
-        index = index[np.isfinite(price[index])]
+        index = slice(start, min(start + block, n))  # a view while every row is active
+        if not np.all(np.isfinite(price[index])):
+            index = np.arange(index.start, index.stop)[np.isfinite(price[index])]
         profiles = columns(index)
         for _ in range(max_iterations):
-            if index.size == 0:
+            size = index.stop - index.start if isinstance(index, slice) else index.size
+            if size == 0:
                 break
             p = price[index]
             income_per_revenue = rows(net, index) + p * rows(production, index)
             owed, book, kept = rows(depreciable, index), rows(salvage_value, index), None
             factor = rows(shrink, index)
             fall = 1.0 - factor
-            highest = np.zeros(index.size)
-            at_highest = np.zeros(index.size)
-            penalty = np.zeros(index.size)
-            penalty_slope = np.zeros(index.size)
+            highest = np.zeros(size)
+            at_highest = np.zeros(size)
+            penalty = np.zeros(size)
+            penalty_slope = np.zeros(size)
             d = 1.0
             for t in range(n_years):
                 revenue_t, written_t, salvage_t = (c[t] for c in profiles)
@@ -1370,6 +1372,8 @@ def _levelized_cost_kernel(
             price[index] = p + step
             # once on the last linear piece a step is rounding noise
             going = step > 1e-13 * (np.abs(p) + rows(scale, index))
+            if isinstance(index, slice):
+                index = np.arange(index.start, index.stop)
             index = index[going]
             if per_sample:
                 profiles = [[row[going] for row in c] for c in profiles]

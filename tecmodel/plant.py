@@ -318,8 +318,12 @@ class Plant:
             self.stages, self.connections, {self.feed.to: self.feed.stream()}, self.recycles
         )
 
-    def evaluate(self):
-        """Run, cost and finance the plant: a :class:`tecmodel.results.PlantResult`."""
+    def evaluate(self, flowsheet=None):
+        """Run, cost and finance the plant: a :class:`tecmodel.results.PlantResult`.
+
+        ``flowsheet``: this plant's :meth:`simulate` result when it is already known
+        (the physics is then not run again; only the money is computed).
+        """
         from .results import evaluate_plant
 
-        return evaluate_plant(self)
+        return evaluate_plant(self, flowsheet)

@@ -125,9 +125,18 @@ def _merged_consumption(flows: FlowsheetResult) -> dict:
     return merged
 
 
-def evaluate_plant(plant) -> PlantResult:
-    """Run, cost and finance ``plant`` (see module docstring)."""
-    flows = plant.simulate()
+def evaluate_plant(plant, flowsheet: FlowsheetResult | None = None) -> PlantResult:
+    """Run, cost and finance ``plant`` (see module docstring).
+
+    Parameters
+    ----------
+    plant : Plant
+    flowsheet : FlowsheetResult, optional
+        The plant's physics, already run (:meth:`Plant.simulate`): only the money is
+        computed. A study whose parameters are all economic (prices, rates, finance)
+        runs the physics once and passes it here for every chunk.
+    """
+    flows = plant.simulate() if flowsheet is None else flowsheet
     hours = _operating_hours(plant)
     basis = plant.costing
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from . import finance
 from .atomic import write_atomic
 from .distributions import Distribution
 from .errors import InfeasibleDesignError, InputError
@@ -44,6 +45,177 @@ class _PlantMetric:
             plant = plant.replace(path, Q_(values, unit) if unit else np.asarray(values))
         value = plant.evaluate().metric(self.metric)
         n = len(next(iter(samples.values())))
+        magnitude = value.to(self.output_unit).magnitude if self.output_unit else value
+        return np.broadcast_to(np.asarray(magnitude, dtype=float), (n,)).copy()
+
+
+#: Path prefixes of parameters that change money only (the physics is run once).
+ECONOMIC_PREFIXES = ("costing.", "finance.", "products.", "feed.price")
+
+#: Metrics the economic fast path computes from the money record.
+_FAST_METRICS = ("levelized_cost", "capex", "opex", "production", "revenue")
+
+#: Largest number of costing (non-finance) parameters the fast path tabulates (2^k corners).
+_MAX_CORNERS_LOG2 = 10
+
+
+def is_economic(path: str) -> bool:
+    """Whether the parameter at ``path`` changes only money, never the physics."""
+    # a product's grade switches its price on or off: a step, not a price
+    return path.startswith(ECONOMIC_PREFIXES) and not path.endswith(".grade")
+
+
+def _money_record(result) -> dict[str, np.ndarray]:
+    """The money a metric needs, as plain magnitudes (USD, USD/yr, kg/yr)."""
+    return {
+        "capex": _mag(result.capex.to("USD")),
+        "working_capital": _mag(result.capital.working_capital.to("USD")),
+        "opex": _mag(result.opex.to("USD/yr")),
+        "production": _mag(result.production.to("kg/yr")),
+        "revenue": _mag(result.revenue.to("USD/yr")),
+    }
+
+
+class _EconomicMetric:
+    """f(samples) -> metric for a study whose parameters are all economic.
+
+    The physics runs once, at construction. Costing turns physics into money through
+    sums of products of one price, rate or factor each (consumption x price x hours,
+    capital x location factor x installation, ...): the money record (capex, working
+    capital, opex, production, revenue) is MULTILINEAR in the k costing parameters.
+    It is therefore tabulated exactly at the 2^k corners of a box (one vectorized
+    costing evaluation), turned into multilinear coefficients, and evaluated per
+    sample as a short polynomial. Before it is used, the surrogate is checked against
+    the full costing at 32 random points spread over every parameter's range; if any
+    money differs by more than 1e-10 (relative), :attr:`usable` is False and the
+    study evaluates the plant in full. Finance parameters (``finance.*``) go to the
+    levelized-cost kernel sample by sample.
+    """
+
+    def __init__(self, plant, metric, parameters: Mapping[str, Distribution], output_unit):
+        self.plant, self.metric, self.output_unit = plant, metric, output_unit
+        self.units = {p: d.unit for p, d in parameters.items()}
+        self.costing = [p for p in parameters if not p.startswith("finance.")]
+        self.finance = [p for p in parameters if p.startswith("finance.")]
+        self.usable = metric in _FAST_METRICS and len(self.costing) <= _MAX_CORNERS_LOG2
+        if not self.usable:
+            return
+        self.flowsheet = plant.simulate()
+        k = len(self.costing)
+        self.origin = np.empty(k)
+        self.width = np.empty(k)
+        for i, path in enumerate(self.costing):
+            a, b = (float(x) for x in parameters[path].ppf(np.array([0.25, 0.75])))
+            if not b > a:
+                b = a + max(abs(a), 1.0)
+            self.origin[i], self.width[i] = a, b - a
+        bits = (np.arange(2**k)[:, None] >> np.arange(k)) & 1  # corner c has bit i set
+        corners = {
+            p: self.origin[i] + self.width[i] * bits[:, i] for i, p in enumerate(self.costing)
+        }
+        table = self._full(corners, 2**k)
+        # Moebius transform: values at corners -> coefficients of prod_{i in S} u_i
+        self.coefficients = {}
+        for name, values in table.items():
+            c = np.array(np.broadcast_to(values, (2**k,)), dtype=float)
+            for i in range(k):
+                step = 1 << i
+                c = c.reshape(-1, 2, step)
+                c[:, 1, :] -= c[:, 0, :]
+                c = c.reshape(-1)
+            self.coefficients[name] = c
+        # the check: random points over the whole range of every parameter
+        rng = np.random.default_rng(20261201)
+        q = rng.uniform(0.001, 0.999, (len(parameters), 32))
+        probe = {p: parameters[p].ppf(q[i]) for i, p in enumerate(self.costing)}
+        expected = self._full(probe, 32)
+        got = self._surrogate(probe, 32)
+        for name in table:
+            e = np.broadcast_to(expected[name], (32,))
+            tolerance = 1e-10 * np.maximum(np.abs(e), np.max(np.abs(table[name])) * 1e-6)
+            if not np.all(np.abs(got[name] - e) <= tolerance + 1e-300):
+                self.usable = False
+                return
+        # drop interaction terms that vanish (no product of those parameters occurs)
+        for name, c in self.coefficients.items():
+            scale = np.max(np.abs(c))
+            self.coefficients[name] = [
+                (s, float(v)) for s, v in enumerate(c) if s == 0 or abs(v) > 1e-15 * scale
+            ]
+        self._checked = True
+
+    def _plant_with(self, samples):
+        plant = self.plant
+        for path, values in samples.items():
+            unit = self.units[path]
+            plant = plant.replace(path, Q_(values, unit) if unit else np.asarray(values))
+        return plant
+
+    def _full(self, samples, n):
+        result = self._plant_with(samples).evaluate(self.flowsheet)
+        return {k: np.broadcast_to(v, (n,)) for k, v in _money_record(result).items()}
+
+    def _surrogate(self, samples, n):
+        u = [
+            (np.asarray(samples[p], dtype=float) - self.origin[i]) / self.width[i]
+            for i, p in enumerate(self.costing)
+        ]
+        products = {0: 1.0}
+
+        def product(subset):  # prod of u_i over the bits of subset, built incrementally
+            if subset not in products:
+                top = subset.bit_length() - 1
+                products[subset] = product(subset & ~(1 << top)) * u[top]
+            return products[subset]
+
+        out = {}
+        for name, terms in self.coefficients.items():
+            if isinstance(terms, np.ndarray):
+                terms = list(enumerate(terms))
+            total = np.zeros(n)
+            for subset, value in terms:
+                total += value * product(subset)
+            out[name] = total
+        return out
+
+    def __call__(self, samples: Mapping[str, np.ndarray]) -> np.ndarray:
+        n = len(next(iter(samples.values())))
+        money = self._surrogate({p: samples[p] for p in self.costing}, n)
+        if self.metric == "levelized_cost":
+            finance_plant = self.plant
+            for path in self.finance:
+                unit = self.units[path]
+                values = samples[path]
+                finance_plant = finance_plant.replace(
+                    path, Q_(values, unit) if unit else np.asarray(values)
+                )
+            values = finance_plant.finance.resolved()
+            depreciable = money["capex"] - money["working_capital"]
+            value = Q_(
+                finance.levelized_cost(
+                    depreciable,
+                    money["opex"],
+                    money["production"],
+                    discount_rate=values["discount_rate"],
+                    plant_life=values["plant_life"],
+                    construction_years=values["construction_years"],
+                    capital_spend_profile=values["capital_spend_profile"],
+                    ramp_up=values["ramp_up"],
+                    working_capital=money["working_capital"] / depreciable,
+                    salvage_fraction=values["salvage_fraction"],
+                    tax_rate=values["tax_rate"],
+                    depreciation=values["depreciation"],
+                    depreciation_life=values["depreciation_life"],
+                    loss_rule=values["loss_rule"],
+                    inflation=values["inflation"],
+                ),
+                "USD/kg",
+            )
+        else:
+            unit = {"capex": "USD", "opex": "USD/yr", "production": "kg/yr"}.get(
+                self.metric, "USD/yr"
+            )
+            value = Q_(money[self.metric], unit)
         magnitude = value.to(self.output_unit).magnitude if self.output_unit else value
         return np.broadcast_to(np.asarray(magnitude, dtype=float), (n,)).copy()
 
@@ -84,7 +256,16 @@ class Study:
         base = self.plant.evaluate().metric(self.metric)
         object.__setattr__(self, "_unit", f"{base.units}" if hasattr(base, "units") else "")
 
-    def _function(self) -> _PlantMetric:
+    def _function(self, fast: bool = True):
+        """The vectorized f(samples) -> metric: the economic fast path when every
+        parameter is economic (physics once), else the whole plant per chunk."""
+        if fast and all(is_economic(p) for p in self.parameters):
+            cached = self.__dict__.get("_economic")
+            if cached is None:
+                cached = _EconomicMetric(self.plant, self.metric, self.parameters, self._unit)
+                object.__setattr__(self, "_economic", cached)
+            if cached.usable:
+                return cached
         units = {p: d.unit for p, d in self.parameters.items()}
         return _PlantMetric(self.plant, self.metric, units, self._unit)
 
@@ -147,9 +328,14 @@ class Study:
         seed=None,
         chunk_size: int | None = None,
         executor=None,
-        progress: bool = False,
+        progress=False,
     ) -> MonteCarloResult:
         """Propagate the distributions through the plant.
+
+        A study whose parameters are all economic (``costing.*``, ``finance.*``,
+        product and feed prices) runs the physics once and evaluates only the money
+        per sample (see :class:`_EconomicMetric`); otherwise the whole plant is
+        evaluated chunk by chunk.
 
         Parameters
         ----------
@@ -157,13 +343,16 @@ class Study:
             Number of samples.
         seed : int or numpy.random.Generator
         chunk_size : int, optional
-            Evaluate this many samples at a time (bounds memory); same numbers as one
-            evaluation.
+            Evaluate this many samples at a time; default
+            :data:`tecmodel.parallel.DEFAULT_CHUNK_SIZE` (2^15), which bounds memory.
+            The numbers do not depend on it.
         executor : concurrent.futures.Executor, optional
-            Evaluate chunks concurrently (process pools need picklable plants, which
-            tecmodel's are).
-        progress : bool
-            Show a progress bar on stderr.
+            Evaluate chunks concurrently: any Executor (thread or process pool, or a
+            dask.distributed ``Client.get_executor()``); same seed, same numbers as
+            serial, bit for bit.
+        progress : bool or callable
+            True: a progress bar with rate and time left on stderr, per chunk; a
+            callable receives a :class:`tecmodel.parallel.Progress` per chunk.
         """
         samples = self.sample(n, seed)
         values = evaluate_in_chunks(
