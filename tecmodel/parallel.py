@@ -20,11 +20,11 @@ from .errors import InputError
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "Progress", "evaluate_in_chunks"]
 
-#: Samples per evaluation by default: 2^15. An economic-only study holds well under
-#: 1 KB per sample in flight (about 30 arrays of one float per sample, 8 MB a chunk); a
-#: study with physics parameters about 4 KB per sample (~140 MB a chunk), so a million
-#: samples never hold more than one chunk of temporaries.
-DEFAULT_CHUNK_SIZE = 2**15
+#: Samples per evaluation by default: 2^13. A whole-plant evaluation holds about 4 KB per
+#: sample in flight (~36 MB a chunk), so a million samples never hold more than one
+#: chunk of temporaries. Economic-only studies use their own larger default (2^16, a few
+#: hundred bytes per sample; see :class:`tecmodel.sensitivity.Study.monte_carlo`).
+DEFAULT_CHUNK_SIZE = 2**13
 
 
 @dataclass(frozen=True)
