@@ -48,12 +48,20 @@ class _PlantMetric:
     def __init__(self, plant, metric: str, units: Mapping[str, str], output_unit: str):
         self.plant, self.metric, self.units, self.output_unit = plant, metric, units, output_unit
 
+    chunk_size = None  # the package default (tecmodel.parallel.DEFAULT_CHUNK_SIZE)
+
     def __call__(self, samples: Mapping[str, np.ndarray]) -> np.ndarray:
         plant = self.plant
         for path, values in samples.items():
             unit = self.units[path]
             plant = plant.replace(path, Q_(values, unit) if unit else np.asarray(values))
-        value = plant.evaluate().metric(self.metric)
+        # stages upstream of every varied parameter keep the base plant's results
+        base = self.__dict__.get("_base")
+        if base is None:
+            base = self.plant.simulate()
+            self._base = base
+        flows = plant.simulate(previous=base)
+        value = plant.evaluate(flows).metric(self.metric)
         n = len(next(iter(samples.values())))
         magnitude = value.to(self.output_unit).magnitude if self.output_unit else value
         return np.broadcast_to(np.asarray(magnitude, dtype=float), (n,)).copy()
