@@ -305,7 +305,15 @@ class Study:
             if cached.usable:
                 return cached
         units = {p: d.unit for p, d in self.parameters.items()}
-        return _PlantMetric(self.plant, self.metric, units, self._unit)
+        function = _PlantMetric(self.plant, self.metric, units, self._unit)
+        # the base flowsheet travels with the function (to other processes too), so
+        # every chunk re-runs only the stages its parameters change
+        base = self.__dict__.get("_base_flowsheet")
+        if base is None:
+            base = self.plant.simulate()
+            object.__setattr__(self, "_base_flowsheet", base)
+        function._base = base
+        return function
 
     def _quantity(self, values):
         return Q_(values, self._unit) if self._unit else np.asarray(values)
