@@ -1140,13 +1140,30 @@ def levelized_cost(
     if np.any(~(production > 0)):
         raise InputError(f"annual_production must be > 0, got {_describe(annual_production)}")
 
-    npv_and_slope = _price_npv(capital_, production, byproduct_, cost_, kwargs)
-
     # a price scale: capital recovery over the life plus operating cost, per kg
     life = kwargs["plant_life"]
     rate = np.maximum(kwargs["discount_rate"], 0.0)
     scale = np.abs(capital_ * capital_recovery_factor(rate, life) + cost_) / production
     scale = np.where(scale > 0, scale, 1.0)
+
+    if np.all(kwargs["discount_rate"] >= 0):
+        price = _levelized_cost_kernel(capital_, cost_, production, byproduct_, scale, **kwargs)
+    else:
+        price = _levelized_cost_general(capital_, cost_, production, byproduct_, scale, kwargs)
+    if money_units is not None or production_units is not None:
+        units = (money_units if money_units is not None else 1) / (
+            production_units if production_units is not None else 1
+        )
+        like = capital if _is_quantity(capital) else annual_production
+        return type(like)(price, units)
+    return price[()] if np.ndim(price) == 0 else price
+
+
+def _levelized_cost_general(capital_, cost_, production, byproduct_, scale, kwargs):
+    """Levelized cost from two cash-flow tables and a bracketed Newton search (any
+    discount rate > -1); :func:`_levelized_cost_kernel` is the fast path for rates >= 0."""
+    loss_rule, life = kwargs["loss_rule"], kwargs["plant_life"]
+    npv_and_slope = _price_npv(capital_, production, byproduct_, cost_, kwargs)
 
     # With losses offset in the same year NPV is affine in price: one evaluation solves it.
     # Deferring loss credits can only lower NPV, so that price brackets the carry-forward
@@ -1160,13 +1177,207 @@ def levelized_cost(
         price = _solve_increasing(
             lambda p: npv_and_slope(p, "carry_forward"), price, scale, 1e-11 * money
         )
-    if money_units is not None or production_units is not None:
-        units = (money_units if money_units is not None else 1) / (
-            production_units if production_units is not None else 1
+    return price
+
+
+def _levelized_cost_kernel(
+    capital,
+    cost,
+    production,
+    byproduct,
+    scale,
+    *,
+    discount_rate,
+    plant_life,
+    construction_years,
+    spend_profile,
+    ramp_up,
+    working_capital,
+    salvage_fraction,
+    tax_rate,
+    schedule,
+    loss_rule,
+    inflation,
+    block=8192,
+    max_iterations=60,
+):
+    """Levelized cost on validated plain arrays, for discount rates >= 0.
+
+    The cash flow of :func:`_cash_flow_arrays`, never tabulated. Revenue is
+    p·q·g_t (+ by-products) with g_t = operating·capacity·escalation, so every
+    price-independent amount is a discounted sum over years, taken once:
+
+    * ``loss_rule="offset"``: NPV(p) = a + b·p, solved in closed form.
+    * ``loss_rule="carry_forward"``: with unlimited carry-forward the income taxed up
+      to year t is X_t = max(0, max_{k<=t} S_k), S the cumulative taxable income
+      (tax_t = τ·ΔX_t), so NPV(p) = a₀ + q·G·p − τ·Σ_t ω_t X_t(p) with
+      ω_t = d_t − d_{t+1} >= 0 (d the discount factors, d_T = 0). X_t is a maximum
+      of functions affine in p, hence convex: NPV is concave, increasing and
+      piecewise linear. Newton from the offset price (a lower bound) never
+      overshoots and ends on the root once it reaches the last linear piece
+      (typically after 1–2 steps, plus one that confirms). Each step is one loop over
+      the years carrying the running maximum, the penalty Σ ω X and its slope (the
+      slope of S at the latest running-maximum year, the largest since cumulative
+      revenue per unit price does not decrease), on blocks of ``block`` samples so
+      that everything stays in cache; only rows not yet converged are carried on.
+
+    Every row is computed from its own numbers only, so a batch equals its rows
+    evaluated one by one, whatever the chunking.
+    """
+    batch = np.broadcast_shapes(
+        np.shape(capital),
+        np.shape(cost),
+        np.shape(production),
+        np.shape(byproduct),
+        np.shape(scale),
+        np.shape(discount_rate),
+        np.shape(plant_life),
+        np.shape(working_capital),
+        np.shape(salvage_fraction),
+        np.shape(tax_rate),
+        np.shape(inflation),
+    )
+    n = int(np.prod(batch))
+
+    def flat(value, dtype=float):
+        value = np.asarray(value, dtype=dtype)
+        if value.size == 1:
+            return value.reshape(())
+        return np.broadcast_to(value, batch).reshape(-1)
+
+    capital, cost, production, byproduct, scale = map(
+        flat, (capital, cost, production, byproduct, scale)
+    )
+    rate, wc, salvage, tau, infl = map(
+        flat, (discount_rate, working_capital, salvage_fraction, tax_rate, inflation)
+    )
+    life = flat(plant_life, int)
+    n_build = int(construction_years)
+    longest = int(np.max(life))
+    n_years = n_build + longest
+
+    # year profiles per unit amount: (T,) when life and inflation are scalars, else (T, n)
+    per_sample = life.ndim == 1 or infl.ndim == 1
+    year = np.arange(n_years).reshape(-1, 1) if per_sample else np.arange(n_years)
+    op = year - n_build
+    operating = (op >= 0) & (op < life)
+    last = op == life - 1
+    escalation = (1.0 + infl) ** year if per_sample else (1.0 + float(infl)) ** year
+    capacity = np.ones(n_years)
+    ramp_years = min(len(ramp_up), longest)
+    capacity[n_build : n_build + ramp_years] = ramp_up[:ramp_years]
+    if per_sample:
+        capacity = capacity.reshape(-1, 1)
+    g = np.where(operating, capacity * escalation, 0.0)  # revenue per unit of p·q
+    spend = np.zeros(capacity.shape)
+    spend[:n_build] = np.reshape(spend_profile, (-1,) + (1,) * (capacity.ndim - 1))
+    spend_escalated = spend * escalation
+    basis = spend_escalated.sum(axis=0)  # depreciation basis per unit of capital
+    fractions = np.zeros(capacity.shape)
+    length = min(schedule.size, longest)
+    fractions[n_build : n_build + length] = np.reshape(
+        schedule[:length], (-1,) + (1,) * (capacity.ndim - 1)
+    )
+    before = np.cumsum(fractions, axis=0) - fractions
+    written_off = np.where(operating, np.where(last, 1.0 - before, fractions), 0.0)
+    salvage_years = np.where(last, escalation, 0.0)
+    last = last.astype(float)
+
+    # discounted sums over years, d_t = (1 + r)^-t built by repeated division
+    shrink = 1.0 / (1.0 + rate)
+    d = np.ones(rate.shape)
+    revenue_sum = spend_sum = salvage_sum = depreciation_sum = last_sum = 0.0
+    discount_build = d
+    for t in range(n_years):
+        if t == n_build - 1:
+            discount_build = d
+        revenue_sum = revenue_sum + d * g[t]
+        spend_sum = spend_sum + d * spend_escalated[t]
+        salvage_sum = salvage_sum + d * salvage_years[t]
+        depreciation_sum = depreciation_sum + d * written_off[t]
+        last_sum = last_sum + d * last[t]
+        d = d * shrink
+    working = wc * capital * escalation[n_build - 1]
+    net = byproduct - cost
+    depreciable = capital * basis
+    salvage_value = salvage * capital
+    pretax_zero = (
+        net * revenue_sum
+        + salvage_value * salvage_sum
+        - capital * spend_sum
+        - working * (discount_build - last_sum)
+    )
+    taxable_zero = net * revenue_sum - depreciable * depreciation_sum + salvage_value * salvage_sum
+    slope_pretax = production * revenue_sum
+    offset_slope = slope_pretax * (1.0 - tau)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        price = np.where(
+            offset_slope > 0, -(pretax_zero - tau * taxable_zero) / offset_slope, np.nan
         )
-        like = capital if _is_quantity(capital) else annual_production
-        return type(like)(price, units)
-    return price[()] if np.ndim(price) == 0 else price
+    if loss_rule == "offset":
+        return price.reshape(batch)
+
+    # carry-forward: S_t(p) = (net + p·q)·Σg − depreciable·Σwritten_off + salvage·Σsalvage
+    cumulative = [np.cumsum(profile, axis=0) for profile in (g, written_off, salvage_years)]
+    price = np.array(np.broadcast_to(price, (n,)))
+
+    def rows(value, index):
+        return value[index] if np.ndim(value) else value
+
+    def columns(index):  # the year profiles of the rows ``index``
+        if not per_sample:
+            return [[float(x) for x in c] for c in cumulative]
+        return [[row[index] for row in np.broadcast_to(c, (n_years, n))] for c in cumulative]
+
+    for start in range(0, n, block):
+        index = slice(start, min(start + block, n))  # a view while every row is active
+        if not np.all(np.isfinite(price[index])):
+            index = np.arange(index.start, index.stop)[np.isfinite(price[index])]
+        profiles = columns(index)
+        for _ in range(max_iterations):
+            size = index.stop - index.start if isinstance(index, slice) else index.size
+            if size == 0:
+                break
+            p = price[index]
+            income_per_revenue = rows(net, index) + p * rows(production, index)
+            owed, book, kept = rows(depreciable, index), rows(salvage_value, index), None
+            factor = rows(shrink, index)
+            fall = 1.0 - factor
+            highest = np.zeros(size)
+            at_highest = np.zeros(size)
+            penalty = np.zeros(size)
+            penalty_slope = np.zeros(size)
+            d = 1.0
+            for t in range(n_years):
+                revenue_t, written_t, salvage_t = (c[t] for c in profiles)
+                if per_sample or revenue_t or written_t or salvage_t:
+                    s = income_per_revenue * revenue_t
+                    if per_sample or written_t:
+                        s -= owed * written_t
+                    if per_sample or salvage_t:
+                        s += book * salvage_t
+                    kept = s >= highest
+                    np.maximum(highest, s, out=highest)
+                    np.copyto(at_highest, revenue_t, where=kept)
+                    w = d * fall if t < n_years - 1 else d
+                    penalty += w * highest
+                    penalty_slope += w * at_highest
+                d = d * factor
+            q, tax = rows(production, index), rows(tau, index)
+            value = rows(pretax_zero, index) + p * rows(slope_pretax, index) - tax * penalty
+            slope = rows(slope_pretax, index) - tax * q * penalty_slope
+            with np.errstate(divide="ignore", invalid="ignore"):
+                step = -value / slope
+            step = np.where(np.isfinite(step), np.maximum(step, 0.0), 0.0)
+            price[index] = p + step
+            # once on the last linear piece a step is rounding noise
+            going = step > 1e-13 * (np.abs(p) + rows(scale, index))
+            if isinstance(index, slice):
+                index = np.arange(index.start, index.stop)
+            index = index[going]
+            if per_sample:
+                profiles = [[row[going] for row in c] for c in profiles]
+    return price.reshape(batch)
 
 
 def _price_npv(capital, production, byproduct, cost, kwargs):

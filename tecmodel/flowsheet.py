@@ -52,6 +52,8 @@ class FlowsheetResult:
     feeds: Mapping[str, Stream]  # "stage.port" of every external feed
     unconnected_outlets: tuple[str, ...]
     recycle_iterations: int = 0  # passes needed to converge declared recycles (0: none)
+    stages: Mapping[str, object] | None = None  # the stage objects that were run
+    reused: tuple[str, ...] = ()  # stages whose result came from ``previous`` unchanged
 
     def mass_balance_error(self) -> np.ndarray:
         """Plant-level relative imbalance: feeds vs unconnected outlets + wastes."""
@@ -138,9 +140,10 @@ def _topological_order(stages, connections, recycles=()) -> tuple[str, ...]:
     return tuple(order)
 
 
-def _run_once(stages, order, feeding, feeds, torn):
+def _run_once(stages, order, feeding, feeds, torn, previous=None):
     streams: dict[str, Stream] = {}
     results: dict[str, StageResult] = {}
+    reused: list[str] = []
     for name in order:
         stage = stages[name]
         inlets = {}
@@ -156,11 +159,28 @@ def _run_once(stages, order, feeding, feeds, torn):
                 raise InputError(
                     f"inlet {key!r} is not connected: connect an outlet to it or feed it"
                 )
-        result = stage.run(inlets)
+        if previous is not None and _unchanged(previous, name, stage, inlets, feeding, feeds):
+            result = previous.stage_results[name]
+            reused.append(name)
+        else:
+            result = stage.run(inlets)
         results[name] = result
         for port in stage.outlet_ports:
             streams[f"{name}.{port}"] = result.outlets[port]
-    return streams, results
+    return streams, results, tuple(reused)
+
+
+def _unchanged(previous, name, stage, inlets, feeding, feeds) -> bool:
+    """Whether ``previous`` ran this very stage object on these very inlet streams (a
+    stage is a pure function of its parameters and inlets, so its result stands)."""
+    if previous.stages is None or previous.stages.get(name) is not stage:
+        return False
+    for port, stream in inlets.items():
+        key = f"{name}.{port}"
+        before = previous.feeds.get(key) if key in feeds else previous.streams.get(feeding[key])
+        if before is not stream:
+            return False
+    return True
 
 
 def run_flowsheet(
@@ -170,6 +190,7 @@ def run_flowsheet(
     recycles: Iterable[str] = (),
     tolerance: float = 1e-10,
     max_iterations: int = 500,
+    previous: FlowsheetResult | None = None,
 ) -> FlowsheetResult:
     """Check the wiring and run every stage in topological order.
 
@@ -182,6 +203,12 @@ def run_flowsheet(
         The loop is solved by iteration on these (torn) streams, starting from zero
         flow, with Wegstein acceleration, until every recycle flow changes by less than
         ``tolerance`` relative to the plant's feed.
+    previous : FlowsheetResult, optional
+        A result of the same wiring (e.g. a study's base plant). A stage that is the
+        same object as in ``previous`` and receives the same stream objects is not run
+        again: its result is taken over (and so are, in turn, the streams it feeds
+        downstream). A study varying one stage's parameter re-runs only that stage and
+        those downstream of it. Ignored with recycles.
 
     Raises
     ------
@@ -205,15 +232,18 @@ def run_flowsheet(
     order = _topological_order(stages, connections, recycles)
     feeding = {destination: source for source, destination in connections}
 
+    reused: tuple[str, ...] = ()
     if not recycles:
-        streams, results = _run_once(stages, order, feeding, feeds, {})
+        streams, results, reused = _run_once(stages, order, feeding, feeds, {}, previous)
         iterations = 0
     else:
         streams, results, iterations = _solve_recycles(
             stages, order, feeding, feeds, recycles, tolerance, max_iterations
         )
     unconnected = tuple(k for k in streams if k not in sources)
-    return FlowsheetResult(order, results, streams, dict(feeds), unconnected, iterations)
+    return FlowsheetResult(
+        order, results, streams, dict(feeds), unconnected, iterations, dict(stages), reused
+    )
 
 
 def _solve_recycles(stages, order, feeding, feeds, recycles, tolerance, max_iterations):
@@ -225,7 +255,7 @@ def _solve_recycles(stages, order, feeding, feeds, recycles, tolerance, max_iter
     guess = {r: Stream(components, np.zeros_like(feed.mass_flows)) for r in recycles}
     previous_x = previous_g = None
     for iteration in range(1, max_iterations + 1):
-        streams, results = _run_once(stages, order, feeding, feeds, guess)
+        streams, results, _ = _run_once(stages, order, feeding, feeds, guess)
         for r in recycles:
             new = streams[r]
             extra = [c for c in new.components if c not in components]

@@ -73,7 +73,13 @@ class Feed:
         return magnitude(self.price, "USD/kg", "feed.price")
 
     def stream(self) -> Stream:
-        return Stream.from_composition(self.rate, self.composition)
+        """The feed as a :class:`Stream`, built once per Feed (so an unchanged feed is
+        the same stream object, which lets a flowsheet reuse unchanged stages)."""
+        cached = self.__dict__.get("_stream")
+        if cached is None:
+            cached = Stream.from_composition(self.rate, self.composition)
+            self.__dict__["_stream"] = cached
+        return cached
 
 
 @dataclass(frozen=True)
@@ -341,14 +347,27 @@ class Plant:
         return [p for p in parameter_paths(self) if not p.startswith(("connections", "recycles"))]
 
     # ------------------------------------------------------------------ evaluation
-    def simulate(self):
-        """Run the flowsheet only (no money): a :class:`FlowsheetResult`."""
+    def simulate(self, previous=None):
+        """Run the flowsheet only (no money): a :class:`FlowsheetResult`.
+
+        ``previous``: the flowsheet of a plant this one was derived from by
+        :meth:`replace`; stages whose parameters and inlets are unchanged are not run
+        again (see :func:`tecmodel.flowsheet.run_flowsheet`).
+        """
         return run_flowsheet(
-            self.stages, self.connections, {self.feed.to: self.feed.stream()}, self.recycles
+            self.stages,
+            self.connections,
+            {self.feed.to: self.feed.stream()},
+            self.recycles,
+            previous=previous,
         )
 
-    def evaluate(self):
-        """Run, cost and finance the plant: a :class:`tecmodel.results.PlantResult`."""
+    def evaluate(self, flowsheet=None):
+        """Run, cost and finance the plant: a :class:`tecmodel.results.PlantResult`.
+
+        ``flowsheet``: this plant's :meth:`simulate` result when it is already known
+        (the physics is then not run again; only the money is computed).
+        """
         from .results import evaluate_plant
 
-        return evaluate_plant(self)
+        return evaluate_plant(self, flowsheet)

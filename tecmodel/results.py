@@ -18,6 +18,7 @@ import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -126,9 +127,18 @@ def _merged_consumption(flows: FlowsheetResult) -> dict:
     return merged
 
 
-def evaluate_plant(plant) -> PlantResult:
-    """Run, cost and finance ``plant`` (see module docstring)."""
-    flows = plant.simulate()
+def evaluate_plant(plant, flowsheet: FlowsheetResult | None = None) -> PlantResult:
+    """Run, cost and finance ``plant`` (see module docstring).
+
+    Parameters
+    ----------
+    plant : Plant
+    flowsheet : FlowsheetResult, optional
+        The plant's physics, already run (:meth:`Plant.simulate`): only the money is
+        computed. A study whose parameters are all economic (prices, rates, finance)
+        runs the physics once and passes it here for every chunk.
+    """
+    flows = plant.simulate() if flowsheet is None else flowsheet
     hours = _operating_hours(plant)
     basis = plant.costing
 
@@ -435,12 +445,15 @@ class PlantResult:
         return value() if callable(value) else value
 
     # ------------------------------------------------------------------ headline numbers
-    @property
+    # A result is immutable, so every number below is computed once, on first use, and
+    # kept (functools.cached_property writes to the instance's __dict__): one summary()
+    # solves the levelized cost once, not once per line that shows it.
+    @cached_property
     def capex(self):
         """Total capital [USD]: TPC, owner's costs, working capital and initial fills."""
         return self.capital.total_capital.to("USD") + Q_(self.initial_fill, "USD")
 
-    @property
+    @cached_property
     def opex(self):
         """Operating cost per year [USD/yr], including feed purchase."""
         return self.operating.total.to(_ANNUAL) + Q_(self.feed_cost, _ANNUAL)
@@ -503,8 +516,11 @@ class PlantResult:
 
     # ------------------------------------------------------------------ finance
     def _finance_kwargs(self) -> dict:
+        cached = self.__dict__.get("_finance_kwargs_cache")
+        if cached is not None:
+            return dict(cached)
         values = self.plant.finance.resolved()
-        return {
+        kwargs = {
             "discount_rate": values["discount_rate"],
             "plant_life": values["plant_life"],
             "construction_years": values["construction_years"],
@@ -519,11 +535,32 @@ class PlantResult:
             "loss_rule": values["loss_rule"],
             "inflation": values["inflation"],
         }
+        self.__dict__["_finance_kwargs_cache"] = kwargs
+        return dict(kwargs)
 
     def _depreciable_capital(self) -> np.ndarray:
         return _usd(self.capex) - _usd(self.capital.working_capital)
 
     def _levelized(self, annual_operating_cost) -> np.ndarray:
+        """Levelized cost at ``annual_operating_cost`` [USD/yr]; the plant's own opex and
+        zero (the capital part) are solved once and kept."""
+        opex = _usd_yr(self.opex)
+        key = (
+            "total"
+            if annual_operating_cost is opex or np.array_equal(annual_operating_cost, opex)
+            else "capital"
+            if not np.any(annual_operating_cost)
+            else None
+        )
+        cache = self.__dict__.setdefault("_levelized_cache", {})
+        if key in cache:
+            return cache[key]
+        value = self._solve_levelized(annual_operating_cost)
+        if key is not None:
+            cache[key] = value
+        return value
+
+    def _solve_levelized(self, annual_operating_cost) -> np.ndarray:
         return np.asarray(
             finance.levelized_cost(
                 self._depreciable_capital(),
@@ -534,7 +571,7 @@ class PlantResult:
             dtype=float,
         )
 
-    @property
+    @cached_property
     def levelized_cost(self):
         """Minimum selling price of the REO product basket [USD/kg] (NPV = 0)."""
         return Q_(self._levelized(_usd_yr(self.opex)), "USD/kg")

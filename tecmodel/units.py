@@ -20,6 +20,7 @@ kernel, which never touches pint.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 
 import numpy as np
@@ -67,7 +68,21 @@ def _build_registry() -> pint.UnitRegistry:
     registry.define("year = 365.25 * day = yr = julian_year")
     registry.define("MMBtu = 1e6 * Btu")
     registry.define("tonne_per_year = t / year = tpy")
+    _cache_unit_parsing(registry)
     return registry
+
+
+def _cache_unit_parsing(registry) -> None:
+    """Remember parsed unit strings (pint re-parses compound ones like "USD/yr" on every
+    Quantity; a plant evaluation builds thousands). The parse gives canonical unit
+    names only, so a redefined conversion factor (an exchange rate) does not stale it."""
+    parse = registry._parse_units_as_container
+
+    @functools.lru_cache(maxsize=4096)
+    def cached(input_string, as_delta=True, case_sensitive=True):
+        return parse(input_string, as_delta, case_sensitive)
+
+    registry._parse_units_as_container = cached
 
 
 def _cepci_table() -> dict[int, float]:
