@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from tecmodel import scenarios
+from tecmodel.elements import RARE_EARTHS
 
 #: CEPCI years the published figures are quoted in
 PHOENIX_YEAR = 2012
@@ -74,7 +75,8 @@ def mountain_pass_feed_distribution() -> dict:
     """Share of TREO [%] by group in the shipped Mountain Pass feed (oxide basis)."""
     plant = scenarios.load("high_waste_route")
     comp = dict(plant.feed.composition)
-    rare = {k: float(v) for k, v in comp.items() if k not in ("Th", "U", "gangue")}
+    # Only the rare earths: the feed also names its host minerals and gangue (issue 9).
+    rare = {k: float(v) for k, v in comp.items() if k in RARE_EARTHS}
     total = sum(rare.values())
     light = ("La", "Ce", "Pr", "Nd")
     return {
