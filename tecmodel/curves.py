@@ -256,7 +256,9 @@ class SupplyCurve:
                 f"{name:<28}{self.capacity[i].to('t/yr').magnitude:>16,.0f}"
                 f"{cumulative[i]:>14,.0f}{self.unit_cost[i].to('USD/kg').magnitude:>10.2f}"
             )
-        return "\n".join(rows)
+        from .reporting.tables import TableText
+
+        return TableText("\n".join(rows), self.to_table())  # str, with .to_frame()
 
 
 def supply_curve(producers: Mapping[str, object] | Iterable) -> SupplyCurve:

@@ -1,7 +1,8 @@
 """Excel workbooks: one sheet per table (openpyxl, the ``excel`` extra).
 
 Row 1 holds the column names with their units, so ``pandas.read_excel(path, sheet)``
-reads a sheet back as the table's frame. Floats are written at full precision; an
+reads a sheet back as the table's frame. Floats keep 16 significant digits (openpyxl;
+Excel itself holds 15); an
 array (Monte-Carlo samples) is written as its mean (CSV keeps every sample).
 """
 

@@ -44,7 +44,8 @@ OPTIONAL_TABLES = {
 
 def _plain(value, unit=None):
     if hasattr(value, "units"):
-        value = value.to(unit) if unit else value
+        if unit and value.units != value._REGISTRY.Unit(unit):
+            value = value.to(unit)  # (no conversion when already in unit: exact values)
         value = value.magnitude
     array = np.asarray(value)
     if array.dtype.kind in "fiub":
