@@ -49,13 +49,13 @@ class Browser:
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         # the child must see them as fds 3 (commands in) and 4 (responses out): the
-        # shell (which names fds by one digit) moves them there, then runs Chromium
+        # shell moves them there, then runs Chromium (bash: dash takes one-digit fds only)
         r, w = (fcntl.fcntl(fd, fcntl.F_DUPFD, 5) for fd in (to_child_r, from_child_w))
         os.close(to_child_r)
         os.close(from_child_w)
         self._process = subprocess.Popen(
             [
-                "/bin/sh",
+                shutil.which("bash") or "/bin/bash",
                 "-c",
                 f'exec "$0" "$@" 3<&{r} 4>&{w} {r}<&- {w}>&-',
                 executable,
