@@ -102,15 +102,15 @@ def _value_text(value) -> str:
 def plot_breakdown(results, by: str = "category", ax=None, unit: str = "USD/kg"):
     """Stacked bars of the levelized cost by category (or stage), one bar per route.
 
+    Each category keeps its colour in every figure (:func:`category_color`); the total
+    is written above each bar.
+
     Parameters
     ----------
     results : mapping of label to PlantResult, or one PlantResult
     by : {"category", "stage"}
     unit : str
         Unit of the bars [currency/mass].
-
-    Each category keeps its colour in every figure (:func:`category_color`); the total
-    is written above each bar.
     """
     ax = _axes(ax)
     if hasattr(results, "breakdown"):
