@@ -100,6 +100,19 @@ def _same_structure(a, b) -> bool:
     )
 
 
+def _guess_group(field: str) -> str | None:
+    """A group for a costing field this module does not list, by the words in its name."""
+    for words, group in (
+        (("labor", "crew", "wage", "burden", "staff"), "labor"),
+        (("disposal", "waste"), "disposal rules"),
+        (("contingency", "installation", "lang", "location", "owner"), "capital factors"),
+        (("price",), "reagent prices"),
+    ):
+        if any(w in field for w in words):
+            return group
+    return None
+
+
 def _stage_group(field: str) -> str:
     if field.startswith("separation_factor"):
         return "separation factors"
@@ -140,7 +153,7 @@ def differing_groups(a, b) -> dict[str, list[str]]:
             path = f"{section}.{field}"
             if path in _STRUCTURE:
                 continue
-            group = GROUPS.get(path) or GROUPS.get(section)
+            group = GROUPS.get(path) or GROUPS.get(section) or _guess_group(field)
             if group is None:
                 group = {"costing": "other costing", "feed": "feed"}.get(section, "other inputs")
             add(group, path)

@@ -172,3 +172,25 @@ def test_cli_report(tmp_path, capsys):
     assert "open it in a browser" in capsys.readouterr().out
     assert "bio_recycling" in out.read_text(encoding="utf-8")
     assert main(["report", "no_such_plant", "-o", str(out)]) == 2
+
+
+def test_report_shows_sections_the_result_offers(bio):
+    import dataclasses
+
+    from tecmodel.results import PlantResult
+
+    class Extended(PlantResult):  # as a result with capital by area and crews would be
+        def capex_by_area(self):
+            return {"process_units:bioleach": self.capex * 0.75, "offsites": self.capex * 0.25}
+
+        def head_count_by_role(self):
+            return {"operators": 12.0, "maintenance": 4.0}
+
+    fields = {f.name: getattr(bio, f.name) for f in dataclasses.fields(bio)}
+    extended = Extended(**fields)
+    text = extended.to_html()
+    assert "Capital by plant area" in text and "process_units:bioleach" in text
+    assert 'id="crews"' in text and "maintenance" in text
+    area = extended.table("capital_by_area")
+    assert sum(r[1] for r in area.rows) == pytest.approx(bio.capex.to("USD").magnitude, 1e-12)
+    assert 'id="crews"' not in bio.to_html()  # absent where the result has no crews

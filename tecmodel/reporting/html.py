@@ -468,7 +468,10 @@ def report(
     out.append("</section>")
 
     if "crews" in tables:
-        out.append('<section id="crews"><h2>Crews</h2>' + tables["crews"].html() + "</section>")
+        crews = tables["crews"].html()
+        if "labor_by_role" in tables:
+            crews += tables["labor_by_role"].html()
+        out.append(f'<section id="crews"><h2>Crews</h2>{crews}</section>')
 
     out.append('<section id="wastes"><h2>Wastes and their classes</h2>')
     out.append(tables["waste"].html())
@@ -479,6 +482,7 @@ def report(
         if name in tables and name not in (
             "capital_by_area",
             "crews",
+            "labor_by_role",
             "radioactive_products",
             "uncosted_outlets",
         ):

@@ -33,7 +33,8 @@ TABLE_NAMES = (
 #: Tables shown when a result has the attribute (name → (attribute names tried, title)).
 OPTIONAL_TABLES = {
     "capital_by_area": (("capex_by_area", "capital_by_area"), "Capital by plant area"),
-    "crews": (("crews", "crew_table", "staffing"), "Crews"),
+    "crews": (("crews", "head_count_by_role", "crew_table", "staffing"), "Crews: people by role"),
+    "labor_by_role": (("labor_by_role",), "Labor cost by role"),
     "radioactive_products": (
         ("radioactive_products",),
         "Products at or above the source-material limit",
@@ -117,6 +118,10 @@ def result_table(result, name: str) -> Table:
             value = getattr(result, attribute, None)
             if value is not None:
                 rows.append([attribute.replace("_", " "), _plain(value), unit])
+        bounds = getattr(result, "capex_range", None)
+        if isinstance(bounds, tuple) and len(bounds) == 2:
+            rows.append(["capital, low end of the estimate", _plain(bounds[0], "MUSD"), "MUSD"])
+            rows.append(["capital, high end of the estimate", _plain(bounds[1], "MUSD"), "MUSD"])
         return Table(f"{result.plant.name}: headline numbers", ("quantity", "value", "unit"), rows)
     if name == "breakdown":
         return _amounts("Levelized cost by category", result.breakdown("category"), "USD/kg")
