@@ -206,6 +206,15 @@ def result_table(result, name: str) -> Table:
             ("stage", "waste", "waste class", "mass [t/yr]", "ThO2 mass fraction [-]"),
             rows,
         )
+    legacy = getattr(result, "_table_rows", None)  # tables PlantResult defines as CSV rows
+    if legacy is not None:
+        try:
+            rows = legacy(name)
+        except InputError:
+            rows = None
+        if rows:
+            title = OPTIONAL_TABLES.get(name, (None, name))[1]
+            return Table(title, tuple(rows[0]), [list(r) for r in rows[1:]])
     if name in OPTIONAL_TABLES:
         attributes, title = OPTIONAL_TABLES[name]
         for attribute in attributes:
