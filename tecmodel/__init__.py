@@ -33,6 +33,8 @@ _LAZY = {
     "Triangular": "tecmodel.distributions",
     "Normal": "tecmodel.distributions",
     "LogUniform": "tecmodel.distributions",
+    "compare": "tecmodel.comparison",
+    "Comparison": "tecmodel.comparison",
 }
 _SUBMODULES = {
     "costing",
@@ -55,6 +57,8 @@ _SUBMODULES = {
     "units",
     "cli",
     "parallel",
+    "comparison",
+    "reporting",
 }
 
 
@@ -90,5 +94,6 @@ __all__ = [
     "Uniform",
     "UnitError",
     "__version__",
+    "compare",
     "ureg",
 ]

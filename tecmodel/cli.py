@@ -354,7 +354,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output")
     add("parameters", "list every dotted parameter path and its value", cmd_parameters)
     add("describe", "print the flowsheet: stages and streams", cmd_describe)
+    _add_report_command(add)  # issue 14
     return parser
+
+
+# --------------------------------------------------------------------------- report (issue 14)
+def _add_report_command(add) -> None:
+    p = add("report", "write the self-contained HTML report (figures, trace, sources)", cmd_report)
+    p.add_argument("-o", "--output", default="report.html", help="HTML file ('-': stdout)")
+    p.add_argument("--compare", metavar="PLANT", help="add why this other plant differs")
+    p.add_argument("--product", help="product whose cost after by-product credits is traced")
+
+
+def cmd_report(args) -> None:
+    import tomllib
+
+    from .atomic import write_atomic
+    from .reporting.html import report, scenario_provenance
+
+    plant = _plant(args)
+    if args.plant.endswith(".toml") or os.path.sep in args.plant:
+        with open(args.plant, "rb") as handle:
+            provenance = dict(tomllib.load(handle).get("provenance", {}))
+    else:
+        provenance = scenario_provenance(plant)
+    comparison = None
+    if args.compare:
+        from .comparison import compare
+
+        comparison = compare(_apply_sets(_load(args.compare), args.set), plant)
+    text = report(
+        plant.evaluate(), provenance=provenance, product=args.product, comparison=comparison
+    )
+    if args.output == "-":
+        sys.stdout.write(text)
+        return
+    write_atomic(args.output, text)
+    print(f"report written to {args.output} (open it in a browser)")
 
 
 def main(argv=None) -> int:

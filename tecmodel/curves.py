@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .atomic import write_atomic
 from .errors import InputError
 from .paths import get_path
 from .units import Q_, magnitude
@@ -37,16 +36,36 @@ class Curve:
     y_label: str
     title: str
     result: object = None
+    basis: str = ""
 
-    def to_csv(self, path) -> None:
-        """Write ``x, y`` as CSV, atomically."""
+    def table(self):
+        """``x`` and ``y`` as a :class:`tecmodel.reporting.tables.Table` (units in the
+        column names)."""
+        from .reporting.tables import Table
+
         xs = np.atleast_1d(getattr(self.x, "magnitude", self.x))
         ys = np.atleast_1d(getattr(self.y, "magnitude", self.y))
         x_unit = f" [{self.x.units:~P}]" if hasattr(self.x, "units") else ""
         y_unit = f" [{self.y.units:~P}]" if hasattr(self.y, "units") else ""
-        lines = [f"{self.x_label}{x_unit},{self.y_label}{y_unit}"]
-        lines += [f"{a:.8g},{b:.8g}" for a, b in zip(xs, ys, strict=True)]
-        write_atomic(path, "\n".join(lines) + "\n")
+        return Table(
+            self.title,
+            (f"{self.x_label}{x_unit}", f"{self.y_label}{y_unit}"),
+            [[float(a), float(b)] for a, b in zip(xs, ys, strict=True)],
+        )
+
+    def to_frame(self):
+        """``x`` and ``y`` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return self.table().to_frame()
+
+    def to_csv(self, path) -> None:
+        """Write ``x, y`` as CSV (units in the header, full precision), atomically."""
+        self.table().to_csv(path)
+
+    def __repr__(self) -> str:
+        return f"Curve({self.title!r}, {np.size(getattr(self.x, 'magnitude', self.x))} points)"
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
 
 
 def cost_vs_parameter(plant, path: str, values, metric: str = "levelized_cost") -> Curve:
@@ -54,15 +73,22 @@ def cost_vs_parameter(plant, path: str, values, metric: str = "levelized_cost") 
 
     ``values`` is an array (or Quantity array); the plant is evaluated once.
     """
+    from .reporting.labels import metric_label, parameter_label
+
     get_path(plant, path)  # a clear error for a wrong path before any work
     result = plant.replace(path, values).evaluate()
-    return Curve(
-        values, result.metric(metric), path, metric, f"{plant.name}: {metric} vs {path}", result
+    title = (
+        f"{plant.name}: {metric_label(metric).lower()} against "
+        f"{parameter_label(path, with_unit=False).lower()}"
     )
+    basis = "REO" if metric == "levelized_cost" else ""
+    return Curve(values, result.metric(metric), path, metric, title, result, basis)
 
 
-def cost_vs_capacity(plant, capacities, metric: str = "levelized_cost") -> Curve:
-    """Levelized cost (or ``metric``) against nameplate REO product capacity.
+def cost_vs_capacity(
+    plant, capacities, metric: str | None = None, product: str | None = None
+) -> Curve:
+    """Levelized cost (or ``metric``) against nameplate capacity.
 
     The feed rate is scaled in proportion (stage physics is linear in flow, so product
     capacity scales with it); equipment sizes, and with them capital, follow the
@@ -71,24 +97,54 @@ def cost_vs_capacity(plant, capacities, metric: str = "levelized_cost") -> Curve
     Parameters
     ----------
     capacities : pint.Quantity
-        Target REO product rates [mass/time], e.g. ``Q_([1e3, 5e3, 2e4], "t/yr")``.
+        Target product rates [mass/time], e.g. ``Q_([1e3, 5e3, 2e4], "t/yr")``: of total
+        REO product, or of ``product`` when given.
+    metric : str, optional
+        Default ``"levelized_cost"`` (per kg of total REO); with ``product``, default
+        ``"product_cost"``: the cost per kg of that product with the others sold at their
+        prices as credits (:meth:`PlantResult.product_cost`). Any
+        :attr:`PlantResult.METRICS` name otherwise.
+    product : str, optional
+        Size the plant by this product's output (e.g. ``"NdPr_oxide"``).
     """
+    if metric is None:
+        metric = "product_cost" if product else "levelized_cost"
     targets = magnitude(capacities, "kg/yr", "capacities")
     if np.any(np.asarray(targets) <= 0):
         raise InputError(f"capacities must be > 0, got {capacities}")
-    base = plant.evaluate().production.to("kg/yr").magnitude
+    base_result = plant.evaluate()
+    if product is not None and product not in base_result.products:
+        raise InputError(
+            f"product must be one of {', '.join(base_result.products)}, got {product!r}"
+        )
+    if metric == "product_cost" and product is None:
+        raise InputError("metric 'product_cost' needs product=<name>")
+    base = (
+        base_result.production.to("kg/yr").magnitude
+        if product is None
+        else base_result.annual_production_kg[product]
+    )
     if np.ndim(base) or not base > 0:
-        raise InputError("cost_vs_capacity needs a plant with a scalar, positive production")
+        raise InputError(
+            f"cost_vs_capacity needs a plant with a scalar, positive production of "
+            f"{product or 'REO'}"
+        )
     rate = plant.feed.rate
     scaled = rate * (np.asarray(targets) / base)
     result = plant.replace("feed.rate", scaled).evaluate()
+    value = result.product_cost(product) if metric == "product_cost" else result.metric(metric)
+    what = "REO product" if product is None else product.replace("_", " ")
+    from .reporting.labels import metric_label
+
+    basis = {"levelized_cost": "REO", "product_cost": what}.get(metric, "")
     return Curve(
         capacities,
-        result.metric(metric),
-        "REO product capacity",
+        value,
+        f"{what} capacity",
         metric,
-        f"{plant.name}: {metric} vs capacity",
+        f"{plant.name}: {metric_label(metric).lower()} against {what} capacity",
         result,
+        basis,
     )
 
 
@@ -155,6 +211,43 @@ class SupplyCurve:
             "USD/kg",
         )
 
+    def to_table(self):
+        """Producers in merit order as a :class:`tecmodel.reporting.tables.Table`."""
+        from .reporting.tables import Table
+
+        cumulative = self.cumulative_capacity.magnitude
+        return Table(
+            "Supply curve",
+            (
+                "producer",
+                "capacity [t/yr]",
+                "cumulative capacity [t/yr]",
+                "unit cost [USD/kg]",
+                "source",
+            ),
+            [
+                [name, float(c), float(cum), float(u), src]
+                for name, c, cum, u, src in zip(
+                    self.names,
+                    self.capacity.to("t/yr").magnitude,
+                    cumulative,
+                    self.unit_cost.to("USD/kg").magnitude,
+                    self.sources,
+                    strict=True,
+                )
+            ],
+        )
+
+    def to_frame(self):
+        """Producers in merit order as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return self.to_table().to_frame()
+
+    def __repr__(self) -> str:
+        return f"SupplyCurve({len(self.names)} producers, {self.capacity.sum():,.0f~P})"
+
+    def _repr_html_(self) -> str:
+        return self.to_table()._repr_html_()
+
     def table(self) -> str:
         rows = [f"{'producer':<28}{'capacity t/yr':>16}{'cumulative':>14}{'USD/kg':>10}"]
         cumulative = self.cumulative_capacity.magnitude
@@ -163,7 +256,9 @@ class SupplyCurve:
                 f"{name:<28}{self.capacity[i].to('t/yr').magnitude:>16,.0f}"
                 f"{cumulative[i]:>14,.0f}{self.unit_cost[i].to('USD/kg').magnitude:>10.2f}"
             )
-        return "\n".join(rows)
+        from .reporting.tables import TableText
+
+        return TableText("\n".join(rows), self.to_table())  # str, with .to_frame()
 
 
 def supply_curve(producers: Mapping[str, object] | Iterable) -> SupplyCurve:

@@ -320,6 +320,25 @@ class Plant:
             f"{self.feed.to}, products {', '.join(self.products) or 'none'})"
         )
 
+    def _repr_html_(self) -> str:
+        """Notebook view: stages, feed and products (issue 14)."""
+        import html
+
+        rows = "".join(
+            f"<tr><td>{html.escape(n)}</td><td>{type(st).__name__}</td></tr>"
+            for n, st in self.stages.items()
+        )
+        products = ", ".join(
+            f"{html.escape(n)} ← {html.escape(p.source)}" for n, p in self.products.items()
+        )
+        return (
+            f"<div><strong>Plant {html.escape(self.name)}</strong>: "
+            f"{html.escape(self.description)}<br>feed {html.escape(f'{self.feed.rate:~P}')} → "
+            f"{html.escape(self.feed.to)}; products {products or 'none'}"
+            f'<table class="tecmodel"><thead><tr><th>stage</th><th>type</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>"
+        )
+
     def describe(self) -> str:
         """The flowsheet as text: stages with their types, then every stream."""
         lines = [f"Plant {self.name}: {self.description}".rstrip(": "), "Stages"]

@@ -13,8 +13,6 @@ annual amounts. The parts add up to the total by construction.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -854,12 +852,8 @@ class PlantResult:
         write_atomic(path, self.csv_text(table))
 
     def csv_text(self, table: str = "breakdown") -> str:
-        rows = self._table_rows(table)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        for row in rows:
-            writer.writerow(row)
-        return buffer.getvalue()
+        """Table ``table`` as CSV: units in the header, floats at full precision."""
+        return self.table(table).csv_text()
 
     def _table_rows(self, table: str) -> list[list]:
         def cells(value, unit):
@@ -952,8 +946,95 @@ class PlantResult:
 
         return plant_summary(self)
 
+    # ------------------------------------------------------------------ hand-over outputs
+    # (issue 14: tables as pandas/Excel, HTML report, notebooks, per-product cost)
+    def product_cost(self, name: str):
+        """Cost per kg of product ``name`` [USD/kg] with every other product sold at its
+        own price as a by-product credit: the price of ``name`` at which NPV = 0.
+
+        Notes
+        -----
+        Solved by :func:`tecmodel.finance.levelized_cost` with ``annual_production`` the
+        product's own output and ``annual_byproduct_revenue`` the others' revenue at
+        their realized prices, so ``npv({name: product_cost(name)}) == 0``. With one
+        product it equals :attr:`levelized_cost`.
+        """
+        if name not in self.products:
+            raise InputError(f"product must be one of {', '.join(self.products)}, got {name!r}")
+        credits = sum(
+            (
+                self.unit_prices[n] * self.annual_production_kg[n]
+                for n in self.products
+                if n != name
+            ),
+            np.asarray(0.0),
+        )
+        produced = np.asarray(self.annual_production_kg[name], dtype=float)
+        if np.any(produced <= 0):
+            raise InputError(f"product {name!r} has no production, so it has no cost per kg")
+        return Q_(
+            np.asarray(
+                finance.levelized_cost(
+                    self._depreciable_capital(),
+                    _usd_yr(self.opex),
+                    produced,
+                    annual_byproduct_revenue=credits,
+                    **self._finance_kwargs(),
+                ),
+                dtype=float,
+            ),
+            "USD/kg",
+        )
+
+    def table(self, name: str = "headline"):
+        """Table ``name`` as a :class:`tecmodel.reporting.tables.Table` (``headline``,
+        ``breakdown``, ``stages``, ``capital``, ``operating``, ``equipment``, ``products``,
+        ``waste``, and optional ones the result offers); ``.to_frame()`` gives pandas."""
+        from .reporting.result_tables import result_table
+
+        return result_table(self, name)
+
+    def tables(self) -> dict:
+        """Every table this result offers, by name."""
+        from .reporting.result_tables import result_tables
+
+        return result_tables(self)
+
+    def to_frame(self, table: str = "headline"):
+        """Table ``table`` (see :meth:`table`) as a pandas DataFrame (``pandas`` extra)."""
+        return self.table(table).to_frame()
+
+    def to_excel(self, path) -> None:
+        """Write every table to an Excel workbook, one sheet each (``excel`` extra)."""
+        from .reporting.excel import write_excel
+
+        write_excel(self.tables(), path)
+
+    def to_html(self, path=None, **options):
+        """The self-contained HTML report (figures inline as SVG, every assumption with
+        its source, the formula trace of each headline number); written atomically to
+        ``path``, and returned as text. Options: see :func:`tecmodel.reporting.html.report`."""
+        from .reporting.html import report
+
+        text = report(self, **options)
+        if path is not None:
+            write_atomic(path, text)
+        return text
+
+    def _repr_html_(self) -> str:
+        from .reporting.html import result_snippet
+
+        return result_snippet(self)
+
     def __repr__(self) -> str:
-        return self.summary()
+        from .report import format_value
+
+        return (
+            f"<PlantResult {self.plant.name}: levelized cost "
+            f"{format_value(self.levelized_cost, 'USD/kg')} REO, capex "
+            f"{format_value(self.capex, 'MUSD')}, opex {format_value(self.opex, 'MUSD/yr')}, "
+            f"{len(self.products)} products; .summary() for the full report>"
+        )
 
 
 # ------------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ import numpy as np
 from scipy import stats
 
 from . import finance
-from .atomic import write_atomic
 from .distributions import Distribution
 from .errors import InfeasibleDesignError, InputError
 from .parallel import evaluate_in_chunks
@@ -324,6 +323,24 @@ class Study:
         """The metric at the plant's own parameter values."""
         return self.plant.evaluate().metric(self.metric)
 
+    # ------------------------------------------------------------------ notebooks (issue 14)
+    def __repr__(self) -> str:
+        return (
+            f"Study({self.plant.name!r}, {self.metric}, {len(self.parameters)} parameters: "
+            f"{', '.join(self.parameters)})"
+        )
+
+    def _repr_html_(self) -> str:
+        from .reporting.labels import parameter_label
+        from .reporting.tables import Table
+
+        rows = [
+            [path, parameter_label(path, with_unit=False), repr(d)]
+            for path, d in self.parameters.items()
+        ]
+        title = f"Study of {self.metric} for {self.plant.name}"
+        return Table(title, ("parameter", "label", "distribution"), rows).html()
+
     # ------------------------------------------------------------------ tornado
     def tornado(self) -> TornadoResult:
         """Metric with each parameter at its low and high end, the others at base.
@@ -602,6 +619,44 @@ class TornadoResult:
         """Parameter indices, largest swing first."""
         return np.argsort(-self.swing, kind="stable")
 
+    def to_table(self):
+        """Parameters by swing as a :class:`tecmodel.reporting.tables.Table` (issue 14)."""
+        from .reporting.tables import Table
+
+        unit = f"{self.base.units:~P}" if hasattr(self.base, "units") else ""
+        label = f" [{unit}]" if unit else ""
+        rows = []
+        for i in self.order():
+            rows.append(
+                [
+                    self.parameters[i],
+                    _fmt(self.low_inputs[i]),
+                    _fmt(self.high_inputs[i]),
+                    float(_mag(self.low)[i]),
+                    float(_mag(self.high)[i]),
+                    float(self.swing[i]),
+                ]
+            )
+        return Table(
+            f"Tornado of {self.metric}",
+            (
+                "parameter",
+                "low input",
+                "high input",
+                f"{self.metric} at low{label}",
+                f"{self.metric} at high{label}",
+                f"swing{label}",
+            ),
+            rows,
+        )
+
+    def to_frame(self):
+        """:meth:`to_table` as a pandas DataFrame (``pandas`` extra)."""
+        return self.to_table().to_frame()
+
+    def _repr_html_(self) -> str:
+        return self.to_table().html()
+
     def table(self, unit: str | None = None) -> str:
         """Parameters by swing. ``unit`` for the metric (default: MUSD for money above a
         million, else the metric's own unit)."""
@@ -625,7 +680,9 @@ class TornadoResult:
                 f"{_fmt(self.high_inputs[i]):>18}{low_m[i]:>12.4g}{high_m[i]:>12.4g}"
                 f"{swing[i]:>12.4g}"
             )
-        return "\n".join(lines)
+        from .reporting.tables import TableText
+
+        return TableText("\n".join(lines), self.to_table())  # str, with .to_frame()
 
 
 @dataclass(frozen=True)
@@ -670,13 +727,41 @@ class MonteCarloResult:
             lines.append(f"    {path:<44} {rho:+.3f}")
         return "\n".join(lines)
 
+    def to_table(self):
+        """One row per sample: inputs and metric, units in the column names (issue 14)."""
+        from .reporting.tables import Table
+
+        def name(label, value):
+            return f"{label} [{value.units:~P}]" if hasattr(value, "units") else label
+
+        columns = [name(p, v) for p, v in self.samples.items()]
+        columns.append(name(self.metric, self.values))
+        data = [_mag(v) for v in self.samples.values()] + [_mag(self.values)]
+        rows = [list(map(float, row)) for row in zip(*data, strict=True)]
+        return Table(f"Monte Carlo of {self.metric}", columns, rows)
+
+    def to_frame(self):
+        """Samples and metric values as a pandas DataFrame (``pandas`` extra)."""
+        from .reporting.tables import require
+
+        pandas = require("pandas", "pandas")
+        table = self.to_table()
+        return pandas.DataFrame(
+            {c: [r[i] for r in table.rows] for i, c in enumerate(table.columns)}
+        )
+
+    def __repr__(self) -> str:
+        return f"MonteCarloResult({self.metric}, {len(_mag(self.values)):,} samples)"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self.summary())}</pre>"
+
     def to_csv(self, path) -> None:
-        """Samples and metric values, one row per sample, written atomically."""
-        columns = {**{p: _mag(v) for p, v in self.samples.items()}, self.metric: _mag(self.values)}
-        lines = [",".join(columns)]
-        for row in zip(*columns.values(), strict=True):
-            lines.append(",".join(f"{x:.8g}" for x in row))
-        write_atomic(path, "\n".join(lines) + "\n")
+        """Samples and metric values, one row per sample (units in the header, full
+        precision), written atomically."""
+        self.to_table().to_csv(path)
 
 
 class UncertainIndicesWarning(UserWarning):
@@ -734,6 +819,23 @@ class SobolResult:
     total_order_interval: tuple = None
     confidence: float = 0.95
 
+    def to_table(self):
+        """Indices by total order as a :class:`tecmodel.reporting.tables.Table`."""
+        from .reporting.tables import Table
+
+        rows = [
+            [self.parameters[i], float(self.first_order[i]), float(self.total_order[i])]
+            for i in np.argsort(-self.total_order, kind="stable")
+        ]
+        return Table(f"Sobol indices of {self.metric}", ("parameter", "S1 [-]", "ST [-]"), rows)
+
+    def to_frame(self):
+        """:meth:`to_table` as a pandas DataFrame (``pandas`` extra)."""
+        return self.to_table().to_frame()
+
+    def _repr_html_(self) -> str:
+        return self.to_table().html()
+
     def table(self) -> str:
         with_ci = self.first_order_interval is not None and np.all(
             np.isfinite(self.first_order_interval[0])
@@ -750,7 +852,9 @@ class SobolResult:
                 (a, b), (c, d) = self.first_order_interval, self.total_order_interval
                 line += f"   [{a[i]:.3f}, {b[i]:.3f}] / [{c[i]:.3f}, {d[i]:.3f}]"
             lines.append(line)
-        return "\n".join(lines)
+        from .reporting.tables import TableText
+
+        return TableText("\n".join(lines), self.to_table())  # str, with .to_frame()
 
 
 @dataclass(frozen=True)
