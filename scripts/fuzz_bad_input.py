@@ -304,7 +304,7 @@ def main() -> int:
         except TecModelError:
             counts["ok"] += 1
             continue
-        except Exception as exc:  # noqa: BLE001 - this is what we count
+        except Exception as exc:
             counts["other-exception"] += 1
             print(f"other-exception  {label}: {type(exc).__name__}: {str(exc)[:100]}")
             continue
@@ -319,7 +319,7 @@ def main() -> int:
                 thunk()
             except TecModelError:
                 counts["ok"] += 1
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 counts["other-exception"] += 1
                 print(f"other-exception  {label}: {type(exc).__name__}: {str(exc)[:100]}")
             else:

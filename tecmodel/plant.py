@@ -470,7 +470,7 @@ class Plant:
         try:
             return replace_path(self, path, value)
         except TecModelError as exc:
-            if str(exc).startswith(path):
+            if str(exc).replace(": ", ".").startswith(path):
                 raise
             raise type(exc)(f"{path}: {exc}") from exc
 
