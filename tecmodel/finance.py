@@ -878,6 +878,10 @@ def _prepare(
     rate = _fraction(discount_rate, "discount_rate", high=1.0, percent_hint=True)
     _check_rate(rate, "discount_rate")
     life = _in_years(plant_life, "plant_life")
+    from .validation import MAX_ELEMENTS, check_size
+
+    if life.size and np.max(life) > MAX_ELEMENTS:  # before any int conversion or allocation
+        check_size(np.max(life), "the cash-flow table (years of plant_life)")
     if np.any(~(life > 0)):
         raise InputError(f"plant_life must be > 0 years of operation, got {_describe(plant_life)}")
     life = _years(life, "plant_life")
@@ -890,7 +894,6 @@ def _prepare(
     n_build = int(n_build)
     # the table holds (samples × years) values in each of a dozen columns: refuse a size
     # that would exhaust memory before anything is allocated
-    from .validation import check_size
 
     batch = np.broadcast_shapes(*(np.shape(v) for v in plain), np.shape(rate), np.shape(life))
     check_size(
