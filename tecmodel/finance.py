@@ -1269,11 +1269,24 @@ def _price_npv(capital, production, byproduct, cost, kwargs):
                 tax_slope[t] = tax_rate * (profit_slope - used_slope)
                 pool = pool - used - np.where(gain, 0.0, income)
                 pool_slope = pool_slope - used_slope - np.where(gain, 0.0, income_slope)
-        value = ((pretax_zero + price * per_price - tax) * discount).sum(axis=0)
-        slope = (weight - tax_slope * discount).sum(axis=0)
+        value = _sum_over_years((pretax_zero + price * per_price - tax) * discount)
+        slope = _sum_over_years(weight - tax_slope * discount)
         return value, slope
 
     return npv_and_slope
+
+
+def _sum_over_years(array: np.ndarray) -> np.ndarray:
+    """Sum a year-major array over its first axis, years in order.
+
+    ``ndarray.sum(axis=0)`` adds a 1-D array (one sample) pairwise but a 2-D one (a
+    batch) row by row, so one sample alone and the same sample inside a batch could
+    differ by an ulp; a fixed order makes batch = one-by-one bit for bit.
+    """
+    total = np.array(array[0], dtype=float, copy=True)
+    for row in array[1:]:
+        total += row
+    return total
 
 
 def _solve_increasing(npv_and_slope, lower, scale, value_tolerance=0.0, max_iterations=100):
