@@ -34,11 +34,11 @@ for rate, cost in zip(rates.magnitude, by_rate.y.magnitude, strict=True):
 
 # 2. The classification threshold (wt% Th+U above which residue is radioactive).
 thresholds = np.array([0.0005, 0.001, 0.002, 0.005])
-by_threshold = cost_vs_parameter(plant, "stages.leach.radioactive_threshold", thresholds)
+by_threshold = cost_vs_parameter(plant, "stages.crack.radioactive_threshold", thresholds)
 print("\nLevelized cost against the radioactive-classification threshold")
 for threshold, cost in zip(thresholds, by_threshold.y.magnitude, strict=True):
     print(f"  Th+U above {100 * threshold:.2f} wt%  ->  {cost:6.2f} USD/kg REO")
-residue = plant.evaluate().flowsheet.stage_results["leach"].details
+residue = plant.evaluate().flowsheet.stage_results["crack"].details
 print(
     f"  (the residue holds {100 * float(np.max(residue['source_material_fraction'])):.3f} "
     "wt% Th+U, so any threshold above that reclassifies it)"

@@ -107,6 +107,10 @@ class Product:
         ``price · (1 − off_grade_discount)``.
     off_grade_discount : float, optional
         Default from ``finance_defaults.toml`` (a labelled assumption, 20 %).
+    licensed_source_material : bool
+        The scenario states explicitly that this product is sold as licensed source
+        material. A product at or above the 0.25 wt % Th + U exemption limit (10 CFR
+        40.13(c)(1)(vi)) earns no revenue unless this is True (issue 9). Default False.
     """
 
     source: str
@@ -114,6 +118,7 @@ class Product:
     graded_components: tuple[str, ...] = ()
     grade: object = 0.0
     off_grade_discount: object = None
+    licensed_source_material: bool = False
 
     def __post_init__(self):
         if not isinstance(self.source, str):
@@ -178,6 +183,19 @@ class CostingBasis:
     owners_cost_fraction, working_capital_fraction : float, optional
     royalty_rate : float
         Fraction of revenue [-].
+    waste_regime : {None, "us", "malaysia", "china", "australia"}
+        Jurisdiction whose disposal prices (``tecmodel/data/waste_regimes.toml``) replace
+        the embedded defaults; ``disposal_costs`` still override single classes. Default
+        None (the embedded ``disposal.toml`` prices).
+    new_site : bool
+        True for a plant on a new (greenfield) site: land is bought (issue 10,
+        ``site_capital.toml``); False for an addition to an existing site.
+    crews_per_position : float, optional
+        People employed per position manned 24/7; default 4.5 (``crews.toml``).
+    capital_estimate_factor : float
+        Multiplies the total plant cost (whole site, contingencies; owner's costs follow)
+        [-]; 1 by default. A study samples it within the estimate class's range
+        (:func:`tecmodel.sensitivity.capex_estimate_range`).
     """
 
     prices: Mapping[str, object] = field(default_factory=dict)
@@ -189,15 +207,26 @@ class CostingBasis:
     owners_cost_fraction: object = None
     working_capital_fraction: object = None
     royalty_rate: object = 0.0
+    waste_regime: str | None = None
+    new_site: object = False
+    crews_per_position: object = None
+    capital_estimate_factor: object = 1.0
 
     def __post_init__(self):
         # Defaults are filled in, so every number a plant uses has a dotted path
         # ("costing.prices.hydrochloric_acid") that a study can read and replace.
         from .costing import default_prices, disposal_costs
 
+        regime = {}
+        if self.waste_regime is not None:
+            from .stages.waste import waste_regime
+
+            regime = waste_regime(self.waste_regime)["disposal_costs"]
         object.__setattr__(self, "prices", freeze_mapping({**default_prices(), **self.prices}))
         object.__setattr__(
-            self, "disposal_costs", freeze_mapping({**disposal_costs(), **self.disposal_costs})
+            self,
+            "disposal_costs",
+            freeze_mapping({**disposal_costs(), **regime, **self.disposal_costs}),
         )
         if self.labor_rate is None:
             object.__setattr__(self, "labor_rate", _default("operating_rules", "labor_rate"))

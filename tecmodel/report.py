@@ -73,6 +73,21 @@ def plant_summary(result) -> str:
             f"{format_value(result.unit_prices[name], 'USD/kg')}  levelized cost "
             f"{format_value(costs[name], 'USD/kg')}"
         )
+    # issue 9: products above the Th+U exemption limit and outlets nobody pays for
+    for name in getattr(result, "radioactive_products", []):
+        lines.append(
+            f"  RADIOACTIVE PRODUCT {name}: >= 0.25 wt % Th+U (10 CFR 40.13(c)(1)(vi)); "
+            + (
+                "sold as licensed source material"
+                if plant.products[name].licensed_source_material
+                else "not exempt, earns no revenue"
+            )
+        )
+    uncosted = getattr(result, "uncosted_outlets", [])
+    if uncosted:
+        lines.append(
+            f"  UNCOSTED OUTLETS (neither product, connected nor treated): {', '.join(uncosted)}"
+        )
     lines.append("")
     lines += _rows(
         "Levelized cost by category [USD/kg REO]",
@@ -89,6 +104,29 @@ def plant_summary(result) -> str:
     )
     lines.append("")
     lines += _rows("Capital [MUSD]", result.capital_breakdown(), "MUSD", result.capex)
+    if getattr(result, "estimate", None) is not None:  # issue 10: whole site, crews
+        low, high = result.capex_range
+        lines += [
+            "",
+            f"Estimate: {result.estimate}; capex range {format_value(low, 'MUSD')} – "
+            f"{format_value(high, 'MUSD')}",
+        ]
+        lines += _rows("Capital by area [MUSD]", result.capex_by_area(), "MUSD", result.capex)
+        lines.append("")
+        lines += _rows(
+            "Working capital [MUSD]",
+            result.working_capital_breakdown(),
+            "MUSD",
+            result.capital.working_capital,
+        )
+        lines.append("")
+        lines.append(f"Crews: {format_value(result.head_count)} people employed")
+        costs = result.labor_by_role()
+        for role, count in result.head_count_by_role().items():
+            lines.append(
+                f"  {role:<30} {format_value(count):>10} people  "
+                f"{format_value(costs[role], 'MUSD/yr')}"
+            )
     extrapolated = result.extrapolated_equipment()
     if extrapolated:
         lines += [

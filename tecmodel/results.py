@@ -23,7 +23,8 @@ import numpy as np
 
 from . import finance
 from .atomic import write_atomic
-from .costing import capital_cost, labor_cost, operating_cost, purchase_cost, reagent_cost
+from .costing import capital_cost, operating_cost, purchase_cost, reagent_cost
+from .costing.crews import operator_labor_cost
 from .costing.operating import _waste_cost
 from .errors import InputError
 from .flowsheet import FlowsheetResult
@@ -102,10 +103,10 @@ def _stage_costs(plant, flows: FlowsheetResult, hours) -> dict[str, StageCost]:
         )
         reagents, utilities = (_usd_yr(c) for c in split_reagents_and_utilities(items))
         labor = _usd_yr(
-            labor_cost(
+            operator_labor_cost(
                 result.operators_per_shift,
+                crews_per_position=basis.crews_per_position,
                 labor_rate=basis.labor_rate,
-                operating_hours=Q_(hours, "h/yr"),
             )
         )
         waste = _usd_yr(
@@ -140,12 +141,16 @@ def evaluate_plant(plant) -> PlantResult:
 
     stage_costs = _stage_costs(plant, flows, hours)
     equipment_total = sum((c.equipment for c in stage_costs.values()), 0.0)
+    site_items = _site_items(plant, flows, equipment_total, hours)  # issue 10
     capital = capital_cost(
         Q_(equipment_total, "USD"),
         installation=basis.installation,
         location_factor=basis.location_factor,
         owners_cost_fraction=basis.owners_cost_fraction,
         working_capital_fraction=basis.working_capital_fraction,
+        site_items=site_items,
+        project_contingency_fraction=_site_factor("project_contingency_fraction"),
+        estimate_factor=basis.capital_estimate_factor,
     )
 
     fill = _initial_fill_cost(flows, basis.prices)
@@ -156,6 +161,7 @@ def evaluate_plant(plant) -> PlantResult:
     products = {name: flows.streams[p.source] for name, p in plant.products.items()}
     annual_kg = {name: s.reo_kg_s * _SECONDS_PER_HOUR * hours for name, s in products.items()}
     unit_prices = {name: plant.products[name].unit_price(s) for name, s in products.items()}
+    unit_prices = _unexempt_products_unsold(plant, products, unit_prices)  # issue 9
     revenue = sum((unit_prices[n] * annual_kg[n] for n in products), np.asarray(0.0))
 
     operating = operating_cost(
@@ -175,7 +181,37 @@ def evaluate_plant(plant) -> PlantResult:
         disposal_rates=basis.disposal_costs or None,
         operating_hours=Q_(hours, "h/yr"),
         labor_rate=basis.labor_rate,
+        crews_per_position=_crews(basis),
     )
+    positions = sum(
+        (
+            np.asarray(magnitude(r.operators_per_shift, "", "operators_per_shift"))
+            for r in flows.stage_results.values()
+        ),
+        0.0,
+    )
+    working = None
+    if basis.working_capital_fraction is None:  # issue 10: what the refinery holds
+        working = _working_capital_items(
+            plant, flows, operating, revenue, feed_cost, hours, products, annual_kg
+        )
+        capital = capital_cost(
+            Q_(equipment_total, "USD"),
+            installation=basis.installation,
+            location_factor=basis.location_factor,
+            owners_cost_fraction=basis.owners_cost_fraction,
+            site_items=site_items,
+            project_contingency_fraction=_site_factor("project_contingency_fraction"),
+            estimate_factor=basis.capital_estimate_factor,
+            working_capital=Q_(sum(working.values(), np.asarray(0.0)), "USD"),
+        )
+    from .costing.crews import crew_roster
+    from .costing.site import estimate_class
+
+    roster = crew_roster(
+        positions, operating, crews_per_position=_crews(basis), labor_rate=basis.labor_rate
+    )
+    estimate = estimate_class(flows.stage_results, plant.stages)
     return PlantResult(
         plant=plant,
         flowsheet=flows,
@@ -188,7 +224,155 @@ def evaluate_plant(plant) -> PlantResult:
         operating_hours=np.asarray(hours, dtype=float),
         initial_fill=np.asarray(fill, dtype=float),
         feed_cost=feed_cost,
+        roster=roster,
+        estimate=estimate,
+        working_capital_items=working,
     )
+
+
+# ---------------------------------------------------------------- issue 10: whole site
+def _site_factor(key: str) -> float:
+    from .costing.site import site_factor
+
+    return site_factor(key)
+
+
+def _crews(basis):
+    from .costing.crews import _entry
+
+    return (
+        _entry("crews_per_position")
+        if basis.crews_per_position is None
+        else (basis.crews_per_position)
+    )
+
+
+#: stage classes that already treat effluent (a water-treatment stage of the plant's own)
+_EFFLUENT_STAGE_WORDS = ("effluent", "watertreatment", "wastewater")
+
+
+def effluent_flow(plant, flows) -> np.ndarray:
+    """Aqueous effluent the site must treat [m³/h]: the barren liquors of the precipitation
+    stages (the last aqueous step before discharge or recycle); 0 if the plant has its own
+    effluent-treatment stage."""
+    for stage in plant.stages.values():
+        name = type(stage).__name__.lower()
+        if any(word in name for word in _EFFLUENT_STAGE_WORDS):
+            return np.asarray(0.0)
+    total = np.asarray(0.0)
+    for result in flows.stage_results.values():
+        flow = result.details.get("solution_volume_flow")
+        if flow is not None:
+            total = total + np.asarray(flow.to("m**3/h").magnitude, dtype=float)
+    return total
+
+
+def _liquid_reagent_flow(flows) -> np.ndarray:
+    """Reagents consumed by mass (stored on site) [kg/h]."""
+    from .costing.operating import _category
+
+    total = np.asarray(0.0)
+    for result in flows.stage_results.values():
+        for name, rate in result.consumption.items():
+            if _category(name) == "utility" or not hasattr(rate, "units"):
+                continue
+            if rate.dimensionality == Q_(1, "kg/h").dimensionality:
+                total = total + np.asarray(rate.to("kg/h").magnitude, dtype=float)
+    return total
+
+
+def _site_items(plant, flows, equipment_total, hours) -> dict:
+    """Site capital beyond the process units, by item: name → (area, USD Quantity)."""
+    from .costing import lang_factor
+    from .costing.site import (
+        effluent_treatment_equipment_cost,
+        reagent_storage_equipment_cost,
+    )
+
+    basis = plant.costing
+    location = np.asarray(magnitude(basis.location_factor, "", "location_factor"))
+    if isinstance(basis.installation, str) or isinstance(basis.installation, Mapping):
+        installed = lang_factor(
+            dict(basis.installation)
+            if isinstance(basis.installation, Mapping)
+            else basis.installation
+        )
+    else:
+        installed = float(np.mean(magnitude(basis.installation, "", "installation")))
+    bare = location * np.asarray(equipment_total)
+    effluent = location * effluent_treatment_equipment_cost(
+        Q_(effluent_flow(plant, flows), "m**3/h")
+    )
+    storage = location * reagent_storage_equipment_cost(Q_(_liquid_reagent_flow(flows), "kg/h"))
+    items = {
+        "service_facilities": (
+            "site_services",
+            Q_(_site_factor("service_facilities_fraction") * bare, "USD"),
+        ),
+        "effluent_treatment_plant": ("site_services", Q_(installed * effluent, "USD")),
+        "reagent_storage": ("site_services", Q_(installed * storage, "USD")),
+    }
+    new_site = np.asarray(basis.new_site, dtype=float)
+    items["land"] = (
+        "offsites",
+        Q_(new_site * _site_factor("land_fraction") * (bare + effluent + storage), "USD"),
+    )
+    return items
+
+
+def _safe_divide(numerator, denominator) -> np.ndarray:
+    """numerator / denominator, broadcast, 0 where the denominator is not positive."""
+    a = np.asarray(numerator, dtype=float)
+    b = np.asarray(denominator, dtype=float)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    return np.divide(
+        np.broadcast_to(a, shape), np.broadcast_to(b, shape), out=np.zeros(shape), where=b > 0
+    )
+
+
+def _working_capital_items(
+    plant, flows, operating, revenue, feed_cost, hours, products, annual_kg
+):
+    """What the refinery holds [USD by item]: rare earths in the SX cascades, reagent stocks,
+    product inventory and receivables (labelled assumptions in working_capital.toml)."""
+    from .data import load_table
+
+    table = load_table("working_capital")
+
+    def value(key):
+        return float(table[key].value)
+
+    production = sum(annual_kg.values(), np.asarray(0.0))
+    mean_price = _safe_divide(revenue, production)
+    held_kg = np.asarray(0.0)
+    for result in flows.stage_results.values():
+        d = result.details
+        if "organic_inventory" not in d or "rare_earth_loaded" not in d:
+            continue
+        feed = result.inlets["feed"]
+        feed_mol_h = np.asarray(d["rare_earth_feed"].to("mol/h").magnitude, dtype=float)
+        kg_per_mol = _safe_divide(feed.reo_kg_s * _SECONDS_PER_HOUR, feed_mol_h)
+        organic_flow = np.asarray(d["organic_flow"].to("m**3/h").magnitude, dtype=float)
+        loading = _safe_divide(
+            np.asarray(d["rare_earth_loaded"].to("mol/h").magnitude, dtype=float), organic_flow
+        )  # mol/m³
+        aqueous_flow = np.asarray(d["aqueous_feed_flow"].to("m**3/h").magnitude, dtype=float)
+        concentration = _safe_divide(feed_mol_h, aqueous_flow)
+        organic_m3 = np.asarray(d["organic_inventory"].to("m**3").magnitude, dtype=float)
+        aqueous_m3 = organic_m3 * value("aqueous_to_organic_holdup")
+        mol = (
+            organic_m3 * loading * value("mean_organic_loading_fraction")
+            + aqueous_m3 * concentration
+        )
+        held_kg = held_kg + mol * kg_per_mol
+    reagents = np.asarray(operating.reagents.to(_ANNUAL).magnitude, dtype=float)
+    cash_cost = np.asarray(operating.total.to(_ANNUAL).magnitude, dtype=float) + feed_cost
+    return {
+        "rare_earths_in_process": held_kg * mean_price,
+        "reagent_stocks": reagents * value("reagent_stock_days") / 365.0,
+        "product_inventory": cash_cost * value("product_inventory_days") / 365.0,
+        "receivables": cash_cost * value("receivable_days") / 365.0,
+    }
 
 
 def _initial_fill_cost(flows: FlowsheetResult, prices) -> np.ndarray:
@@ -234,6 +418,10 @@ class PlantResult:
     operating_hours: np.ndarray
     initial_fill: np.ndarray
     feed_cost: np.ndarray
+    # issue 10: crews, estimate class, working capital by item (None if not computed)
+    roster: object = None
+    estimate: object = None
+    working_capital_items: Mapping | None = None
 
     #: Names :meth:`metric` accepts: what curves and studies can measure.
     METRICS = ("levelized_cost", "capex", "opex", "production", "revenue", "npv", "irr")
@@ -520,6 +708,60 @@ class PlantResult:
                 )
         return rows
 
+    # ------------------------------------------------------------------ issue 10: whole site
+    @property
+    def head_count(self) -> np.ndarray:
+        """People employed by the plant, all roles [-] (see :meth:`head_count_by_role`)."""
+        return self.roster.total
+
+    def head_count_by_role(self) -> dict:
+        """Role → people employed [-] (:func:`tecmodel.costing.crews.crew_roster`)."""
+        return dict(self.roster.head_count)
+
+    def labor_by_role(self) -> dict:
+        """Role → annual pay including burden [USD/yr]; each sits inside an operating-cost
+        category (:data:`tecmodel.costing.crews.ROLE_CATEGORIES`), not on top of it."""
+        return {k: v.to(_ANNUAL) for k, v in self.roster.cost.items()}
+
+    @property
+    def estimate_class(self) -> str:
+        """AACE 18R-97 class of the capital estimate, e.g. ``"AACE Class 4"``."""
+        return self.estimate.name
+
+    @property
+    def capex_range(self) -> tuple:
+        """(low, high) capital for the estimate class: capex × (1 + outer low bound),
+        capex × (1 + outer high bound) [USD] (Class 4: −30 % / +50 %)."""
+        low, high = self.estimate.bounds
+        return self.capex * (1.0 + low), self.capex * (1.0 + high)
+
+    def capex_by_area(self) -> dict:
+        """Capital by area [USD]: process units by stage (``process_units:<stage>``, shared
+        by equipment cost), site services, offsites, owner's costs, contingency, initial
+        fills and working capital; the parts sum to :attr:`capex`."""
+        areas = {k: v.to("USD") for k, v in self.capital.areas().items()}
+        process = areas.pop("process_units")
+        equipment_total = sum((c.equipment for c in self.stage_costs.values()), 0.0)
+        out = {}
+        for name, cost in self.stage_costs.items():
+            share = np.divide(
+                cost.equipment,
+                equipment_total,
+                out=np.zeros(np.shape(equipment_total)),
+                where=np.asarray(equipment_total) > 0,
+            )
+            out[f"process_units:{name}"] = process * share
+        out.update(areas)
+        out["initial_fill"] = Q_(self.initial_fill, "USD")
+        return out
+
+    def working_capital_breakdown(self) -> dict:
+        """Working capital by item [USD] (rare earths in process, reagent stocks, product
+        inventory, receivables); one item ``working_capital`` if a fraction was given."""
+        if self.working_capital_items is None:
+            return {"working_capital": self.capital.working_capital.to("USD")}
+        return {k: Q_(v, "USD") for k, v in self.working_capital_items.items()}
+
     # ------------------------------------------------------------------ reports
     def to_dict(self) -> dict:
         """Headline numbers and every table as plain floats/lists (JSON-ready)."""
@@ -551,6 +793,16 @@ class PlantResult:
             },
             "capital_USD": {k: plain(v) for k, v in self.capital_breakdown().items()},
             "operating_USD_per_yr": {k: plain(v) for k, v in self.operating_breakdown().items()},
+            # issue 10
+            "estimate_class": self.estimate_class,
+            "capex_range_USD": [plain(v) for v in self.capex_range],
+            "capex_by_area_USD": {k: plain(v) for k, v in self.capex_by_area().items()},
+            "working_capital_USD": {
+                k: plain(v) for k, v in self.working_capital_breakdown().items()
+            },
+            "head_count": plain(self.head_count),
+            "head_count_by_role": {k: plain(v) for k, v in self.head_count_by_role().items()},
+            "labor_by_role_USD_per_yr": {k: plain(v) for k, v in self.labor_by_role().items()},
         }
 
     def _product_costs_or_mass(self) -> dict:
@@ -567,7 +819,8 @@ class PlantResult:
         """Write one table as CSV, atomically.
 
         ``table``: ``"breakdown"`` (levelized cost by category), ``"stages"``,
-        ``"capital"``, ``"operating"``, ``"equipment"``, ``"products"`` or ``"waste"``.
+        ``"capital"``, ``"operating"``, ``"areas"`` (capex by area), ``"crews"`` (head count
+        and labor by role), ``"equipment"``, ``"products"`` or ``"waste"``.
         """
         write_atomic(path, self.csv_text(table))
 
@@ -584,12 +837,25 @@ class PlantResult:
             m = np.asarray(value.to(unit).magnitude)
             return [f"{x:.6g}" for x in np.atleast_1d(m).ravel()]
 
-        if table in ("breakdown", "stages", "capital", "operating"):
+        if table == "crews":  # issue 10
+            rows = [["role", "head count", "labor cost [USD/yr]"]]
+            costs = self.labor_by_role()
+            for role, count in self.head_count_by_role().items():
+                rows.append(
+                    [
+                        role,
+                        *[f"{x:.6g}" for x in np.atleast_1d(count)],
+                        *cells(costs[role], _ANNUAL),
+                    ]
+                )
+            return rows
+        if table in ("breakdown", "stages", "capital", "operating", "areas"):
             source, unit = {
                 "breakdown": (lambda: self.breakdown("category"), "USD/kg"),
                 "stages": (lambda: self.breakdown("stage"), "USD/kg"),
                 "capital": (self.capital_breakdown, "USD"),
                 "operating": (self.operating_breakdown, _ANNUAL),
+                "areas": (self.capex_by_area, "USD"),
             }[table]
             return [["item", f"value [{unit}]"]] + [
                 [k, *cells(v, unit)] for k, v in source().items()
@@ -646,8 +912,8 @@ class PlantResult:
                 )
             return rows
         raise InputError(
-            f"table must be one of breakdown, stages, capital, operating, equipment, products, "
-            f"waste; "
+            f"table must be one of breakdown, stages, capital, operating, areas, crews, "
+            f"equipment, products, waste; "
             f"got {table!r}"
         )
 
@@ -659,6 +925,78 @@ class PlantResult:
 
     def __repr__(self) -> str:
         return self.summary()
+
+
+# ------------------------------------------------------------------------------------
+# Issue 9: radioactive products and uncosted outlets
+# ------------------------------------------------------------------------------------
+#: Source-material exemption of rare-earth products: not more than 0.25 wt % Th + U
+#: (10 CFR 40.13(c)(1)(vi)).
+PRODUCT_EXEMPTION_LIMIT = 0.0025
+
+
+def _product_limit(plant) -> float:
+    regime = getattr(plant.costing, "waste_regime", None)
+    if regime is None:
+        return PRODUCT_EXEMPTION_LIMIT
+    from .stages.waste import waste_regime
+
+    return waste_regime(regime).get("product_exemption_limit", PRODUCT_EXEMPTION_LIMIT)
+
+
+def product_source_material_fraction(stream: Stream) -> np.ndarray:
+    """(Th + U, element basis) per kg of a product stream [-]."""
+    from .stages.waste import source_material_fraction
+
+    return source_material_fraction(stream)
+
+
+def _unexempt_products_unsold(plant, products, unit_prices):
+    """A product at or above the exemption limit earns nothing unless its scenario says
+    it is sold as licensed source material (Product.licensed_source_material)."""
+    limit = _product_limit(plant)
+    out = dict(unit_prices)
+    for name, stream in products.items():
+        if getattr(plant.products[name], "licensed_source_material", False):
+            continue
+        hot = product_source_material_fraction(stream) >= limit
+        out[name] = np.where(hot, 0.0, unit_prices[name])
+    return out
+
+
+def _radioactive_products(self) -> list[str]:
+    limit = _product_limit(self.plant)
+    return [
+        name
+        for name, stream in self.products.items()
+        if np.any(product_source_material_fraction(stream) >= limit)
+    ]
+
+
+def _uncosted_outlets(self) -> list[str]:
+    sources = {p.source for p in self.plant.products.values()}
+    released = set()
+    for stage, result in self.flowsheet.stage_results.items():
+        for port in dict(result.details.get("released_outlets", {}) or {}):
+            released.add(f"{stage}.{port}")
+    return [
+        name
+        for name in self.flowsheet.unconnected_outlets
+        if name not in sources and name not in released
+    ]
+
+
+PlantResult.radioactive_products = property(
+    _radioactive_products,
+    doc="Names of products at or above the source-material exemption limit (0.25 wt % "
+    "Th + U, 10 CFR 40.13(c)(1)(vi); the regime's limit if the plant names one). They earn "
+    "no revenue unless the product is marked licensed_source_material.",
+)
+PlantResult.uncosted_outlets = property(
+    _uncosted_outlets,
+    doc="Outlets ('stage.port') that are neither a product, nor connected, nor treated or "
+    "released by their own stage (StageResult.details['released_outlets']).",
+)
 
 
 def _describe_size(size) -> str:

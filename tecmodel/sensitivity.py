@@ -28,7 +28,15 @@ from .parallel import evaluate_in_chunks
 from .paths import freeze_mapping, get_path
 from .units import Q_
 
-__all__ = ["BreakEven", "MonteCarloResult", "SobolResult", "Study", "TornadoResult", "breakeven"]
+__all__ = [
+    "BreakEven",
+    "MonteCarloResult",
+    "SobolResult",
+    "Study",
+    "TornadoResult",
+    "breakeven",
+    "capex_estimate_range",
+]
 
 
 class _PlantMetric:
@@ -474,3 +482,34 @@ def _fmt(value) -> str:
     if isinstance(value, str):
         return value
     return f"{float(value):.4g}"
+
+
+# --------------------------------------------------------------------------- issue 10
+def capex_estimate_range(plant, result=None) -> dict:
+    """A Study parameter that samples capital within the plant's AACE accuracy range.
+
+    Parameters
+    ----------
+    plant : Plant
+    result : PlantResult, optional
+        ``plant.evaluate()`` if already at hand.
+
+    Returns
+    -------
+    dict
+        ``{"costing.capital_estimate_factor": Triangular(1 + low, 1, 1 + high)}`` with
+        (low, high) the outer bounds of the estimate class (Class 4: 0.70, 1, 1.50), to merge
+        into a Study's parameters:
+        ``Study(plant, {**capex_estimate_range(plant), "finance.discount_rate": ...})``.
+
+    Notes
+    -----
+    The factor multiplies the total plant cost (owner's costs, maintenance and tax &
+    insurance follow it). The triangle's mode is the point estimate; AACE 18R-97 gives the
+    range, not its shape — the triangular shape is a labelled choice.
+    """
+    from .distributions import Triangular
+
+    result = plant.evaluate() if result is None else result
+    low, high = result.estimate.bounds
+    return {"costing.capital_estimate_factor": Triangular(1.0 + low, 1.0, 1.0 + high)}

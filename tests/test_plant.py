@@ -175,7 +175,13 @@ def test_levelized_cost_by_hand_without_tax():
 def test_feed_price_adds_its_cost_per_kg_of_product():
     """With no tax, a feed price p_f adds p_f · (feed mass / REO product mass) to the
     levelized cost (both flows are per operating hour, so hours cancel)."""
-    plant = toy_plant().replace("finance.tax_rate", 0.0)
+    # working capital as a fixed fraction: the computed one counts receivables and product
+    # inventory at cash cost, which a feed price raises (capital would then change too)
+    plant = (
+        toy_plant()
+        .replace("finance.tax_rate", 0.0)
+        .replace("costing.working_capital_fraction", 0.05)
+    )
     base = plant.evaluate()
     priced = plant.replace("feed.price", Q_(2.0, "USD/kg")).evaluate()
     feed_per_product = 1.0 / (0.8 * 0.95)  # kg feed per kg REO product

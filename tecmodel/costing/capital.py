@@ -367,6 +367,36 @@ class CapitalCost:
     owners_cost: object
     working_capital: object
     total_capital: object
+    site: dict = None
+    project_contingency: object = None
+
+    def areas(self) -> dict:
+        """Capital by area [Quantities]: process units, site services, offsites,
+        contingency, owner's costs and working capital (sum to :attr:`total_capital`).
+
+        QGESS items plant services and auxiliary buildings count as site services, site
+        improvements as offsites, process contingency as contingency
+        (:data:`tecmodel.costing.site.QGESS_ITEM_AREAS`); ``site`` items carry their area.
+        """
+        from .site import QGESS_ITEM_AREAS
+
+        zero = 0.0 * self.bare_erected_cost
+        out = {
+            "process_units": self.bare_erected_cost,
+            "site_services": zero,
+            "offsites": zero,
+            "contingency": zero,
+        }
+        for key, value in self.installation.items():
+            area = QGESS_ITEM_AREAS.get(key, "process_units")
+            out[area] = out[area] + value
+        for _, (area, value) in (self.site or {}).items():
+            out[area] = out[area] + value
+        if self.project_contingency is not None:
+            out["contingency"] = out["contingency"] + self.project_contingency
+        out["owners_cost"] = self.owners_cost
+        out["working_capital"] = self.working_capital
+        return out
 
     @property
     def capex(self):
@@ -382,6 +412,10 @@ class CapitalCost:
         """Ordered mapping of every line item to a Quantity (items sum to total capital)."""
         items = {"bare_erected_cost": self.bare_erected_cost}
         items.update(self.installation)
+        for key, (_, value) in (self.site or {}).items():
+            items[key] = value
+        if self.project_contingency is not None:
+            items["project_contingency"] = self.project_contingency
         items["owners_cost"] = self.owners_cost
         items["working_capital"] = self.working_capital
         return items
@@ -421,6 +455,10 @@ def capital_cost(
     location_factor=1.0,
     owners_cost_fraction=None,
     working_capital_fraction=None,
+    site_items=None,
+    project_contingency_fraction=None,
+    working_capital=None,
+    estimate_factor=1.0,
 ) -> CapitalCost:
     """Total capital from the bare erected (purchased, erected) equipment cost.
 
@@ -440,6 +478,18 @@ def capital_cost(
     working_capital_fraction : float or array_like, optional
         Working capital as a fraction of total plant cost [-]; default 0.05 (Humbird et
         al. 2011: 5 % of fixed capital investment).
+    site_items : mapping of str to (str, pint.Quantity), optional
+        Site capital beyond the process units: name → (area, cost) with area one of
+        ``site_services``, ``offsites``, ``contingency`` (see :mod:`tecmodel.costing.site`)
+        [currency]. Not scaled by ``location_factor`` (give them at the site already).
+    project_contingency_fraction : float, optional
+        Project contingency as a fraction of BEC + installation + site items [-];
+        default 0 (plant evaluation passes 10 %, Peters & Timmerhaus 1991 Table 17).
+    working_capital : pint.Quantity, optional
+        Working capital as an amount [currency]; overrides ``working_capital_fraction``.
+    estimate_factor : float or array_like, optional
+        Multiplies the total plant cost (every item, contingency included) [-]: the
+        position of the estimate inside its accuracy range; default 1.
 
     Returns
     -------
@@ -448,7 +498,8 @@ def capital_cost(
     Notes
     -----
     BEC = location_factor · equipment_cost;  item_i = p_i · BEC;
-    TPC = BEC + Σ item_i;  owners = f_o · TPC;  working capital = f_w · TPC;
+    D = BEC + Σ item_i + Σ site_j;  TPC = D · (1 + f_c) (project contingency f_c);
+    owners = f_o · TPC;  working capital = f_w · TPC (or the amount given);
     total capital = TPC + owners + working capital.
 
     References
@@ -476,14 +527,47 @@ def capital_cost(
     fractions = _installation_fractions(installation)
     bare = location * cost
     items = {key: Q_(fraction * bare, cost_units) for key, fraction in fractions.items()}
-    tpc = bare + sum(fraction * bare for fraction in fractions.values())
+    direct = bare + sum(fraction * bare for fraction in fractions.values())
+    site = {}
+    for key, (area, value) in (site_items or {}).items():
+        if area not in ("site_services", "offsites", "contingency"):
+            raise InputError(
+                f"site item {key!r} has area {area!r}; valid: site_services, offsites, contingency"
+            )
+        amount = Q_(value).to(cost_units) if isinstance(value, str) else value.to(cost_units)
+        site[key] = (area, amount)
+        direct = direct + amount.magnitude
+    contingency_fraction = magnitude(
+        0.0 if project_contingency_fraction is None else project_contingency_fraction,
+        "",
+        "project_contingency_fraction",
+    )
+    factor = magnitude(estimate_factor, "", "estimate_factor")
+    if np.any(np.asarray(factor) <= 0):
+        raise InputError(f"estimate_factor must be > 0, got {describe(estimate_factor)}")
+    if np.any(np.asarray(factor) != 1.0):
+        bare = factor * bare
+        items = {key: factor * value for key, value in items.items()}
+        site = {key: (area, factor * value) for key, (area, value) in site.items()}
+        direct = factor * direct
+    project_contingency = contingency_fraction * direct
+    tpc = direct + project_contingency
     owners_cost = owners * tpc
-    working_capital = working * tpc
+    if working_capital is None:
+        working_value = working * tpc
+    else:
+        working_value = magnitude(working_capital, _unit_string(cost_units), "working_capital")
     return CapitalCost(
         bare_erected_cost=Q_(bare, cost_units),
         installation=items,
         total_plant_cost=Q_(tpc, cost_units),
         owners_cost=Q_(owners_cost, cost_units),
-        working_capital=Q_(working_capital, cost_units),
-        total_capital=Q_(tpc + owners_cost + working_capital, cost_units),
+        working_capital=Q_(working_value, cost_units),
+        total_capital=Q_(tpc + owners_cost + working_value, cost_units),
+        site=site,
+        project_contingency=(
+            Q_(project_contingency, cost_units)
+            if project_contingency_fraction is not None
+            else None
+        ),
     )

@@ -323,6 +323,7 @@ _CATEGORIES = (
     "reagents",
     "utilities",
     "labor",
+    "supervision",
     "maintenance",
     "qa_qc",
     "administration",
@@ -340,7 +341,7 @@ class OperatingCost:
     Attributes
     ----------
     reagents, utilities, labor, maintenance, qa_qc, administration, tax_and_insurance,
-    overhead, waste, royalties : pint.Quantity
+    overhead, waste, royalties, supervision : pint.Quantity
     items : dict of str to pint.Quantity
         Per reagent/utility annual cost (the parts of ``reagents`` and ``utilities``).
     """
@@ -356,6 +357,7 @@ class OperatingCost:
     waste: object
     royalties: object
     items: dict = field(default_factory=dict)
+    supervision: object = field(default_factory=lambda: Q_(0.0, _ANNUAL))
 
     def breakdown(self) -> dict:
         """Category → annual cost [USD/yr]."""
@@ -418,6 +420,7 @@ def operating_cost(
     operating_hours=None,
     labor_rate=None,
     labor_burden=None,
+    crews_per_position=None,
 ) -> OperatingCost:
     """Annual operating cost of a plant, by category.
 
@@ -442,6 +445,11 @@ def operating_cost(
         [h/yr]; default 8064 h/yr.
     labor_rate, labor_burden : optional
         See :func:`labor_cost`.
+    crews_per_position : float or array_like, optional
+        If given, operators are staffed as a roster: each position manned per shift is
+        filled by ``crews_per_position`` people paid ``paid_hours_per_person`` (2,080 h/yr)
+        each (see :func:`tecmodel.costing.crews.crew_roster`); if None, every operated hour
+        of every position is paid once (the PrOMMiS form of :func:`labor_cost`).
 
     Returns
     -------
@@ -451,33 +459,45 @@ def operating_cost(
     -----
     - reagents / utilities: Σ price · rate · hours, split by the price list's category
       (names not in the embedded list count as reagents).
-    - labor: :func:`labor_cost`.
+    - labor: :func:`labor_cost` (or the crew roster, see ``crews_per_position``).
+    - supervision: 15 % of operating labor (labelled assumption, ``crews.toml``).
     - maintenance 2 %/yr of TPC; QA/QC 10 % of labor; administration 20 % of labor;
       tax & insurance 1 %/yr of TPC (QGESS as used by PrOMMiS).
-    - overhead = 20 % × (labor + maintenance + QA/QC + administration + tax & insurance
-      + utilities + reagents + waste) — PrOMMiS' base "fixed O&M + power + chemicals +
-      waste" (+ land, which tecmodel does not model), here with every utility, not only
-      power; royalties are not in the base.
+    - overhead = 60 % × (operating labor + supervision + maintenance): the plant-overhead
+      convention of Peters & Timmerhaus (4th ed. 1991, Table 27: 50–70 % of operating
+      labor, supervision and maintenance). Reagents, utilities and waste carry no overhead.
     - royalties = royalty_rate · revenue.
     """
     items = reagent_cost(consumption or {}, prices=prices, operating_hours=operating_hours)
     reagents, utilities = split_reagents_and_utilities(items)
     zero = Q_(0.0, _ANNUAL)
-    labor = labor_cost(
-        operators_per_shift,
-        labor_rate=labor_rate,
-        labor_burden=labor_burden,
-        operating_hours=operating_hours,
-    )
+    if crews_per_position is None:
+        labor = labor_cost(
+            operators_per_shift,
+            labor_rate=labor_rate,
+            labor_burden=labor_burden,
+            operating_hours=operating_hours,
+        )
+    else:
+        from .crews import operator_labor_cost
+
+        labor = operator_labor_cost(
+            operators_per_shift,
+            crews_per_position=crews_per_position,
+            labor_rate=labor_rate,
+            labor_burden=labor_burden,
+        )
+    from .crews import _ratio
+
+    supervision = _ratio("supervision_fraction_of_operating_labor") * labor
     if total_plant_cost is None:
         raise InputError(
             "operating_cost needs total_plant_cost (a money Quantity, e.g. Q_(50, 'MUSD'))"
         )
     fixed = fixed_operating_costs(total_plant_cost, labor)
     waste = _waste_cost(wastes, disposal_rates, operating_hours)
-    base = labor + reagents + utilities + waste
-    for value in fixed.values():
-        base = base + value
+    # Peters & Timmerhaus: plant overhead on operating labor + supervision + maintenance
+    base = labor + supervision + fixed["maintenance"]
     overhead = _rule("overhead_fraction").magnitude * base
     rate = magnitude(
         _rule("royalty_rate") if royalty_rate is None else royalty_rate, "", "royalty_rate"
@@ -500,4 +520,5 @@ def operating_cost(
         waste=waste.to(_ANNUAL),
         royalties=royalties,
         items=items,
+        supervision=supervision.to(_ANNUAL),
     )

@@ -3,6 +3,15 @@ wastes, labor). See :mod:`tecmodel.stages.base` for the protocol a stage follows
 
 from .base import WASTE_CLASSES, Equipment, Stage, StageResult, Waste
 from .bio_recovery import Bioleaching, Biosorption, magnet_scrap_stream
+from .cracking import (
+    BastnaesiteCracking,
+    CausticCracking,
+    ClayLeaching,
+    SulfuricBake,
+    ThoriumRemoval,
+    concentrate_composition,
+)
+from .effluent import EffluentTreatment
 from .generic import GenericStage
 from .leaching import AcidLeaching
 from .metal import MetallothermicReduction, MoltenSaltElectrolysis
@@ -13,11 +22,15 @@ from .waste import Disposal, LimeNeutralisation
 __all__ = [
     "WASTE_CLASSES",
     "AcidLeaching",
+    "BastnaesiteCracking",
     "BicarbonatePrecipitation",
     "Bioleaching",
     "Biosorption",
     "Calcination",
+    "CausticCracking",
+    "ClayLeaching",
     "Disposal",
+    "EffluentTreatment",
     "Equipment",
     "GenericStage",
     "LimeNeutralisation",
@@ -27,6 +40,9 @@ __all__ = [
     "SolventExtractionSection",
     "Stage",
     "StageResult",
+    "SulfuricBake",
+    "ThoriumRemoval",
     "Waste",
+    "concentrate_composition",
     "magnet_scrap_stream",
 ]

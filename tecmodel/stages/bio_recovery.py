@@ -353,6 +353,8 @@ class Biosorption:
                 "rare_earth_bound": Q_(bound * 3600, "mol/h"),
                 "sorbent_inventory": Q_(sorbent_inventory, "kg"),
                 "sorbent_makeup": Q_(sorbent_inventory / (lifetime * cycle) * 3600, "kg/h"),
+                # issue 9: the sorbent is bought - first fill capitalised, make-up a reagent
+                "initial_fill": {"lanmodulin_sorbent": Q_(sorbent_inventory, "kg")},
             }
         )
         return StageResult(
@@ -361,7 +363,10 @@ class Biosorption:
             equipment=(
                 Equipment("adsorption columns", "tank", Q_(column_volume, "m**3"), stages),
             ),
-            consumption={"hydrochloric_acid": Q_(acid * 3600, "kg/h")},
+            consumption={
+                "hydrochloric_acid": Q_(acid * 3600, "kg/h"),
+                "lanmodulin_sorbent": Q_(sorbent_inventory / (lifetime * cycle) * 3600, "kg/h"),
+            },
             wastes=(),
             operators_per_shift=self.operators_per_shift,
             details=details,

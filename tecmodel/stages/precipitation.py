@@ -139,6 +139,9 @@ class _Precipitation:
     cake_moisture: object = DEFAULT_CAKE_MOISTURE
     cake_density: object = field(default_factory=lambda: Q_(DEFAULT_CAKE_DENSITY, "kg/m**3"))
     operators_per_shift: object = 1.0
+    liquor_treatment: str | None = None
+    liquor_anion: str = "chloride"
+    recycle_fraction: object = 0.0
 
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         stage = type(self).__name__
@@ -196,6 +199,19 @@ class _Precipitation:
             "precipitate_solid_mass_flow": Q_(solid_kg_s, "kg/s").to("kg/h"),
             "reagent_basis": self.reagent_basis,
         }
+        consumption = {self.reagent: Q_(reagent_kg_s, "kg/s").to("kg/h")}
+        wastes = ()
+        if self.liquor_treatment is not None:
+            liquor, consumption, wastes = self._treat_liquor(
+                feed,
+                liquor,
+                precipitate,
+                reagent_kg_s,
+                excess,
+                solution_m3_s,
+                consumption,
+                details,
+            )
         return StageResult(
             inlets=dict(inlets),
             outlets={
@@ -206,10 +222,78 @@ class _Precipitation:
                 Equipment("precipitation tank", "precipitation_tank", Q_(tank_volume, "m**3")),
                 Equipment("precipitate filter press", "filter_press", Q_(cake_volume, "m**3")),
             ),
-            consumption={self.reagent: Q_(reagent_kg_s, "kg/s").to("kg/h")},
+            consumption=consumption,
+            wastes=wastes,
             operators_per_shift=operators,
             details=details,
         )
+
+    def _treat_liquor(self, feed, liquor, precipitate, reagent_kg_s, excess, water, consumption,
+                      details):  # fmt: skip
+        """Treat the barren liquor in this stage (see ``liquor_treatment``).
+
+        Salts and acid made by the precipitation itself: oxalate, 3 mol H+ per mol RE
+        precipitated (2 RE3+ + 3 H2C2O4 → RE2(C2O4)3 + 6 H+) plus 2 H+ per mol of excess
+        oxalic acid, neutralised with lime; bicarbonate, 3 mol NH4Cl (chloride liquor) or
+        1.5 mol (NH4)2SO4 (sulfate liquor) per mol RE, and 3 mol NH4+ per mol of excess
+        NH4HCO3 (as the same salt). The liquor's tracked remainder (rare earths not
+        precipitated, Th, impurities) leaves in a neutralisation sludge classed by Th + U;
+        the outlet ``liquor`` then carries no tracked flow and is listed in
+        ``details["released_outlets"]``.
+        """
+        from .effluent import SALTS, effluent_treatment
+        from .waste import cation_charges, classified_wastes
+
+        check_choice(self.liquor_anion, ("chloride", "sulfate"), "liquor_anion")
+        ree = np.array([is_rare_earth(c) for c in feed.components], dtype=float)
+        mol_ree = (precipitate * mol_per_kg(feed.components) * ree).sum(axis=-1)
+        excess_mol = reagent_kg_s * 1000.0 / self.reagent_molar_mass * excess / (1.0 + excess)
+        metal_h = (liquor * mol_per_kg(feed.components) * cation_charges(feed.components)).sum(
+            axis=-1
+        )
+        if self.reagent == "oxalic_acid":
+            salts, free_h = {}, 3.0 * mol_ree + 2.0 * excess_mol
+        else:
+            nh4 = 3.0 * mol_ree + excess_mol
+            name = "ammonium_chloride" if self.liquor_anion == "chloride" else "ammonium_sulfate"
+            salts = {name: nh4 / SALTS[name][1] * SALTS[name][0] / 1000.0}
+            free_h = np.zeros(np.shape(mol_ree))
+        treated, _solid, eff_details = effluent_treatment(
+            water_m3_s=water, salts=salts, method=self.liquor_treatment,
+            recycle_fraction=self.recycle_fraction, free_acid_mol_s=free_h,
+            metal_protons_mol_s=metal_h,
+        )  # fmt: skip
+        merged = dict(consumption)
+        for key, rate in treated.items():
+            merged[key] = rate if key not in merged else merged[key] + rate
+        # metals (rare earths, Th, U) drop out as hydroxides; other dissolved components
+        # (Ca, Sr, Na from gangue and reagents) stay in the discharged or evaporated water
+        is_element = np.array([c in ELEMENTS for c in feed.components])
+        sludge = Stream(feed.components, liquor * is_element)
+        dissolved = Stream(feed.components, liquor * ~is_element)
+        wastes, class_details = classified_wastes(
+            "precipitation effluent sludge", sludge, moisture_kg_s=sludge.total_kg_s,
+            default_class="hazardous",
+        )  # fmt: skip
+        if np.any(dissolved.total_kg_s > 0):
+            wastes = (*wastes, Waste("dissolved salts in treated effluent", "non_hazardous",
+                                     dissolved, density=Q_(1e12, "kg/m**3")))  # fmt: skip
+        if np.any(_solid > 0):
+            wastes = (
+                *wastes,
+                Waste(
+                    "crystallised effluent salt",
+                    "non_hazardous",
+                    Stream.empty(feed.components),
+                    Q_(_solid, "kg/s"),
+                ),
+            )
+        details.update(eff_details)
+        details["effluent_sludge"] = class_details
+        details["released_outlets"] = {
+            "liquor": f"barren liquor treated in this stage ({self.liquor_treatment})"
+        }
+        return np.zeros_like(liquor), merged, wastes
 
 
 @dataclass(frozen=True)
@@ -247,6 +331,14 @@ class OxalatePrecipitation(_Precipitation):
         0.4, 1,400 kg/m³ (assumptions).
     operators_per_shift : float or array_like
         Default 1 (assumption).
+    liquor_treatment : {None, "discharge", "evaporation", "ammonia_recovery"}
+        Treat the barren liquor in this stage (:mod:`tecmodel.stages.effluent`); None
+        (default) leaves the ``liquor`` outlet to be connected, else the plant reports it
+        in ``uncosted_outlets``.
+    liquor_anion : {"chloride", "sulfate"}
+        Anion of the feed solution; sets the ammonium salt of bicarbonate precipitation.
+    recycle_fraction : float or array_like
+        Treated water returned to the process [-]. Default 0.
 
     Notes
     -----

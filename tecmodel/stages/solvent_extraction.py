@@ -80,6 +80,16 @@ MOLAR_MASS_NAOH = 22.98977 + 15.999 + 1.008
 BASE_PER_RARE_EARTH = 3.0
 ACID_PER_RARE_EARTH = 3.0
 
+#: Saponification routes (issue 9): base → (consumption name, molar mass [g/mol], mol per
+#: mol REE loaded, brine salt). NaOH and NH3: 3 mol per mol REE (3 Na+/NH4+ displaced and
+#: leaving as NaCl/NH4Cl); "magnesia": non-saponification with Mg pre-loading (GRINM's
+#: process, relayed in REFERENCE_DATA.md), 1.5 mol MgO per mol REE, MgCl2 brine.
+SAPONIFICATION_BASES = {
+    "sodium_hydroxide": ("sodium_hydroxide", MOLAR_MASS_NAOH, 3.0, "sodium_chloride"),
+    "ammonia": ("ammonia", 14.007 + 3 * 1.008, 3.0, "ammonium_chloride"),
+    "magnesia": ("magnesia", 24.305 + 15.999, 1.5, "magnesium_chloride"),
+}
+
 #: Densities [kg/m³] of the organic components (typical supplier data; assumption):
 #: D2EHPA 0.97 kg/L, P507 (HEH/EHP) 0.95 kg/L, kerosene diluent 0.80 kg/L.
 EXTRACTANT_DENSITY = {"d2ehpa": 970.0, "p507": 950.0}
@@ -547,6 +557,16 @@ class SolventExtractionSection:
         other non-rare-earths stay in the raffinate. Default none.
     max_stages : int
         Largest extraction + scrub stage count allowed. Default 500.
+    saponification_base : {"sodium_hydroxide", "ammonia", "magnesia"}
+        Base that saponifies the organic: 3 mol NaOH or NH3 per mol REE loaded (NaCl or
+        NH4Cl brine), or non-saponification with Mg pre-loading, 1.5 mol MgO (MgCl2
+        brine). Its consumption name is the price-list key. Default "sodium_hydroxide".
+    brine_treatment : {None, "discharge", "evaporation", "ammonia_recovery"}
+        Treat the saponification brine (one mol of salt per mol of base, in the base and
+        scrub water) with :func:`tecmodel.stages.effluent.effluent_treatment`; None
+        (default) leaves it untreated and uncosted.
+    brine_recycle_fraction : float or array_like
+        Treated brine water reused [-]. Default 0.
 
     Notes
     -----
@@ -586,8 +606,17 @@ class SolventExtractionSection:
     stages_per_operator: object = 50.0
     impurities_to_extract: tuple[str, ...] = ()
     max_stages: int = 500
+    # -- reagent route and brine (issue 9: local additions to the reagent/effluent part) --
+    saponification_base: str = "sodium_hydroxide"
+    brine_treatment: str | None = None
+    brine_recycle_fraction: object = 0.0
 
     def __post_init__(self):
+        if self.saponification_base not in SAPONIFICATION_BASES:
+            raise InputError(
+                f"saponification_base must be one of {', '.join(SAPONIFICATION_BASES)}, got "
+                f"{self.saponification_base!r}"
+            )
         if self.extractant not in EXTRACTANT_DENSITY:
             raise InputError(
                 f"extractant must be one of {', '.join(EXTRACTANT_DENSITY)}, got "
@@ -714,8 +743,12 @@ class SolventExtractionSection:
         aqueous_out = aqueous_feed + scrub + strip_liquor + base
         organic_lost = loss * aqueous_out  # m³/s
         hours = 3600.0
+        base_name, base_molar_mass, base_per_ree, brine_salt = SAPONIFICATION_BASES[
+            self.saponification_base
+        ]
+        base_amount = base_mol / BASE_PER_RARE_EARTH * base_per_ree
         consumption = {
-            "sodium_hydroxide": Q_(base_mol * MOLAR_MASS_NAOH / 1000 * hours, "kg/h"),
+            base_name: Q_(base_amount * base_molar_mass / 1000 * hours, "kg/h"),
             "hydrochloric_acid": Q_(
                 (scrub_acid_mol + strip_acid_mol) * MOLAR_MASS_HCL / 1000 * hours, "kg/h"
             ),
@@ -725,8 +758,21 @@ class SolventExtractionSection:
             "kerosene": Q_(organic_lost * (1 - extractant_fraction) * 1000 * hours, "L/h"),
             "electricity": Q_(mixer_volume_total * power_density, "kW"),
         }
+        brine_details = {}
+        if self.brine_treatment is not None:
+            from .effluent import SALTS, effluent_treatment
+
+            # one mol of brine salt per mol of base (NaCl, NH4Cl; MgCl2 per MgO)
+            salt_kg = base_amount * SALTS[brine_salt][0] / 1000.0
+            treated, _solid, brine_details = effluent_treatment(
+                water_m3_s=base + scrub, salts={brine_salt: salt_kg},
+                method=self.brine_treatment, recycle_fraction=self.brine_recycle_fraction,
+            )  # fmt: skip
+            for key, rate in treated.items():
+                consumption[key] = rate if key not in consumption else consumption[key] + rate
         total_stages = split.extraction_stages + split.scrub_stages + strip + saponification
         details = {
+            **brine_details,
             "split_between": (split.light_group[-1], split.heavy_group[0]),
             "light_group": split.light_group,
             "heavy_group": split.heavy_group,

@@ -49,11 +49,13 @@ __all__ = [
     "SOURCE_MATERIAL_THRESHOLD",
     "THORIUM_SPECIFIC_ACTIVITY",
     "URANIUM_SPECIFIC_ACTIVITY",
+    "WASTE_REGIMES",
     "Disposal",
     "LimeNeutralisation",
     "classified_wastes",
     "source_material_fraction",
     "thorium_activity",
+    "waste_regime",
 ]
 
 #: NRC source-material threshold: 0.05 wt% U + Th (10 CFR 40.4).
@@ -376,3 +378,34 @@ class LimeNeutralisation:
             operators_per_shift=operators,
             details=details,
         )
+
+
+# ------------------------------------------------------------------ waste regimes
+#: Jurisdictions with rules in tecmodel/data/waste_regimes.toml (GLOSSARY waste_regime).
+WASTE_REGIMES = ("us", "malaysia", "china", "australia")
+
+
+def waste_regime(regime: str) -> dict:
+    """Thresholds and disposal prices of a jurisdiction.
+
+    Returns ``{"source_material_threshold": float, "product_exemption_limit": float,
+    "disposal_costs": {waste_class: Quantity, ...}, "alternatives": {...}}`` from
+    ``tecmodel/data/waste_regimes.toml``, each value with its source there.
+    """
+    from ..data import load_table
+
+    check_choice(regime, WASTE_REGIMES, "waste_regime")
+    table = load_table("waste_regimes")
+    out = {"disposal_costs": {}, "alternatives": {}}
+    for entry in table.entries:
+        name, _, item = entry.key.partition(".")
+        if name != regime:
+            continue
+        unit = entry.extra.get("unit", "")
+        if item in WASTE_CLASSES:
+            out["disposal_costs"][item] = Q_(float(entry.value), unit)
+        elif unit:
+            out["alternatives"][item] = Q_(float(entry.value), unit)
+        else:
+            out[item] = float(entry.value)
+    return out
