@@ -168,7 +168,7 @@ def api_cases():
         ("breakdown() with array finance ok", lambda: array_plant.evaluate().breakdown()),
         ("summary() with array finance ok", lambda: array_plant.evaluate().summary()),
         (
-            "to_json() with array finance",
+            "to_json() with array finance ok",
             lambda: (
                 array_plant.evaluate().to_json(os.path.join(tempfile.mkdtemp(), "a.json")) or 0.0
             ),

@@ -920,7 +920,7 @@ def _prepare(
         raise InputError(
             f"ramp_up must be a sequence of capacity fractions ≥ 0, got {_describe(ramp)}"
         )
-    taxes = _fraction(tax_rate, "tax_rate", low=0.0, high=1.0, high_open=True, percent_hint=True)
+    taxes = _fraction(tax_rate, "tax_rate")
     if np.any(~((taxes >= 0) & (taxes < 1))):
         raise InputError(f"tax_rate must be in [0, 1), got {_describe(tax_rate)}")
     working = _fraction(working_capital, "working_capital")

@@ -29,7 +29,7 @@ canonical unit, ready for a kernel that never touches pint.
 ...     check_fraction(10, "tax_rate")
 ... except InputError as error:
 ...     print(error)
-tax_rate must be in [0, 1], got 10; 10 looks like a percent; write 0.1 or '10 %'
+tax_rate must lie in [0, 1], got 10; 10 looks like a percent; write 0.1 or '10 %'
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def _range_text(low, high, low_open, high_open, unit) -> str:
     u = f" {unit}" if unit else ""
     if low is not None and high is not None:
         left, right = "(" if low_open else "[", ")" if high_open else "]"
-        return f"be in {left}{low:g}, {high:g}{right}{u}"
+        return f"lie in {left}{low:g}, {high:g}{right}{u}"
     if low is not None:
         return f"be {'>' if low_open else '>='} {low:g}{u}"
     return f"be {'<' if high_open else '<='} {high:g}{u}"
