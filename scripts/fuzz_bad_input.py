@@ -268,6 +268,9 @@ def cli_cases(folder):
     ro = os.path.join(folder, "ro")
     os.makedirs(ro, exist_ok=True)
     os.chmod(ro, 0o555)
+    fifo = os.path.join(folder, "fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
     p = "bio_recycling"
     return [
         ["run", p, "--set", "finance.discount_rate=nan"],
@@ -275,7 +278,7 @@ def cli_cases(folder):
         ["run", p, "--set", "finance.discount_rate=0.1=2"],
         ["run", p, "--json", folder],
         ["run", p, "--json", os.path.join(ro, "out.json")],
-        ["run", p, "--json", "/dev/full"],
+        ["run", p, "--json", fifo],  # a device-like target (not /dev/full: old code replaced it)
         ["run", p, "--json", "/nonexistent/dir/out.json"],
         ["run", p, "--plot", os.path.join(folder, "x.nosuchext")],
         ["run", p, "--plot", os.path.join(folder, "noext")],

@@ -183,8 +183,11 @@ def test_non_utf8_scenario(tmp_path):
 
 # ------------------------------------------------------------------ safe writes
 def test_writes_refuse_devices_directories_and_missing_folders(tmp_path):
+    fifo = tmp_path / "fifo"  # a non-regular file (safer to test than /dev/full)
+    os.mkfifo(fifo)
     with pytest.raises(OutputError, match="not a regular file"):
-        write_atomic("/dev/full", "x")
+        write_atomic(fifo, "x")
+    assert fifo.is_fifo()
     with pytest.raises(OutputError, match="directory"):
         write_atomic(tmp_path, "x")
     with pytest.raises(OutputError, match="does not exist"):
