@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import importlib
 
-from .errors import InfeasibleDesignError, InputError, ScenarioError, TecModelError, UnitError
+from .errors import (
+    InfeasibleDesignError,
+    InputError,
+    OutputError,
+    ScenarioError,
+    TecModelError,
+    UnitError,
+)
 from .units import Q_, ureg
 
 __version__ = "0.1.0"
@@ -55,6 +62,7 @@ _SUBMODULES = {
     "stages",
     "streams",
     "units",
+    "validation",
     "cli",
     "parallel",
     "comparison",
@@ -83,6 +91,7 @@ __all__ = [
     "InputError",
     "LogUniform",
     "Normal",
+    "OutputError",
     "Plant",
     "PlantResult",
     "Product",

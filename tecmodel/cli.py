@@ -21,8 +21,10 @@ what to change and exit with status 2.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import traceback
 import warnings
 
 import numpy as np
@@ -57,6 +59,11 @@ def _apply_sets(plant, sets):
         if "=" not in item:
             raise InputError(f"--set needs PATH=VALUE, got {item!r}")
         path, value = item.split("=", 1)
+        if "=" in value:
+            raise InputError(
+                f"--set needs exactly one '=' (PATH=VALUE), got {item!r}; quote a value "
+                "with units as one argument: --set 'costing.labor_rate=40 USD/h'"
+            )
         plant = plant.replace(path.strip(), _quantity(value))
     return plant
 
@@ -65,10 +72,34 @@ def _plant(args):
     return _apply_sets(_load(args.plant), args.set)
 
 
-def _values(low: str, high: str, points: int, unit: str | None, log: bool):
-    from .units import Q_
+def _number(text: str, option: str) -> float:
+    from .errors import InputError
 
-    lo, hi = float(low), float(high)
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise InputError(f"{option} must be a number, got {text!r}") from None
+    if not np.isfinite(value):
+        raise InputError(f"{option} must be finite, got {text!r}")
+    return value
+
+
+def _values(low: str, high: str, points: int, unit: str | None, log: bool):
+    from .errors import InputError
+    from .units import Q_
+    from .validation import check_size
+
+    if unit is None:
+        raise InputError(
+            "sweep needs --unit for LOW and HIGH (e.g. --unit 'USD/m**3'; "
+            "--unit '' for a plain number)"
+        )
+    if points < 2:
+        raise InputError(f"--points must be >= 2, got {points}")
+    check_size(points, f"sweep --points {points}")
+    lo, hi = _number(low, "low"), _number(high, "high")
+    if log and not (lo > 0 and hi > 0):
+        raise InputError(f"--log needs low and high > 0, got {low} and {high}")
     grid = np.geomspace(lo, hi, points) if log else np.linspace(lo, hi, points)
     return Q_(grid, unit) if unit else grid
 
@@ -77,7 +108,6 @@ def _parse_param(text: str):
     """``path=low:high [unit]`` → (path, Uniform)."""
     from .distributions import Uniform
     from .errors import InputError
-    from .units import Q_
 
     if "=" not in text or ":" not in text:
         raise InputError(f"--param needs 'path=low:high [unit]', got {text!r}")
@@ -85,10 +115,52 @@ def _parse_param(text: str):
     spec = spec.strip()
     bounds, _, unit = spec.partition(" ")
     low, high = bounds.split(":", 1)
+    low, high = _number(low, f"--param {path} low"), _number(high, f"--param {path} high")
     unit = unit.strip()
     if unit:
-        return path.strip(), Uniform(Q_(float(low), unit), Q_(float(high), unit))
-    return path.strip(), Uniform(float(low), float(high))
+        return path.strip(), Uniform(_unit_quantity(low, unit), _unit_quantity(high, unit))
+    return path.strip(), Uniform(low, high)
+
+
+def _unit_quantity(value: float, unit: str):
+    from .errors import UnitError
+    from .units import Q_
+
+    try:
+        return Q_(value, unit)
+    except Exception as exc:  # pint's UndefinedUnitError and parse errors
+        raise UnitError(f"cannot read the unit {unit!r} ({exc})") from exc
+
+
+_FIGURE_TYPES = ("png", "pdf", "svg", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp")
+
+
+def _check_outputs(args) -> None:
+    """Refuse bad output paths before any computation (one line, exit 2)."""
+    from .atomic import resolve_target
+    from .errors import InputError
+
+    for option in ("json", "csv", "plot", "output"):
+        path = getattr(args, option, None)
+        if not path or path == "-":
+            continue
+        if option == "plot":
+            extension = os.path.splitext(path)[1].lower().lstrip(".")
+            if extension not in _FIGURE_TYPES:
+                raise InputError(
+                    f"--plot {path!r}: the file type is set by the extension; use one of "
+                    f"{', '.join('.' + e for e in _FIGURE_TYPES)}"
+                )
+        resolve_target(path)
+
+
+def _note(text: str, args=None) -> None:
+    """A progress note: to stderr when results go to standard output, else stdout."""
+    to_stdout = args is not None and (
+        any(getattr(args, o, None) == "-" for o in ("json", "csv", "plot", "output"))
+        or getattr(args, "format", None)
+    )
+    print(text, file=sys.stderr if to_stdout else sys.stdout)
 
 
 def _plot(path, draw):
@@ -98,7 +170,8 @@ def _plot(path, draw):
 
     ax = draw()
     plotting.save(ax, path)
-    print(f"figure written to {path}")
+    if path != "-":
+        print(f"figure written to {path}", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- commands
@@ -112,13 +185,20 @@ def cmd_scenarios(args):
 
 def cmd_run(args):
     result = _plant(args).evaluate()
-    print(result.summary())
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    elif args.format == "csv":
+        sys.stdout.write(result.csv_text(args.table))
+    elif "-" not in (args.json, args.csv, args.plot):
+        print(result.summary())
     if args.json:
         result.to_json(args.json)
-        print(f"\nresults written to {args.json}")
+        if args.json != "-":
+            print(f"results written to {args.json}", file=sys.stderr)
     if args.csv:
         result.to_csv(args.csv, args.table)
-        print(f"table {args.table!r} written to {args.csv}")
+        if args.csv != "-":
+            print(f"table {args.table!r} written to {args.csv}", file=sys.stderr)
     from . import plotting
 
     _plot(args.plot, lambda: plotting.plot_breakdown(result, by=args.by))
@@ -209,16 +289,18 @@ def cmd_sobol(args):
 
 
 def cmd_breakeven(args):
+    from . import scenarios
     from .sensitivity import breakeven
-    from .units import Q_
 
     plant = _plant(args)
-    try:
-        target = _apply_sets(_load(args.target), args.set)
-    except Exception:
-        target = _quantity(args.target)
-    low = Q_(float(args.low), args.unit) if args.unit else float(args.low)
-    high = Q_(float(args.high), args.unit) if args.unit else float(args.high)
+    text = args.target.strip()
+    if text in scenarios.names() or text.endswith(".toml") or os.path.sep in text:
+        target = _apply_sets(_load(text), args.set)
+    else:
+        target = _quantity(text)
+    low, high = _number(args.low, "--low"), _number(args.high, "--high")
+    if args.unit:
+        low, high = _unit_quantity(low, args.unit), _unit_quantity(high, args.unit)
     print(
         breakeven(
             plant,
@@ -236,7 +318,8 @@ def cmd_export(args):
     from . import scenarios
 
     scenarios.write(_plant(args), args.output)
-    print(f"scenario written to {args.output}")
+    if args.output != "-":
+        print(f"scenario written to {args.output}", file=sys.stderr)
 
 
 def cmd_describe(args):
@@ -251,14 +334,48 @@ def cmd_parameters(args):
 
 
 # --------------------------------------------------------------------------- parser
+def _integer(text: str, low: int, what: str) -> int:
+    try:
+        value = float(text)
+        whole = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"{what}, got {text!r}") from None
+    if value != whole or whole < low:
+        raise argparse.ArgumentTypeError(f"{what}, got {text!r}")
+    return whole
+
+
+def _seed(text: str) -> int:
+    return _integer(text, 0, "the seed must be a whole number >= 0")
+
+
+def _count(text: str) -> int:
+    return _integer(text, 1, "must be a whole number >= 1")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one line and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tecmodel",
         description="Techno-economic models of rare-earth separation and refining plants.",
         epilog="Plants are shipped scenario names (see 'tecmodel scenarios') or paths to "
         "scenario .toml files.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"tecmodel {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback of an internal error"
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     def add(name, help_text, function, plant=True):
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -270,13 +387,24 @@ def build_parser() -> argparse.ArgumentParser:
                 metavar="PATH=VALUE",
                 help="change a parameter first, e.g. 'finance.discount_rate=0.08'",
             )
+        p.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the full traceback of an internal error",
+        )
         p.set_defaults(function=function)
         return p
 
     add("scenarios", "list the shipped reference plants", cmd_scenarios, plant=False)
     p = add("run", "evaluate one plant and print its summary", cmd_run)
-    p.add_argument("--json", help="write all results as JSON")
-    p.add_argument("--csv", help="write one table as CSV")
+    p.add_argument("--json", help="write all results as JSON ('-': standard output)")
+    p.add_argument("--csv", help="write one table as CSV ('-': standard output)")
+    p.add_argument(
+        "--format",
+        choices=["json", "csv"],
+        help="print machine-readable results on standard output instead of the summary",
+    )
     p.add_argument(
         "--table",
         default="breakdown",
@@ -290,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="PATH=VALUE")
     p.add_argument("--by", default="category", choices=["category", "stage"])
     p.add_argument("--plot", help="write the stacked-bar figure")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     p.set_defaults(function=cmd_compare)
 
     p = add("capacity", "levelized cost against REO product capacity", cmd_capacity)
@@ -302,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("low")
     p.add_argument("high")
-    p.add_argument("--points", type=int, default=11)
+    p.add_argument("--points", type=_count, default=11)
     p.add_argument("--unit", help="unit of low and high")
     p.add_argument("--log", action="store_true", help="logarithmic spacing")
     p.add_argument("--metric", default="levelized_cost")
@@ -324,10 +453,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--metric", default="levelized_cost")
         p.add_argument("--plot")
         if name != "tornado":
-            p.add_argument("-n", type=int, default=10_000 if name == "montecarlo" else 1024)
-            p.add_argument("--seed", type=int, default=None)
+            p.add_argument("-n", type=_count, default=10_000 if name == "montecarlo" else 1024)
+            p.add_argument("--seed", type=_seed, default=None, help="an integer >= 0")
         if name == "montecarlo":
-            p.add_argument("--chunk-size", type=int, default=None)
+            p.add_argument("--chunk-size", type=_count, default=None)
             p.add_argument("--csv")
             p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -394,6 +523,11 @@ def cmd_report(args) -> None:
 
 
 def main(argv=None) -> int:
+    """Run the command line; returns the exit status (0, or 2 for any error).
+
+    Every failure prints one line on standard error. A bad input names what to change;
+    an unexpected internal error says so and how to see its traceback (``--debug``).
+    """
     from .errors import TecModelError
 
     parser = build_parser()
@@ -402,14 +536,47 @@ def main(argv=None) -> int:
         # Extrapolation warnings are summarized in reports; keep the terminal readable.
         warnings.filterwarnings("ignore", module="tecmodel")
     try:
+        _check_outputs(args)
         args.function(args)
+        sys.stdout.flush()
     except TecModelError as exc:
-        print(f"tecmodel: error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())
+        print(f"tecmodel: error: {message}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
-        sys.stderr.close()
+        with _suppress():
+            sys.stdout = open(os.devnull, "w")
         return 0
+    except KeyboardInterrupt:
+        print("tecmodel: interrupted", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an I/O failure not wrapped below: still one line
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"tecmodel: error: {exc.strerror or exc} ({exc.filename or 'output'})", file=sys.stderr
+        )
+        return 2
+    except MemoryError:
+        print("tecmodel: error: out of memory; use fewer samples or --chunk-size", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        first = " ".join(str(exc).split())[:200]
+        print(
+            f"tecmodel: internal error ({type(exc).__name__}: {first}); this is a bug in "
+            "tecmodel, not in your input; run again with --debug for the traceback",
+            file=sys.stderr,
+        )
+        return 2
     return 0
+
+
+def _suppress():
+    import contextlib
+
+    return contextlib.suppress(Exception)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,17 +13,40 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .errors import InputError, describe
+from .errors import InputError, UnitError, describe
 
 __all__ = ["Distribution", "LogUniform", "Normal", "Triangular", "Uniform"]
 
 
-def _split(value, unit=None):
-    """Magnitude and unit string of a Quantity or a plain number."""
-    if hasattr(value, "units"):
+def _split(value, unit=None, name="bound"):
+    """Magnitude and unit string of a Quantity (or text like '5 USD/t') or a plain number.
+
+    All bounds of one distribution are converted to the unit of the first; a bound in an
+    incompatible unit, a non-number, a boolean, NaN or inf raise a TecModelError.
+    """
+    from .validation import check
+
+    if isinstance(value, str):
+        from .units import Q_
+
+        try:
+            value = Q_(value)
+        except Exception as exc:
+            raise UnitError(f"{name}: cannot read {value!r} as a number or quantity") from exc
+    if hasattr(value, "units") and not (value.dimensionless and not unit):
+        if unit == "":
+            raise UnitError(
+                f"{name} is {describe(value)} but the first bound is a plain number; give "
+                "every bound in the same units"
+            )
         unit = unit or f"{value.units}"
-        return float(value.to(unit).magnitude), unit
-    return float(value), unit or ""
+        return float(check(value, name, unit)), unit
+    if unit and not hasattr(value, "units"):
+        raise UnitError(
+            f"{name} is the plain number {describe(value)} but the other bound is in {unit}; "
+            "give every bound in the same units"
+        )
+    return float(check(value, name, "")), ""
 
 
 @dataclass(frozen=True)
@@ -58,8 +81,8 @@ class Uniform(Distribution):
     """Uniform between ``low`` and ``high`` (the tornado uses the two ends)."""
 
     def __init__(self, low, high):
-        lo, unit = _split(low)
-        hi, _ = _split(high, unit or None)
+        lo, unit = _split(low, name="low")
+        hi, _ = _split(high, unit, "high")
         if not hi > lo:
             raise InputError(
                 f"Uniform needs high > low, got low={describe(low)}, high={describe(high)}"
@@ -100,9 +123,9 @@ class Triangular(Distribution):
     """Triangular with ``low`` ≤ ``mode`` ≤ ``high`` (tornado: the two ends)."""
 
     def __init__(self, low, mode, high):
-        lo, unit = _split(low)
-        md, _ = _split(mode, unit or None)
-        hi, _ = _split(high, unit or None)
+        lo, unit = _split(low, name="low")
+        md, _ = _split(mode, unit, "mode")
+        hi, _ = _split(high, unit, "high")
         if not (lo <= md <= hi and hi > lo):
             raise InputError(
                 f"Triangular needs low <= mode <= high and high > low, got "
@@ -132,8 +155,8 @@ class Normal(Distribution):
     """Normal with ``mean`` and ``std`` (tornado: 5th and 95th percentiles)."""
 
     def __init__(self, mean, std):
-        mu, unit = _split(mean)
-        sd, _ = _split(std, unit or None)
+        mu, unit = _split(mean, name="mean")
+        sd, _ = _split(std, unit, "std")
         if not sd > 0:
             raise InputError(f"Normal needs std > 0, got {describe(std)}")
         object.__setattr__(self, "unit", unit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "InfeasibleDesignError",
     "InputError",
+    "OutputError",
     "ScenarioError",
     "TecModelError",
     "UnitError",
@@ -36,6 +37,17 @@ class ScenarioError(TecModelError, ValueError):
     """A scenario file is missing, malformed or refers to something that does not exist."""
 
 
+class OutputError(TecModelError):
+    """A result cannot be written: the path is a directory or device, its folder is
+    missing, or the operating system refused (read-only, disk full, permission)."""
+
+
+class InternalError(TecModelError):
+    """A bug in tecmodel: an unexpected exception caught at a boundary (the CLI).
+
+    Not raised for bad input; please report it with the traceback (``--debug``)."""
+
+
 def describe(value) -> str:
     """Short, readable rendering of a received value for error messages."""
     try:
@@ -48,4 +60,8 @@ def describe(value) -> str:
             return f"{shown} {unit}".strip()
     except Exception:  # rendering must never raise
         pass
-    return repr(value) if not hasattr(value, "units") else f"{value:~P}"
+    try:
+        text = repr(value) if not hasattr(value, "units") else f"{value:~P}"
+    except Exception:  # rendering must never raise
+        text = object.__repr__(value)
+    return text if len(text) <= 120 else text[:117] + "..."

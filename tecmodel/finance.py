@@ -59,11 +59,43 @@ def _is_quantity(value: Any) -> bool:
     return hasattr(value, "magnitude") and hasattr(value, "units")
 
 
-def _money(value: Any) -> tuple[np.ndarray, Any]:
-    """Return ``(float array, units or None)`` for a money-like argument."""
+def _money(value: Any, name: str = "cashflows", allow_nonfinite: bool = False) -> tuple:
+    """Return ``(float array, units or None)`` for a money-like argument.
+
+    Refuses non-numeric values (strings, ``None``, booleans, ragged lists) and NaN/inf
+    with an :class:`InputError` naming ``name``.
+    """
+    units = value.units if _is_quantity(value) else None
+    raw = value.magnitude if units is not None else value
+    if raw is None or isinstance(raw, bool | np.bool_ | str):
+        raise InputError(f"{name} must be numbers [currency], got {_describe_raw(value)}")
+    try:
+        array = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise InputError(
+            f"{name} must be numbers [currency] (a rectangular array), got {_describe_raw(value)}"
+        ) from error
+    if np.asarray(raw).dtype == bool:
+        raise InputError(f"{name} must be numbers, not booleans, got {_describe_raw(value)}")
+    if not allow_nonfinite and not np.all(np.isfinite(array)):
+        raise InputError(f"{name} must be finite (no NaN or inf), got {_describe(array)}")
+    return array, units
+
+
+def _in_years(value: Any, name: str) -> np.ndarray:
+    """A number of years (plain, or a time Quantity converted to years) as floats."""
     if _is_quantity(value):
-        return np.asarray(value.magnitude, dtype=float), value.units
-    return np.asarray(value, dtype=float), None
+        try:
+            value = value.to("year").magnitude
+        except Exception as error:  # pint's DimensionalityError
+            raise InputError(f"{name} must be a number of years, got {value!r}") from error
+    array, _ = _money(value, name)
+    return array
+
+
+def _describe_raw(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _with_units(array: Any, units: Any, like: Any = None) -> Any:
@@ -73,16 +105,16 @@ def _with_units(array: Any, units: Any, like: Any = None) -> Any:
     return type(like)(array, units)
 
 
-def _fraction(value: Any, name: str) -> np.ndarray:
-    """A dimensionless rate as a plain float array (``8 percent`` -> ``0.08``)."""
-    if _is_quantity(value):
-        try:
-            value = value.to("dimensionless").magnitude
-        except Exception as error:  # pint raises DimensionalityError
-            raise InputError(
-                f"{name} must be dimensionless (a fraction per year), got {value!r}"
-            ) from error
-    return np.asarray(value, dtype=float)
+def _fraction(value: Any, name: str, **bounds) -> np.ndarray:
+    """A dimensionless rate as a plain float array (``8 percent`` -> ``0.08``).
+
+    Goes through the package's boundary validator (:func:`tecmodel.validation.check`):
+    booleans, strings that are not quantities, NaN and inf are refused; ``bounds``
+    (``low``, ``high``, ...) add a range check with the percent hint.
+    """
+    from .validation import check
+
+    return np.asarray(check(value, name, "", **bounds), dtype=float)
 
 
 def _describe(value: Any) -> str:
@@ -145,9 +177,10 @@ def npv(rate, cashflows):
     """
     values, units = _money(cashflows)
     rate = _fraction(rate, "rate")
-    if values.ndim == 0:
+    if values.ndim == 0 or values.shape[-1] == 0:
         raise InputError(
-            f"cashflows must have a time axis (last axis), got a scalar {cashflows!r}"
+            "cashflows must have a time axis (last axis) with at least one period, got "
+            f"{_describe_raw(cashflows)}"
         )
     _check_rate(rate, "rate")
     periods = np.arange(values.shape[-1])
@@ -316,10 +349,11 @@ def irr(cashflows):
     >>> round(float(irr([-100, 39, 59, 55, 20])), 5)
     0.28095
     """
-    values, _ = _money(cashflows)
-    if values.ndim == 0:
+    values, _ = _money(cashflows, allow_nonfinite=True)  # documented: NaN in, NaN out
+    if values.ndim == 0 or values.shape[-1] == 0:
         raise InputError(
-            f"cashflows must have a time axis (last axis), got a scalar {cashflows!r}"
+            "cashflows must have a time axis (last axis) with at least one period, got "
+            f"{_describe_raw(cashflows)}"
         )
     batch_shape = values.shape[:-1]
     flat = values.reshape(-1, values.shape[-1])
@@ -343,7 +377,12 @@ def irr(cashflows):
 def _positive_int(value: Any, name: str) -> int:
     if _is_quantity(value):
         value = value.magnitude
-    arr = np.asarray(value)
+    if isinstance(value, bool | np.bool_ | str) or value is None:
+        raise InputError(f"{name} must be a whole number of years ≥ 1, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise InputError(f"{name} must be a whole number of years ≥ 1, got {value!r}") from error
     if arr.ndim != 0 or not np.isfinite(arr) or arr < 1 or arr != np.round(arr):
         raise InputError(f"{name} must be a whole number of years ≥ 1, got {value!r}")
     return int(arr)
@@ -512,7 +551,7 @@ def capital_recovery_factor(rate, years):
     exactly ``1/n`` at r = 0 (Peters, Timmerhaus & West [3]_ ch. 7).
     """
     rate = _fraction(rate, "rate")
-    years = np.asarray(getattr(years, "magnitude", years), dtype=float)
+    years = _in_years(years, "years")
     _check_rate(rate, "rate")
     if np.any(~(years > 0)):
         raise InputError(f"years must be > 0, got {_describe(years)}")
@@ -546,9 +585,10 @@ def payback(cashflows):
     drives the cumulative sum below zero again does not change the answer.
     """
     values, _ = _money(cashflows)
-    if values.ndim == 0:
+    if values.ndim == 0 or values.shape[-1] == 0:
         raise InputError(
-            f"cashflows must have a time axis (last axis), got a scalar {cashflows!r}"
+            "cashflows must have a time axis (last axis) with at least one period, got "
+            f"{_describe_raw(cashflows)}"
         )
     cumulative = np.cumsum(values, axis=-1)
     reached = cumulative >= 0
@@ -646,9 +686,7 @@ class CashFlowTable:
 
 
 def _years(value: Any, name: str) -> np.ndarray:
-    if _is_quantity(value):
-        value = value.to("year").magnitude
-    arr = np.asarray(value, dtype=float)
+    arr = _in_years(value, name)
     if np.any(~np.isfinite(arr)) or np.any(arr < 1) or np.any(arr != np.round(arr)):
         raise InputError(f"{name} must be a whole number of years ≥ 1, got {_describe(value)}")
     return arr.astype(int)
@@ -818,7 +856,7 @@ def _prepare(
     """Validate arguments and strip units; returns (money units, arrays, kernel kwargs)."""
     registry = _registry_of(capital, *annual_amounts)
     money_units = capital.units if _is_quantity(capital) else None
-    plain = [np.asarray(getattr(capital, "magnitude", capital), dtype=float)]
+    plain = [_money(capital, "capital")[0]]
     for value in annual_amounts:
         if _is_quantity(value) != (money_units is not None):
             raise InputError(
@@ -826,21 +864,24 @@ def _prepare(
                 f"with units or all as plain numbers, got capital={capital!r} and {value!r}"
             )
         if money_units is None:
-            plain.append(np.asarray(value, dtype=float))
+            plain.append(_money(value, "annual amount")[0])
             continue
         try:
-            plain.append(np.asarray(value.to(money_units / registry.year).magnitude, float))
+            converted = value.to(money_units / registry.year)
         except Exception as error:  # pint's DimensionalityError
             raise InputError(
                 f"annual amounts must be in currency per year like {money_units}/yr, got {value!r}"
             ) from error
+        plain.append(_money(converted, "annual amount")[0])
 
-    rate = _fraction(discount_rate, "discount_rate")
+    # a discount rate above 100 % a year is a percent typed as a number (10 for 10 %)
+    rate = _fraction(discount_rate, "discount_rate", high=1.0, percent_hint=True)
     _check_rate(rate, "discount_rate")
-    life = np.asarray(
-        plant_life.to("year").magnitude if _is_quantity(plant_life) else plant_life,
-        dtype=float,
-    )
+    life = _in_years(plant_life, "plant_life")
+    from .validation import MAX_ELEMENTS, check_size
+
+    if life.size and np.max(life) > MAX_ELEMENTS:  # before any int conversion or allocation
+        check_size(np.max(life), "the cash-flow table (years of plant_life)")
     if np.any(~(life > 0)):
         raise InputError(f"plant_life must be > 0 years of operation, got {_describe(plant_life)}")
     life = _years(life, "plant_life")
@@ -851,6 +892,15 @@ def _prepare(
             f"got {_describe(construction_years)}"
         )
     n_build = int(n_build)
+    # the table holds (samples × years) values in each of a dozen columns: refuse a size
+    # that would exhaust memory before anything is allocated
+
+    batch = np.broadcast_shapes(*(np.shape(v) for v in plain), np.shape(rate), np.shape(life))
+    check_size(
+        (n_build + int(np.max(life))) * int(np.prod(batch, dtype=float)),
+        f"the cash-flow table ({int(np.prod(batch))} samples × "
+        f"{n_build + int(np.max(life))} years)",
+    )
     if capital_spend_profile is None:
         profile = np.full(n_build, 1.0 / n_build)
     else:
@@ -879,7 +929,7 @@ def _prepare(
         raise InputError(f"working_capital must be ≥ 0, got {_describe(working_capital)}")
     if np.any(~(salvage >= 0)):
         raise InputError(f"salvage_fraction must be ≥ 0, got {_describe(salvage_fraction)}")
-    inflation = _fraction(inflation, "inflation")
+    inflation = _fraction(inflation, "inflation", high=1.0, percent_hint=True)
     _check_rate(inflation, "inflation")
     if loss_rule not in LOSS_RULES:
         raise InputError(f"loss_rule must be one of {LOSS_RULES}, got {loss_rule!r}")
@@ -1134,8 +1184,8 @@ def levelized_cost(
                 f"annual_production must be a mass per year (kg/yr), got {annual_production!r}"
             ) from error
         production_units = registry.kg
-    production = np.asarray(
-        production if production_units is not None else annual_production, dtype=float
+    production, _ = _money(
+        production if production_units is not None else annual_production, "annual_production"
     )
     if np.any(~(production > 0)):
         raise InputError(f"annual_production must be > 0, got {_describe(annual_production)}")
@@ -1430,11 +1480,24 @@ def _price_npv(capital, production, byproduct, cost, kwargs):
                 tax_slope[t] = tax_rate * (profit_slope - used_slope)
                 pool = pool - used - np.where(gain, 0.0, income)
                 pool_slope = pool_slope - used_slope - np.where(gain, 0.0, income_slope)
-        value = ((pretax_zero + price * per_price - tax) * discount).sum(axis=0)
-        slope = (weight - tax_slope * discount).sum(axis=0)
+        value = _sum_over_years((pretax_zero + price * per_price - tax) * discount)
+        slope = _sum_over_years(weight - tax_slope * discount)
         return value, slope
 
     return npv_and_slope
+
+
+def _sum_over_years(array: np.ndarray) -> np.ndarray:
+    """Sum a year-major array over its first axis, years in order.
+
+    ``ndarray.sum(axis=0)`` adds a 1-D array (one sample) pairwise but a 2-D one (a
+    batch) row by row, so one sample alone and the same sample inside a batch could
+    differ by an ulp; a fixed order makes batch = one-by-one bit for bit.
+    """
+    total = np.array(array[0], dtype=float, copy=True)
+    for row in array[1:]:
+        total += row
+    return total
 
 
 def _solve_increasing(npv_and_slope, lower, scale, value_tolerance=0.0, max_iterations=100):

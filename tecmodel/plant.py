@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .data import load_table
-from .errors import InputError, describe
+from .errors import InputError, TecModelError, UnitError, describe
 from .flowsheet import normalize_connections, parse_port, run_flowsheet
 from .paths import freeze_mapping, get_path, parameter_paths, replace_path
 from .streams import Stream, is_rare_earth
 from .units import Q_, magnitude
+from .validation import check, check_choice, check_fraction
 
 __all__ = ["CostingBasis", "Feed", "FinanceAssumptions", "Plant", "Product"]
 
@@ -56,10 +57,17 @@ class Feed:
     price: object = 0.0
 
     def __post_init__(self):
+        if not isinstance(self.composition, Mapping):
+            raise InputError(
+                "feed.composition must be a mapping component -> mass fraction, e.g. "
+                f"{{La = 0.3, Ce = 0.7}}, got {describe(self.composition)}"
+            )
         object.__setattr__(self, "composition", freeze_mapping(self.composition))
-        rate = magnitude(self.rate, "kg/s", "feed.rate")
-        if np.any(~(np.asarray(rate) >= 0)):
-            raise InputError(f"feed.rate must be >= 0, got {describe(self.rate)}")
+        check(self.rate, "feed.rate", "kg/s", low=0.0)
+        for component, share in self.composition.items():
+            check(share, f"feed.composition.{component}", "", low=0.0, high=1.0)
+        if not isinstance(self.to, str):
+            raise InputError(f"feed.to must be a port name 'stage.inlet', got {self.to!r}")
         parse_port(self.to, "feed.to")
         self.stream()  # checks the composition now, not at evaluation
         price = self.price_usd_per_kg()
@@ -68,7 +76,12 @@ class Feed:
 
     def price_usd_per_kg(self):
         """Purchase price [USD/kg] as a plain number (a bare 0 means free)."""
-        if not hasattr(self.price, "units") and np.all(np.asarray(self.price) == 0):
+        if (
+            not hasattr(self.price, "units")
+            and not isinstance(self.price, bool | str)
+            and isinstance(self.price, int | float)
+            and self.price == 0
+        ):
             return np.asarray(self.price, dtype=float)
         return magnitude(self.price, "USD/kg", "feed.price")
 
@@ -114,7 +127,16 @@ class Product:
     licensed_source_material: bool = False
 
     def __post_init__(self):
+        if not isinstance(self.source, str):
+            raise InputError(
+                f"product source must be a port name 'stage.outlet', got {self.source!r}"
+            )
         parse_port(self.source, "product source")
+        where = f"product at {self.source}"
+        if self.price is not None:
+            check(self.price, "price", "USD/kg", low=0.0, where=where)
+        if self.off_grade_discount is not None:
+            check_fraction(self.off_grade_discount, "off_grade_discount", where=where)
         if isinstance(self.graded_components, str):
             object.__setattr__(self, "graded_components", (self.graded_components,))
         for component in self.graded_components:
@@ -122,9 +144,7 @@ class Product:
                 raise InputError(
                     f"graded_components must be rare earths, got {component!r} for {self.source}"
                 )
-        grade = np.asarray(magnitude(self.grade, "", "grade"))
-        if np.any((grade < 0) | (grade >= 1)):
-            raise InputError(f"grade must be in [0, 1), got {describe(self.grade)}")
+        check(self.grade, "grade", "", low=0.0, high=1.0, high_open=True, where=where)
 
     def purity(self, stream: Stream) -> np.ndarray:
         """Purity of ``stream`` for this product [-] (1 if no graded components)."""
@@ -222,6 +242,7 @@ class CostingBasis:
             )
         if isinstance(self.installation, Mapping):
             object.__setattr__(self, "installation", freeze_mapping(self.installation))
+        _validate_costing(self)
 
 
 @dataclass(frozen=True)
@@ -247,6 +268,7 @@ class FinanceAssumptions:
         if self.capital_spend_profile is not None:
             object.__setattr__(self, "capital_spend_profile", tuple(self.capital_spend_profile))
         object.__setattr__(self, "ramp_up", tuple(self.ramp_up))
+        _validate_finance(self)
 
     def resolved(self) -> dict:
         """Keyword arguments for :mod:`tecmodel.finance`, defaults filled in, plain numbers."""
@@ -265,6 +287,141 @@ class FinanceAssumptions:
             n = values["construction_years"]
             values["capital_spend_profile"] = (0.4, 0.6) if n == 2 else (1.0 / n,) * n
         return values
+
+
+# ------------------------------------------------------------------ parameter checks
+# Every costing and finance field is checked where it enters (construction and
+# Plant.replace), with the boundary validator: type, unit, finiteness, range.
+def _currency_rate(value, name: str, where: str) -> None:
+    """A price or disposal rate: money per something, finite and >= 0."""
+    if isinstance(value, str):
+        try:
+            value = Q_(value)
+        except Exception as exc:
+            raise UnitError(f"{where}.{name}: cannot read {value!r} as a quantity") from exc
+    if not hasattr(value, "units") or value.dimensionality.get("[currency]", 0) != 1:
+        raise UnitError(
+            f"{where}.{name} must be money per unit of something (e.g. '350 USD/t', "
+            f"'0.07 USD/kWh'), got {describe(value)}"
+            + ("; attach units" if not hasattr(value, "units") else "")
+        )
+    check(value.magnitude, name, "", low=0.0, where=where, percent_hint=False)
+
+
+_DISPOSAL_DIMENSIONS = ("USD/kg", "USD/m**3")
+
+
+def _validate_costing(costing) -> None:
+    where = "costing"
+    for name, value in costing.prices.items():
+        _currency_rate(value, name, f"{where}.prices")
+    for name, value in costing.disposal_costs.items():
+        _currency_rate(value, name, f"{where}.disposal_costs")
+        dims = [Q_(1, u).dimensionality for u in _DISPOSAL_DIMENSIONS]
+        if Q_(value).dimensionality not in dims:
+            raise UnitError(
+                f"{where}.disposal_costs.{name} must be money per mass or per volume "
+                f"(e.g. '169 USD/t', '3530 USD/m**3'), got {describe(value)}"
+            )
+    check(costing.labor_rate, "labor_rate", "USD/h", low=0.0, where=where)
+    check(costing.operating_hours, "operating_hours", "h/yr", low=0.0, high=8784.0, where=where)
+    check(costing.location_factor, "location_factor", "", low=0.0, low_open=True, where=where)
+    check_fraction(costing.royalty_rate, "royalty_rate", where=where)
+    for name in ("owners_cost_fraction", "working_capital_fraction"):
+        if getattr(costing, name) is not None:
+            check_fraction(getattr(costing, name), name, where=where)
+    installation = costing.installation
+    if isinstance(installation, str):
+        if installation != "qgess":
+            raise InputError(
+                f"costing.installation must be 'qgess', a Lang factor or a mapping of "
+                f"percentages, got {installation!r}"
+            )
+    elif isinstance(installation, Mapping):
+        for name, value in installation.items():
+            check(value, name, "", low=0.0, where="costing.installation")
+    else:
+        check(installation, "installation", "", low=0.0, low_open=True, where=where)
+
+
+def _validate_finance(finance) -> None:
+    where = "finance"
+    rate = finance.discount_rate
+    unit = "1/yr" if hasattr(rate, "units") and not rate.dimensionless else ""
+    check(
+        rate,
+        "discount_rate",
+        unit,
+        low=-1.0,
+        low_open=True,
+        high=1.0,
+        percent_hint=True,
+        where=where,
+    )
+    life = finance.plant_life
+    check(
+        life,
+        "plant_life",
+        "yr" if hasattr(life, "units") and not life.dimensionless else "",
+        low=1.0,
+        integer=True,
+        where=where,
+    )
+    years = finance.construction_years
+    check(
+        years,
+        "construction_years",
+        "yr" if hasattr(years, "units") and not years.dimensionless else "",
+        low=1.0,
+        high=50.0,
+        integer=True,
+        where=where,
+    )
+    if np.ndim(getattr(years, "magnitude", years)) != 0:
+        raise InputError(
+            f"finance.construction_years must be one whole number (it sets the table "
+            f"length), got {describe(years)}"
+        )
+    check(
+        finance.tax_rate,
+        "tax_rate",
+        "",
+        low=0.0,
+        high=1.0,
+        high_open=True,
+        where=where,
+        percent_hint=True,
+    )
+    check_fraction(finance.salvage_fraction, "salvage_fraction", where=where)
+    check(
+        finance.inflation,
+        "inflation",
+        "",
+        low=-1.0,
+        low_open=True,
+        high=1.0,
+        where=where,
+        percent_hint=True,
+    )
+    for i, share in enumerate(finance.ramp_up):
+        check(share, f"ramp_up[{i}]", "", low=0.0, where=where, percent_hint=False)
+    if finance.capital_spend_profile is not None:
+        for i, share in enumerate(finance.capital_spend_profile):
+            check_fraction(share, f"capital_spend_profile[{i}]", where=where)
+    if finance.depreciation_life is not None:
+        life = finance.depreciation_life
+        check(
+            life,
+            "depreciation_life",
+            "yr" if hasattr(life, "units") and not life.dimensionless else "",
+            low=1.0,
+            integer=True,
+            where=where,
+        )
+    if not isinstance(finance.depreciation, str):
+        for i, share in enumerate(tuple(np.ravel(finance.depreciation))):
+            check_fraction(share, f"depreciation[{i}]", where=where)
+    check_choice(finance.loss_rule, ("carry_forward", "offset"), "loss_rule", where=where)
 
 
 def _plain(value, unit: str, name: str):
@@ -354,8 +511,22 @@ class Plant:
 
     # ------------------------------------------------------------------ parameters
     def replace(self, path: str, value) -> Plant:
-        """A new plant with the parameter at dotted ``path`` replaced (may be an array)."""
-        return replace_path(self, path, value)
+        """A new plant with the parameter at dotted ``path`` replaced (may be an array).
+
+        The new value is checked where it enters (type, unit, finiteness, range); a bad
+        one raises a :class:`~tecmodel.errors.TecModelError` whose message starts with
+        ``path``.
+        """
+        if not isinstance(path, str):
+            raise InputError(
+                f"path must be a dotted name like 'finance.discount_rate', got {path!r}"
+            )
+        try:
+            return replace_path(self, path, value)
+        except TecModelError as exc:
+            if str(exc).replace(": ", ".").startswith(path):
+                raise
+            raise type(exc)(f"{path}: {exc}") from exc
 
     def get(self, path: str):
         """The parameter at dotted ``path``."""

@@ -498,7 +498,8 @@ class PlantResult:
         mean_price = np.divide(
             self._revenue(None),
             production,
-            out=np.zeros(np.shape(production)),
+            # broadcast shape: a finance parameter may be an array while physics is not
+            out=np.zeros(np.broadcast_shapes(np.shape(self._revenue(None)), np.shape(production))),
             where=production > 0,
         )
         if np.any(mean_price <= 0):
@@ -648,7 +649,12 @@ class PlantResult:
         capital_part = self._levelized(np.zeros_like(_usd_yr(self.opex)))
         operating_part = total - capital_part
         opex = _usd_yr(self.opex)
-        share = np.divide(operating_part, opex, out=np.zeros(np.shape(opex)), where=opex > 0)
+        share = np.divide(
+            operating_part,
+            opex,
+            out=np.zeros(np.broadcast_shapes(np.shape(operating_part), np.shape(opex))),
+            where=opex > 0,
+        )
         if by == "category":
             parts = {"capital": capital_part}
             for name, value in self.operating_breakdown().items():
@@ -666,7 +672,9 @@ class PlantResult:
                 equipment_share = np.divide(
                     c.equipment,
                     equipment_total,
-                    out=np.zeros(np.shape(equipment_total)),
+                    out=np.zeros(
+                        np.broadcast_shapes(np.shape(c.equipment), np.shape(equipment_total))
+                    ),
                     where=np.asarray(equipment_total) > 0,
                 )
                 direct = c.reagents + c.utilities + c.labor + c.waste

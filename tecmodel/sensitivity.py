@@ -24,7 +24,7 @@ from scipy import stats
 
 from . import finance
 from .distributions import Distribution
-from .errors import InfeasibleDesignError, InputError
+from .errors import InfeasibleDesignError, InputError, UnitError
 from .parallel import evaluate_in_chunks
 from .paths import freeze_mapping, get_path
 from .units import Q_
@@ -380,9 +380,11 @@ class Study:
     # ------------------------------------------------------------------ Monte Carlo
     def sample(self, n: int, seed=None) -> dict[str, np.ndarray]:
         """``n`` joint samples (independent parameters) as magnitudes by path."""
-        if int(n) < 1:
-            raise InputError(f"n must be >= 1, got {n}")
-        rng = np.random.default_rng(seed)
+        from .validation import check_integer, check_size
+
+        n = int(check_integer(n, "n", low=1))
+        check_size(n * len(self.parameters), f"{n} samples × {len(self.parameters)} inputs")
+        rng = _rng(seed)
         if self.correlation is None:
             uniforms = rng.random((len(self.parameters), int(n)))
         else:  # Gaussian copula with the normal correlation that gives these ranks
@@ -465,7 +467,13 @@ class Study:
         ``confidence``. A warning names the indices whose interval is wider than
         ``max_width``: raise n.
         """
-        n = int(n)
+        from .validation import check_integer, check_size
+
+        n = int(check_integer(n, "n", low=2))
+        check_size(
+            n * (len(self.parameters) + 2),
+            f"sobol with n = {n} ({len(self.parameters) + 2} evaluations of n samples)",
+        )
         if n < 2 or n & (n - 1):
             raise InputError(f"sobol needs n to be a power of two (e.g. 1024), got {n}")
         if self.correlation is not None:
@@ -477,7 +485,7 @@ class Study:
             raise InputError(f"confidence must be in (0, 1), got {confidence!r}")
         paths = list(self.parameters)
         p = len(paths)
-        rng = np.random.default_rng(seed)
+        rng = _rng(seed)
         base = stats.qmc.Sobol(2 * p, scramble=True, seed=rng).random(n)
         a, b = base[:, :p].T, base[:, p:].T  # quantiles, (P, n)
         blocks = [a, b]
@@ -549,7 +557,7 @@ class Study:
             raise InputError("Morris screening assumes independent inputs; drop correlation")
         paths = list(self.parameters)
         p = len(paths)
-        rng = np.random.default_rng(seed)
+        rng = _rng(seed)
         jump = levels // 2  # Δ in grid steps
         grid = (np.arange(levels) + 0.5) / levels
         points = np.empty((trajectories, p + 1, p), dtype=int)
@@ -957,9 +965,15 @@ def breakeven(
     linear interpolation — exact when the metric is affine in the parameter, as the
     levelized cost is in prices and disposal rates.
     """
+    from .validation import check, check_integer
+
+    check_integer(points, "points", low=2)
+    check_integer(rounds, "rounds", low=1)
     unit = f"{low.units}" if hasattr(low, "units") else ""
-    lo = float(low.to(unit).magnitude) if unit else float(low)
-    hi = float(high.to(unit).magnitude) if unit else float(high)
+    if not unit and hasattr(high, "units") and not high.dimensionless:
+        unit = f"{high.units}"
+    lo = float(check(low, "low", unit, where="breakeven"))
+    hi = float(check(high, "high", unit, where="breakeven"))
     if not hi > lo:
         raise InputError(f"breakeven needs high > low, got {low} and {high}")
     get_path(plant, path)
@@ -976,7 +990,13 @@ def breakeven(
             theirs = other_plant.evaluate().metric(metric)
         else:
             theirs = target
-        diff = mine - theirs
+        try:
+            diff = mine - theirs
+        except Exception as exc:  # pint's DimensionalityError: target in the wrong unit
+            raise UnitError(
+                f"breakeven target {_fmt(target)} does not have the unit of {metric} "
+                f"({getattr(mine, 'units', 'a plain number')}); give e.g. '7 USD/kg'"
+            ) from exc
         return np.broadcast_to(
             np.asarray(getattr(diff, "magnitude", diff), dtype=float), values.shape
         )
@@ -999,6 +1019,15 @@ def breakeven(
     root = a if fa == fb else a - fa * (b - a) / (fb - fa)
     target_shown = target if not hasattr(target, "evaluate") else f"plant {target.name}"
     return BreakEven(path, Q_(root, unit) if unit else root, metric, target_shown)
+
+
+def _rng(seed):
+    """``numpy.random.default_rng(seed)`` with a clear error for a bad seed."""
+    if isinstance(seed, np.random.Generator) or seed is None:
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"seed must be a whole number >= 0 or a numpy Generator, got {seed!r}")
+    return np.random.default_rng(seed)
 
 
 def _check_compatible(path: str, current, distribution: Distribution) -> None:

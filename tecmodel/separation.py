@@ -103,8 +103,14 @@ def _first(values: np.ndarray, mask: np.ndarray) -> float:
 
 
 def _as_float(name: str, value) -> np.ndarray:
+    if hasattr(value, "units") or isinstance(value, bool | np.bool_ | str) or value is None:
+        # the package's boundary validator: a dimensionless Quantity (percent included)
+        # or a plain number; a dimensional one (2 m) or a boolean is refused
+        from .validation import check
+
+        value = check(value, name, "", allow_nan=True)
     try:
-        array = np.asarray(getattr(value, "magnitude", value), dtype=float)
+        array = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
         raise InputError(f"{name} must be a number or an array of numbers, got {value!r}") from exc
     if not np.all(np.isfinite(array)):

@@ -27,7 +27,7 @@ import numpy as np
 import pint
 
 from .data import load_table
-from .errors import InputError, UnitError, describe
+from .errors import InputError
 
 __all__ = [
     "DEFAULT_COST_YEAR",
@@ -183,7 +183,7 @@ def _dimensionality(unit: str):
     return ureg.parse_units(unit).dimensionality if unit else ureg.dimensionless.dimensionality
 
 
-def magnitude(value, unit: str, name: str, *, dtype=float):
+def magnitude(value, unit: str, name: str, *, dtype=float, allow_nan: bool = False):
     """Check a boundary argument's dimension and return its magnitude in ``unit``.
 
     Parameters
@@ -207,40 +207,17 @@ def magnitude(value, unit: str, name: str, *, dtype=float):
     UnitError
         If the dimension does not match, or a plain number was given for a dimensional
         argument (the message shows how to attach units).
+    InputError
+        If the value is not numeric (booleans and None included) or not finite (NaN and
+        inf are refused unless ``allow_nan``); see :func:`tecmodel.validation.check`.
     """
-    expected = _dimensionality(unit)
-    if isinstance(value, str):
-        try:
-            value = Q_(value)
-        except Exception as exc:
-            raise UnitError(
-                f"{name}: could not read {value!r} as a quantity ({exc}); "
-                f"write it like '3.5 {unit or 'dimensionless'}'"
-            ) from exc
-    if isinstance(value, pint.Quantity):
-        if value.dimensionality != expected:
-            raise UnitError(
-                f"{name} must have dimension {expected} (e.g. {unit or 'dimensionless'}), "
-                f"got {describe(value)} with dimension {value.dimensionality}"
-            )
-        result = value.to(unit or "dimensionless").magnitude
-    else:
-        if expected != ureg.dimensionless.dimensionality:
-            example = (
-                f"tecmodel.Q_({value!r}, {unit!r})"
-                if np.ndim(value) == 0
-                else (f"tecmodel.Q_(values, {unit!r})")
-            )
-            raise UnitError(
-                f"{name} needs units of {expected} but got the plain number "
-                f"{describe(value)}; attach units, e.g. {example}"
-            )
-        result = value
-    try:
-        array = np.asarray(result, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be numeric, got {describe(value)}") from exc
-    return array[()] if array.ndim == 0 else array
+    from .validation import check
+
+    result = check(value, name, unit, allow_nan=allow_nan)
+    if dtype is not float:
+        result = np.asarray(result, dtype=dtype)
+        return result[()] if result.ndim == 0 else result
+    return result
 
 
 def quantity(value, unit: str):

@@ -84,6 +84,11 @@ def read(path):
             text = handle.read()
     except OSError as exc:
         raise ScenarioError(f"cannot read scenario file {path!r}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"scenario file {path!r} is not UTF-8 text (byte {exc.start}: "
+            f"{exc.object[exc.start : exc.start + 1]!r}); save it as UTF-8"
+        ) from exc
     return _from_text(text, f"scenario file {path!r}")
 
 
@@ -106,7 +111,28 @@ def _from_text(text: str, where: str):
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{where} is not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ScenarioError(f"{where} nests arrays or tables too deeply to read") from exc
     return from_dict(data, where)
+
+
+def _table(value, key: str, where: str) -> Mapping:
+    """A TOML table (``[key]`` or ``key = { ... }``), else a ScenarioError."""
+    if not isinstance(value, Mapping):
+        raise ScenarioError(
+            f"{where}: '{key}' must be a table ([{key}] or {key} = {{ ... }}), got "
+            f"{type(value).__name__} {str(value)[:60]}"
+        )
+    return value
+
+
+def _check_names(table: Mapping, valid, key: str, where: str) -> None:
+    unknown = sorted(set(table) - set(valid))
+    if unknown:
+        raise ScenarioError(
+            f"{where}: unknown name(s) {', '.join(unknown)} in [{key}]; valid names: "
+            f"{', '.join(sorted(valid))}"
+        )
 
 
 # --------------------------------------------------------------------------- reading
@@ -162,16 +188,24 @@ def _build(cls, fields: dict, where: str):
     values = {k: _value(v, f"{where}.{k}") for k, v in fields.items()}
     try:
         return cls(**values)
+    except ScenarioError:
+        raise
     except TecModelError as exc:
         raise ScenarioError(f"{where}: {exc}") from exc
-    except TypeError as exc:
-        raise ScenarioError(f"{where}: {exc}") from exc
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        # a value of the wrong TOML type reached a constructor
+        raise ScenarioError(
+            f"{where}: a value has the wrong type for {cls.__name__} ({exc}); "
+            "see the parameter's docstring for what it takes"
+        ) from exc
 
 
 def from_dict(data: Mapping, where: str = "scenario"):
     """Build a Plant from a parsed scenario mapping (see the module docstring)."""
     from ..plant import CostingBasis, Feed, FinanceAssumptions, Plant, Product
 
+    if not isinstance(data, Mapping):
+        raise ScenarioError(f"{where}: a scenario must be a TOML document of tables")
     for key in ("name", "feed", "stages"):
         if key not in data:
             raise ScenarioError(
@@ -196,10 +230,25 @@ def from_dict(data: Mapping, where: str = "scenario"):
             f"{where}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
             f"valid: {', '.join(sorted(known))}"
         )
+    if not isinstance(data["name"], str) or not data["name"]:
+        raise ScenarioError(f"{where}: 'name' must be a non-empty string, got {data['name']!r}")
+    if not isinstance(data.get("description", ""), str):
+        raise ScenarioError(f"{where}: 'description' must be a string")
+    _table(data["feed"], "feed", where)
+    for key in ("products", "costing", "finance", "provenance"):
+        _table(data.get(key, {}), key, where)
+    costing = dict(data.get("costing", {}))
+    from ..costing import default_prices, disposal_costs
+
+    for key, valid in (("prices", default_prices()), ("disposal_costs", disposal_costs())):
+        if key in costing:
+            _check_names(
+                _table(costing[key], f"costing.{key}", where), valid, f"costing.{key}", where
+            )
     types = stage_types()
     stages = {}
-    for stage_name, spec in data["stages"].items():
-        spec = dict(spec)
+    for stage_name, spec in _table(data["stages"], "stages", where).items():
+        spec = dict(_table(spec, f"stages.{stage_name}", where))
         kind = spec.pop("type", None)
         if kind not in types:
             raise ScenarioError(
@@ -208,17 +257,38 @@ def from_dict(data: Mapping, where: str = "scenario"):
             )
         stages[stage_name] = _build(types[kind], spec, f"{where}: stages.{stage_name}")
     connections, recycles = [], []
-    for i, item in enumerate(data.get("connections", [])):
+    listed = data.get("connections", [])
+    if not isinstance(listed, list):
+        raise ScenarioError(
+            f"{where}: 'connections' must be an array of tables ([[connections]]), got "
+            f"{type(listed).__name__}"
+        )
+    for i, item in enumerate(listed):
+        if not isinstance(item, Mapping):
+            raise ScenarioError(f"{where}: connection {i} must be a table with 'from' and 'to'")
         if not {"from", "to"} <= set(item) <= {"from", "to", "recycle"}:
             raise ScenarioError(
                 f"{where}: connection {i} needs 'from' and 'to' (and optionally "
                 f"'recycle = true'), got {sorted(item)}"
             )
+        if not (isinstance(item["from"], str) and isinstance(item["to"], str)):
+            raise ScenarioError(
+                f"{where}: connection {i}: 'from' and 'to' must be port names "
+                "'stage.port' (strings)"
+            )
         connections.append((item["from"], item["to"]))
-        if item.get("recycle", False):
+        recycle = item.get("recycle", False)
+        if not isinstance(recycle, bool):
+            raise ScenarioError(
+                f"{where}: connection {i} ({item['from']} -> {item['to']}): 'recycle' must "
+                f"be true or false (a TOML boolean, unquoted), got {recycle!r}"
+            )
+        if recycle:
             recycles.append(item["from"])
     products = {
-        name: _build(Product, spec, f"{where}: products.{name}")
+        name: _build(
+            Product, dict(_table(spec, f"products.{name}", where)), f"{where}: products.{name}"
+        )
         for name, spec in data.get("products", {}).items()
     }
     try:

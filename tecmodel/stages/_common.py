@@ -1,7 +1,7 @@
 """Small helpers shared by the stage models: parameter checks and stream kernels.
 
 Everything here works on plain numpy magnitudes (canonical units) except the checks,
-which convert a boundary argument once with :func:`tecmodel.units.magnitude`.
+which convert a boundary argument once with :func:`tecmodel.validation.check`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from .. import validation
 from ..elements import ELEMENTS
-from ..errors import InputError, describe
+from ..errors import InputError
 from ..streams import Stream
-from ..units import magnitude
 
 __all__ = [
     "FARADAY",
@@ -30,31 +30,22 @@ FARADAY = 96485.33212
 
 
 def check_fraction(value, name: str, *, low: float = 0.0, high: float = 1.0) -> np.ndarray:
-    """A dimensionless fraction in [low, high], as float magnitude (array or 0-d)."""
-    result = magnitude(value, "", name)
-    array = np.asarray(result)
-    if np.any(~np.isfinite(array)) or np.any((array < low) | (array > high)):
-        raise InputError(f"{name} must lie in [{low:g}, {high:g}], got {describe(value)}")
-    return result
+    """A dimensionless fraction in [low, high], as float magnitude (array or 0-d).
+
+    The common boundary validator (:func:`tecmodel.validation.check`): booleans, NaN and
+    inf are refused, percent is understood, and ``10`` for a fraction gets a hint.
+    """
+    return validation.check_fraction(value, name, low=low, high=high)
 
 
 def check_positive(value, unit: str, name: str, *, allow_zero: bool = False) -> np.ndarray:
-    """A Quantity (or fraction when ``unit`` is "") that must be > 0 (or >= 0)."""
-    result = magnitude(value, unit, name)
-    array = np.asarray(result)
-    bad = ~(array >= 0) if allow_zero else ~(array > 0)
-    if np.any(bad) or np.any(~np.isfinite(array)):
-        relation = ">= 0" if allow_zero else "> 0"
-        raise InputError(f"{name} must be finite and {relation}, got {describe(value)}")
-    return result
+    """A Quantity (or fraction when ``unit`` is "") that must be finite and > 0 (or >= 0)."""
+    return validation.check_positive(value, name, unit, allow_zero=allow_zero)
 
 
 def check_choice(value, options: Iterable[str], name: str) -> str:
     """A name that must be one of ``options``."""
-    options = tuple(options)
-    if value not in options:
-        raise InputError(f"{name} must be one of {', '.join(options)}, got {value!r}")
-    return value
+    return validation.check_choice(value, options, name)
 
 
 def check_stream(inlets: Mapping[str, Stream], port: str, stage: str) -> Stream:

@@ -264,6 +264,30 @@ class Biosorption:
     acid_excess: object = 0.10
     operators_per_shift: object = 1.0
 
+    def __post_init__(self):
+        # checked when built or replaced, even where this plant's design does not use them
+        from ..validation import check
+
+        split = self.split_between
+        if split is not None and not (
+            isinstance(split, tuple | list)
+            and len(split) in (0, 2)
+            and all(isinstance(c, str) for c in split)
+        ):
+            raise InputError(
+                "split_between must be two element symbols like ('Pr', 'Nd'), or None/() "
+                f"for group capture, got {split!r}"
+            )
+        for name in ("purity_extract", "purity_raffinate"):
+            check(getattr(self, name), name, "", low=0.0, high=1.0, low_open=True, high_open=True)
+        if not isinstance(self.separation_factor_system, str):
+            raise InputError(
+                "separation_factor_system must be a name such as 'lanmodulin', got "
+                f"{self.separation_factor_system!r}"
+            )
+        check(self.rare_earth_recovery, "rare_earth_recovery", "", low=0.0, high=1.0)
+        check(self.operators_per_shift, "operators_per_shift", "", low=0.0)
+
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         """Bind, separate and elute the rare earths of the inlet ``feed``."""
         feed = _inlet(inlets, "feed", type(self).__name__)

@@ -221,6 +221,18 @@ class EffluentTreatment:
     threshold: object = SOURCE_MATERIAL_THRESHOLD
     operators_per_shift: object = 0.5
 
+    def __post_init__(self):
+        # checked when built or replaced, also where a design does not reach them
+        from ..validation import check
+        from .base import WASTE_CLASSES
+
+        check_choice(self.method, METHODS, "method")
+        check_choice(self.salt_class, WASTE_CLASSES, "salt_class")
+        check_choice(self.sludge_class, WASTE_CLASSES, "sludge_class")
+        check(self.threshold, "threshold", "", low=0.0, high=1.0)
+        check_fraction(self.recycle_fraction, "recycle_fraction")
+        check_fraction(self.precipitation, "precipitation")
+
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:  # noqa: F821
         from .base import StageResult, Waste
 

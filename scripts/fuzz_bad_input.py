@@ -1,0 +1,372 @@
+"""Replay the kinds of bad calls of issue 16 against the public API and the CLI.
+
+Each case is a call that should either raise a ``TecModelError`` or return finite,
+correct numbers. The script prints one line per case that misbehaves and then three
+counts:
+
+- ``other-exception``: a plain Python, numpy or pint exception escaped (a bug);
+- ``silent-bad``: the call returned, but the result is NaN/inf, or a value that should
+  have been refused was accepted (the case says which);
+- ``ok``: a ``TecModelError`` (or, for the CLI, one line on stderr and exit 2).
+
+Run: ``PYTHONPATH=$PWD python scripts/fuzz_bad_input.py [--cli]`` (``--cli`` also runs
+the command-line cases, about a minute).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import numpy as np
+
+warnings.simplefilter("ignore")
+
+# a memory bomb must fail (MemoryError, counted as other-exception), not hang the machine
+try:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+except (ImportError, ValueError, OSError):  # pragma: no cover - not on this platform
+    pass
+
+from tecmodel import Q_, TecModelError, finance, scenarios  # noqa: E402
+from tecmodel.distributions import LogUniform, Normal, Triangular, Uniform  # noqa: E402
+from tecmodel.separation import fenske_stages, kremser_stages  # noqa: E402
+
+BAD_NUMBERS = [
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    True,
+    "abc",
+    [1, "x"],
+    Q_(2, "m"),
+    -1.0,
+    1e300,  # may be accepted if the result stays finite (a huge location factor)
+]
+
+
+def _finite(value) -> bool:
+    magnitude = getattr(value, "magnitude", value)
+    try:
+        return bool(np.all(np.isfinite(np.asarray(magnitude, dtype=float))))
+    except (TypeError, ValueError):
+        return True  # not numeric: nothing to check
+
+
+def api_cases():
+    """(label, thunk) pairs. A thunk returns a value to check for finiteness."""
+    plant = scenarios.load("bio_recycling")
+    cases = [
+        ("npv('abc', [1, 2])", lambda: finance.npv("abc", [1, 2])),
+        ("npv(0.1, 'abc')", lambda: finance.npv(0.1, "abc")),
+        ("npv(nan, [1, 2])", lambda: finance.npv(float("nan"), [1, 2])),
+        ("npv(0.1, [1, nan])", lambda: finance.npv(0.1, [1, float("nan")])),
+        ("npv(True, [1, 2])", lambda: finance.npv(True, [1, 2])),
+        ("npv(Q_(2, 'm'), [1, 2])", lambda: finance.npv(Q_(2, "m"), [1, 2])),
+        ("npv(0.1, [])", lambda: finance.npv(0.1, [])),
+        ("irr([])", lambda: finance.irr([])),
+        ("irr('abc')", lambda: finance.irr("abc")),
+        ("irr([[1, 2], [3]])", lambda: finance.irr([[1, 2], [3]])),
+        ("macrs(7.5)", lambda: finance.macrs(7.5)),
+        ("macrs(True)", lambda: finance.macrs(True)),
+        ("straight_line(0)", lambda: finance.straight_line(0)),
+        ("capital_recovery_factor(nan, 10)", lambda: finance.capital_recovery_factor(np.nan, 10)),
+        ("capital_recovery_factor(0.1, 'x')", lambda: finance.capital_recovery_factor(0.1, "x")),
+        ("payback([])", lambda: finance.payback([])),
+        (
+            "levelized_cost(nan capital)",
+            lambda: finance.levelized_cost(np.nan, 1.0, 1.0, discount_rate=0.1, plant_life=5),
+        ),
+        (
+            "levelized_cost(discount_rate=10)",
+            lambda: finance.levelized_cost(1.0, 1.0, 1.0, discount_rate=10, plant_life=5),
+        ),
+        (
+            "levelized_cost(plant_life=1e9)",
+            lambda: finance.levelized_cost(1.0, 1.0, 1.0, discount_rate=0.1, plant_life=1e9),
+        ),
+        ("fenske_stages(Q_(2, 'm'), ...)", lambda: fenske_stages(Q_(2, "m"), 0.99, 0.99)),
+        ("fenske_stages(2, True, 0.99)", lambda: fenske_stages(2.0, True, 0.99)),
+        ("fenske_stages(2, Q_(99.9 %), 0.99) ok", None),
+        ("fenske_stages('x', 0.9, 0.9)", lambda: fenske_stages("x", 0.9, 0.9)),
+        ("kremser_stages(nan, 0.01)", lambda: kremser_stages(np.nan, 0.01)),
+        ("Uniform(Q_(1, 'USD/t'), Q_(2, 'm'))", lambda: Uniform(Q_(1, "USD/t"), Q_(2, "m"))),
+        ("Uniform(nan, 1)", lambda: Uniform(np.nan, 1.0)),
+        ("Uniform('a', 'b')", lambda: Uniform("a", "b")),
+        ("Normal(0, inf)", lambda: Normal(0.0, np.inf)),
+        ("Triangular(0, Q_(1,'m'), 2)", lambda: Triangular(0.0, Q_(1, "m"), 2.0)),
+        ("LogUniform(0, 1)", lambda: LogUniform(0.0, 1.0)),
+    ]
+
+    def percent_ok():
+        value = fenske_stages(2.0, Q_(99.9, "percent"), 0.99)
+        expected = (math.log(0.999 / 0.001) + math.log(0.99 / 0.01)) / math.log(2.0)
+        if abs(float(value) - expected) > 1e-9:
+            raise AssertionError(f"percent misread: {value} != {expected}")
+        return value
+
+    cases = [(label, percent_ok if thunk is None else thunk) for label, thunk in cases]
+    paths = [
+        "finance.discount_rate",
+        "finance.plant_life",
+        "finance.construction_years",
+        "finance.tax_rate",
+        "finance.salvage_fraction",
+        "finance.inflation",
+        "costing.labor_rate",
+        "costing.location_factor",
+        "costing.royalty_rate",
+        "costing.disposal_costs.non_hazardous",
+        "costing.prices.glucose",
+        "feed.rate",
+    ]
+    for path in paths:
+        for bad in BAD_NUMBERS:
+            cases.append(
+                (
+                    f"replace({path!r}, {bad!r})",
+                    lambda path=path, bad=bad: plant.replace(path, bad).evaluate().levelized_cost,
+                )
+            )
+    for path in ("finance.discount_rate", "finance.tax_rate", "costing.royalty_rate"):
+        cases.append(
+            (
+                f"replace({path!r}, 10) percent typed as number",
+                lambda path=path: plant.replace(path, 10).evaluate().levelized_cost,
+            )
+        )
+    for path in plant.parameters():
+        if path.startswith("stages."):
+            for bad in (float("nan"), True, "abc", -1.0):
+                cases.append(
+                    (
+                        f"replace({path!r}, {bad!r})",
+                        lambda path=path, bad=bad: (
+                            plant.replace(path, bad).evaluate().levelized_cost
+                        ),
+                    )
+                )
+    for name in ("glucose", "electricity"):
+        cases.append(
+            (
+                f"negative price {name}",
+                lambda name=name: (
+                    plant.replace(f"costing.prices.{name}", Q_(-1, "USD/kg"))
+                    .evaluate()
+                    .levelized_cost
+                ),
+            )
+        )
+    array_plant = plant.replace("finance.discount_rate", np.array([0.06, 0.08, 0.1]))
+    cases += [
+        ("breakdown() with array finance ok", lambda: array_plant.evaluate().breakdown()),
+        ("summary() with array finance ok", lambda: array_plant.evaluate().summary()),
+        (
+            "to_json() with array finance ok",
+            lambda: (
+                array_plant.evaluate().to_json(os.path.join(tempfile.mkdtemp(), "a.json")) or 0.0
+            ),
+        ),
+    ]
+    from tecmodel import Study
+    from tecmodel.sensitivity import breakeven
+
+    cases += [
+        (
+            "breakeven(rounds=0)",
+            lambda: breakeven(
+                plant,
+                "costing.labor_rate",
+                Q_(50, "USD/kg"),
+                Q_(1, "USD/h"),
+                Q_(99, "USD/h"),
+                rounds=0,
+            ),
+        ),
+        (
+            "breakeven(points=1)",
+            lambda: breakeven(
+                plant,
+                "costing.labor_rate",
+                Q_(50, "USD/kg"),
+                Q_(1, "USD/h"),
+                Q_(99, "USD/h"),
+                points=1,
+            ),
+        ),
+        (
+            "breakeven(low in other unit)",
+            lambda: breakeven(plant, "costing.labor_rate", Q_(50, "USD/kg"), 1.0, Q_(99, "USD/h")),
+        ),
+        (
+            "breakeven target 0 USD for a cost",
+            lambda: breakeven(
+                plant, "costing.labor_rate", Q_(0, "USD"), Q_(1, "USD/h"), Q_(99, "USD/h")
+            ),
+        ),
+        (
+            "Study.sobol(2**30) memory",
+            lambda: Study(plant, {"finance.discount_rate": Uniform(0.05, 0.1)}).sobol(2**30),
+        ),
+        (
+            "Study.monte_carlo(-1)",
+            lambda: Study(plant, {"finance.discount_rate": Uniform(0.05, 0.1)}).monte_carlo(-1),
+        ),
+        (
+            "Study.monte_carlo(seed=-1)",
+            lambda: Study(plant, {"finance.discount_rate": Uniform(0.05, 0.1)}).monte_carlo(
+                4, seed=-1
+            ),
+        ),
+        (
+            "Study metric nosuch",
+            lambda: Study(
+                plant, {"finance.discount_rate": Uniform(0.05, 0.1)}, metric="nosuch"
+            ).tornado(),
+        ),
+    ]
+    return cases
+
+
+# a scenario file that must be refused, and what each one gets wrong
+_GOOD = scenarios.to_toml(scenarios.load("bio_recycling"))
+BROKEN_FILES = {
+    "misspelt price key": _GOOD + '\n[costing.prices]\ncaustic_soda = "350 USD/t"\n',
+    "recycle = 'no'": _GOOD.replace('to = "', 'recycle = "no"\nto = "', 1),
+    "stages is a list": _GOOD.replace("[stages.", "[notstages.") + "\nstages = [1, 2]\n",
+    "feed = 5": "name = 'x'\nfeed = 5\n[stages.a]\ntype='GenericStage'\n",
+    "non-UTF-8": None,
+    "deep nesting": "name = 'x'\nfeed = " + "[" * 2000 + "]" * 2000 + "\n",
+    "wrong unit in finance": _GOOD + '\n[finance]\ndiscount_rate = "5 m"\n',
+    "nan in finance": _GOOD + "\n[finance]\ndiscount_rate = nan\n",
+    "stage param wrong unit": _GOOD.replace("type = ", 'nosuchparam = "1 m"\ntype = ', 1),
+}
+
+
+def scenario_cases(folder):
+    cases = []
+    for label, text in BROKEN_FILES.items():
+        path = os.path.join(folder, label.replace(" ", "_").replace("'", "") + ".toml")
+        if text is None:
+            with open(path, "wb") as handle:
+                handle.write(_GOOD.encode("utf-8") + b"\n# \xff\xfe\n")
+        else:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        cases.append((f"read({label})", lambda path=path: scenarios.read(path), "refuse"))
+    return cases
+
+
+def cli_cases(folder):
+    nonutf = os.path.join(folder, "non-UTF-8.toml")
+    ro = os.path.join(folder, "ro")
+    os.makedirs(ro, exist_ok=True)
+    os.chmod(ro, 0o555)
+    fifo = os.path.join(folder, "fifo")
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    p = "bio_recycling"
+    return [
+        ["run", p, "--set", "finance.discount_rate=nan"],
+        ["run", p, "--set", "x=0.1=2"],
+        ["run", p, "--set", "finance.discount_rate=0.1=2"],
+        ["run", p, "--json", folder],
+        ["run", p, "--json", os.path.join(ro, "out.json")],
+        ["run", p, "--json", fifo],  # a device-like target (not /dev/full: old code replaced it)
+        ["run", p, "--json", "/nonexistent/dir/out.json"],
+        ["run", p, "--plot", os.path.join(folder, "x.nosuchext")],
+        ["run", p, "--plot", os.path.join(folder, "noext")],
+        ["sweep", p, "costing.labor_rate", "1", "2"],
+        ["sweep", p, "costing.labor_rate", "1", "2", "--unit", "USD/h", "--points", "100000000"],
+        [
+            "breakeven",
+            p,
+            "costing.labor_rate",
+            "--target",
+            "0 USD",
+            "--low",
+            "1",
+            "--high",
+            "99",
+            "--unit",
+            "USD/h",
+        ],
+        ["montecarlo", p, "-n", "4", "--seed", "-1", "--param", "finance.discount_rate=0.05:0.1"],
+        ["sobol", p, "-n", str(2**30), "--param", "finance.discount_rate=0.05:0.1"],
+        ["run", nonutf],
+        ["run", os.path.join(folder, "missing.toml")],
+        ["run", p, "--set", "finance.plant_life=1e9"],
+        ["run", p, "--set", "costing.prices.glucose=-1 USD/kg"],
+        ["tornado", p, "--param", "finance.discount_rate=0.1:0.05"],
+        ["tornado", p, "--param", "finance.discount_rate=a:b"],
+    ]
+
+
+def main() -> int:
+    counts = {"other-exception": 0, "silent-bad": 0, "ok": 0}
+    for label, thunk in api_cases():
+        try:
+            value = thunk()
+        except TecModelError:
+            counts["ok"] += 1
+            continue
+        except Exception as exc:
+            counts["other-exception"] += 1
+            print(f"other-exception  {label}: {type(exc).__name__}: {str(exc)[:100]}")
+            continue
+        if (label.endswith(" ok") or "1e+300" in label) and _finite(value):
+            counts["ok"] += 1
+        else:
+            counts["silent-bad"] += 1
+            print(f"silent-bad       {label}: returned {str(value)[:80]!r}")
+    with tempfile.TemporaryDirectory() as folder:
+        for label, thunk, _ in scenario_cases(folder):
+            try:
+                thunk()
+            except TecModelError:
+                counts["ok"] += 1
+            except Exception as exc:
+                counts["other-exception"] += 1
+                print(f"other-exception  {label}: {type(exc).__name__}: {str(exc)[:100]}")
+            else:
+                counts["silent-bad"] += 1
+                print(f"silent-bad       {label}: accepted")
+        if "--cli" in sys.argv:
+            scenario_cases(folder)  # writes the non-UTF-8 file
+            env = dict(os.environ)
+            for argv in cli_cases(folder):
+                done = subprocess.run(
+                    [sys.executable, "-m", "tecmodel.cli", *argv],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    timeout=300,
+                )
+                one_line = len(done.stderr.strip().splitlines()) == 1
+                label = "tecmodel " + " ".join(argv)
+                if "Traceback" in done.stderr:
+                    counts["other-exception"] += 1
+                    last = done.stderr.strip().splitlines()[-1]
+                    print(f"other-exception  {label}: {last[:100]}")
+                elif done.returncode != 2 or not one_line:
+                    counts["silent-bad"] += 1
+                    print(f"silent-bad       {label}: exit {done.returncode}")
+                else:
+                    counts["ok"] += 1
+            os.chmod(os.path.join(folder, "ro"), 0o755)
+    total = sum(counts.values())
+    print(
+        f"\n{total} cases: other-exception {counts['other-exception']}, "
+        f"silent-bad {counts['silent-bad']}, ok {counts['ok']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
