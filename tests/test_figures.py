@@ -12,7 +12,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from tecmodel import Q_, plotting, scenarios
+from tecmodel import Q_, plotting
 from tecmodel.distributions import LogUniform, Uniform
 from tecmodel.reporting.labels import CATEGORY_COLORS, parameter_label, unit_text
 from tecmodel.sensitivity import Study
@@ -29,21 +29,6 @@ def close_figures():
 
     yield
     plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def waste_plant():
-    return scenarios.load("high_waste_route")
-
-
-@pytest.fixture(scope="module")
-def waste(waste_plant):
-    return waste_plant.evaluate()
-
-
-@pytest.fixture(scope="module")
-def bio():
-    return scenarios.load("bio_recycling").evaluate()
 
 
 def svg_text(ax) -> str:

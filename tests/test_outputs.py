@@ -13,21 +13,6 @@ from tecmodel.errors import InputError
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
-@pytest.fixture(scope="module")
-def waste_plant():
-    return scenarios.load("high_waste_route")
-
-
-@pytest.fixture(scope="module")
-def waste(waste_plant):
-    return waste_plant.evaluate()
-
-
-@pytest.fixture(scope="module")
-def bio():
-    return scenarios.load("bio_recycling").evaluate()
-
-
 def test_product_cost_is_the_price_at_zero_npv(waste, bio):
     for name in waste.products:
         cost = waste.product_cost(name)
