@@ -1,0 +1,455 @@
+"""Xu Guangxian's design of a two-outlet fractionation cascade, verified by exact simulation.
+
+Conventions: see :mod:`tecmodel.separation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InfeasibleDesignError, InputError
+from ._checks import (
+    _as_float,
+    _check_feed,
+    _check_separation_factor,
+    _check_targets,
+    _first,
+    _location,
+    _require,
+)
+from .closed_forms import _minimum_organic_flux, _split
+from .simulation import CascadeSimulation, simulate_cascade
+
+
+@dataclass(frozen=True, repr=False)
+class CascadeDesign:
+    """A two-outlet extraction + scrub cascade designed by Xu's theory and verified.
+
+    Arrays over the batch (0-d for scalar inputs). Fluxes are per unit of feed.
+
+    Attributes
+    ----------
+    extraction_stages, scrub_stages : numpy.ndarray of int
+        n and m after verification by exact simulation (they meet both purities) [-].
+    extraction_stages_closed_form, scrub_stages_closed_form : numpy.ndarray
+        Xu's closed-form n and m (not rounded) [-].
+    extraction_ratio : numpy.ndarray
+        E_M, mixed extraction ratio of the extraction section [-].
+    scrub_extraction_ratio : numpy.ndarray
+        E'_M, mixed extraction ratio of the scrub section [-].
+    organic_flux, scrub_flux : numpy.ndarray
+        S and W [-].
+    minimum_organic_flux : numpy.ndarray
+        S at minimum reflux (infinitely many stages) [-].
+    controlling_section : numpy.ndarray of str
+        "extraction" or "scrub": which section's optimum fixes the fluxes (Xu).
+    extract_fraction : numpy.ndarray
+        f'_A, fraction of the feed leaving in the extract [-].
+    purity_extract, purity_raffinate : numpy.ndarray
+        Purities achieved by the verified design (simulated) [-].
+    recovery_extract, recovery_raffinate : numpy.ndarray
+        Recovery of A in the extract and of B in the raffinate (simulated) [-].
+    target_purity_extract, target_purity_raffinate : numpy.ndarray
+        The purities asked for [-].
+    simulation : CascadeSimulation
+        Exact steady state of the verified design (profiles included).
+    """
+
+    extraction_stages: np.ndarray
+    scrub_stages: np.ndarray
+    extraction_stages_closed_form: np.ndarray
+    scrub_stages_closed_form: np.ndarray
+    extraction_ratio: np.ndarray
+    scrub_extraction_ratio: np.ndarray
+    organic_flux: np.ndarray
+    scrub_flux: np.ndarray
+    minimum_organic_flux: np.ndarray
+    controlling_section: np.ndarray
+    extract_fraction: np.ndarray
+    purity_extract: np.ndarray
+    purity_raffinate: np.ndarray
+    recovery_extract: np.ndarray
+    recovery_raffinate: np.ndarray
+    target_purity_extract: np.ndarray
+    target_purity_raffinate: np.ndarray
+    separation_factor: np.ndarray
+    feed_fraction: np.ndarray
+    feed: str
+    simulation: CascadeSimulation
+
+    @property
+    def total_stages(self):
+        """n + m, stages of extraction and scrub sections together [-]."""
+        return self.extraction_stages + self.scrub_stages
+
+    def summary(self) -> str:
+        """A readable table of the design (first design of a batch)."""
+        shape = np.shape(self.organic_flux)
+        first = (0,) * len(shape)
+
+        def value(name):
+            return np.asarray(getattr(self, name))[first]
+
+        title = "CascadeDesign (Xu Guangxian, verified by exact simulation)"
+        if shape:
+            title += f" — batch {shape}, first design shown"
+        rows = [
+            ("separation factor β", f"{float(value('separation_factor')):.6g}"),
+            ("feed fraction of A", f"{float(value('feed_fraction')):.6g} ({self.feed} feed)"),
+            ("controlling section", str(value("controlling_section"))),
+            ("extraction ratio E_M", f"{float(value('extraction_ratio')):.4f}"),
+            ("scrub extraction ratio E'_M", f"{float(value('scrub_extraction_ratio')):.4f}"),
+            ("organic flux S", f"{float(value('organic_flux')):.4f}"),
+            ("scrub flux W", f"{float(value('scrub_flux')):.4f}"),
+            ("minimum organic flux", f"{float(value('minimum_organic_flux')):.4f}"),
+            (
+                "extraction stages n",
+                f"{int(value('extraction_stages'))} "
+                f"(closed form {float(value('extraction_stages_closed_form')):.2f})",
+            ),
+            (
+                "scrub stages m",
+                f"{int(value('scrub_stages'))} "
+                f"(closed form {float(value('scrub_stages_closed_form')):.2f})",
+            ),
+            ("total stages", f"{int(value('extraction_stages') + value('scrub_stages'))}"),
+            (
+                "purity extract",
+                f"{float(value('purity_extract')):.6f} "
+                f"(target {float(value('target_purity_extract')):.6g})",
+            ),
+            (
+                "purity raffinate",
+                f"{float(value('purity_raffinate')):.6f} "
+                f"(target {float(value('target_purity_raffinate')):.6g})",
+            ),
+        ]
+        width = max(len(label) for label, _ in rows)
+        return "\n".join([title] + [f"  {label:<{width}}  {text}" for label, text in rows])
+
+    __repr__ = summary
+
+
+def _stage_deficit(simulation, target_extract, target_raffinate):
+    """True where a simulated design misses a purity (impurity above target, rtol 1e-9)."""
+    impurity_extract = 1.0 - simulation.purity_extract
+    impurity_raffinate = 1.0 - simulation.purity_raffinate
+    return (impurity_extract > (1.0 - target_extract) * (1.0 + 1e-9)) | (
+        impurity_raffinate > (1.0 - target_raffinate) * (1.0 + 1e-9)
+    )
+
+
+def _separation_index(simulation):
+    """ln of the product of the outlet purity odds (grows with separation)."""
+    p_a = simulation.purity_extract
+    p_b = simulation.purity_raffinate
+    return np.log(p_a) - np.log1p(-p_a) + np.log(p_b) - np.log1p(-p_b)
+
+
+def design_cascade(
+    separation_factor,
+    feed_fraction,
+    purity_extract,
+    purity_raffinate,
+    *,
+    extraction_ratio=None,
+    scrub_extraction_ratio=None,
+    feed="aqueous",
+    max_stages=500,
+):
+    r"""Design a two-outlet extraction + scrub cascade (Xu Guangxian) and verify it.
+
+    Parameters
+    ----------
+    separation_factor : array_like
+        β = D_A/D_B > 1 [-].
+    feed_fraction : array_like
+        f_A, fraction of A in the feed, in (0, 1) [-].
+    purity_extract : array_like
+        P_A, wanted fraction of A in the extract (organic outlet), in (f_A, 1) [-].
+    purity_raffinate : array_like
+        P_B, wanted fraction of B in the raffinate (aqueous outlet), in (1 − f_A, 1) [-].
+    extraction_ratio : array_like, optional
+        E_M to use instead of Xu's optimum [-]; must lie in (0, 1).
+    scrub_extraction_ratio : array_like, optional
+        E'_M to use instead of Xu's optimum [-]; must exceed 1. Give at most one of the
+        two ratios, or both if they agree with the balance.
+    feed : {"aqueous", "organic"}
+        Phase of the feed (aqueous enters stage n, organic stage n + 1).
+    max_stages : int
+        Largest n + m allowed; :class:`InfeasibleDesignError` beyond it.
+
+    Returns
+    -------
+    CascadeDesign
+
+    Raises
+    ------
+    InfeasibleDesignError
+        β ≤ 1, purities not above the feed's, fluxes below the minimum organic flux, or
+        more than ``max_stages`` stages needed. The message names the first offending
+        index of a batch.
+    InputError
+        Values outside their plain ranges, inconsistent ratios, unknown ``feed``.
+
+    Notes
+    -----
+    Per unit of feed (F = 1, Xu's constant mixed-extraction-ratio model):
+
+    * outlet split from the A balance, f'_A = (f_A − 1 + P_B)/(P_A − 1 + P_B),
+      f'_B = 1 − f'_A;
+    * purification factors a = [P_A/(1 − P_A)]/(f_A/f_B),
+      b = [P_B/(1 − P_B)]/(f_B/f_A);
+    * aqueous feed: E_M = S/(W + 1), E'_M = S/W, S − W = f'_A; organic feed: E_M = S/W,
+      E'_M = (S + 1)/W, S + 1 − W = f'_A;
+    * optimum (largest output per mixer volume): extraction-controlled E_M = 1/√β, giving
+      S = f'_B/(√β − 1), or scrub-controlled E'_M = √β, giving S = √β f'_A/(√β − 1)
+      (aqueous) or S = (1 − √β f'_B)/(√β − 1) (organic). The section whose optimum needs
+      the larger S controls; for aqueous feed this is the scrub section exactly when
+      f'_B < √β/(1 + √β), Xu's criterion;
+    * stage numbers (Xu's simple form; aqueous feed counts the feed stage in the
+      extraction section):
+
+      .. math:: n = \frac{\lg b}{\lg(\beta E_M)},\qquad
+                m + 1 = \frac{\lg a}{\lg(\beta / E'_M)}
+
+      For organic feed the feed stage belongs to the scrub section, so n + 1 and m take
+      the places of n and m + 1 (assumed by symmetry).
+
+    These counts are approximate (REFERENCE_DATA.md: "an exact stage-by-stage calculation
+    needs a few more stages"). The design is therefore verified: starting from the
+    closed-form counts rounded up, the batch is simulated exactly
+    (:func:`simulate_cascade`); every design that misses a purity gets one more stage in
+    the section where it raises the separation index
+    ln[P_A/(1 − P_A)] + ln[P_B/(1 − P_B)] more (both candidates are simulated together),
+    and only those designs are simulated again, until all meet both purities (impurity
+    within a relative 1e-9 of the target). With the split fixed by the targets, both
+    purities rise together, so meeting one means meeting the other.
+
+    Worked example (Zhang et al. 2016): β = 2, f_A = 0.5, P_A = 0.999, P_B = 0.9999 →
+    scrub-controlled, E'_M = 1.414, E_M = 0.773; the closed form gives n = 21.1 and
+    m = 18.9, the book quotes n = 24, m = 21, and the verified design has 45–46 stages.
+
+    References
+    ----------
+    .. [1] Xu Guangxian 1985; Zhang, Zhao & Schreiner 2016 (see module docstring).
+
+    Examples
+    --------
+    >>> design = design_cascade(2.0, 0.5, 0.999, 0.9999)
+    >>> str(design.controlling_section), round(float(design.scrub_extraction_ratio), 3)
+    ('scrub', 1.414)
+    """
+    organic_feed = _check_feed(feed)
+    beta = _check_separation_factor(separation_factor)
+    f_a, p_a, p_b = _check_targets(feed_fraction, purity_extract, purity_raffinate)
+    if isinstance(max_stages, bool) or not isinstance(max_stages, int | np.integer):
+        raise InputError(f"max_stages must be a whole number, got {max_stages!r}")
+    if max_stages < 2:
+        raise InputError(f"max_stages must be at least 2, got {max_stages}")
+    arrays = [beta, f_a, p_a, p_b]
+    if extraction_ratio is not None:
+        arrays.append(_as_float("extraction_ratio", extraction_ratio))
+    if scrub_extraction_ratio is not None:
+        arrays.append(_as_float("scrub_extraction_ratio", scrub_extraction_ratio))
+    shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))
+    beta, f_a, p_a, p_b = (np.broadcast_to(a, shape).astype(float) for a in (beta, f_a, p_a, p_b))
+
+    # Xu: outlet split and purification factors
+    split_a = _split(f_a, p_a, p_b)  # f'_A
+    split_b = 1.0 - split_a  # f'_B
+    factor_a = (p_a / (1.0 - p_a)) / (f_a / (1.0 - f_a))  # a
+    factor_b = (p_b / (1.0 - p_b)) / ((1.0 - f_a) / f_a)  # b
+    root = np.sqrt(beta)
+    s_extraction = split_b / (root - 1.0)  # from E_M = 1/√β (both feed phases)
+    if organic_feed:
+        s_scrub = (1.0 - root * split_b) / (root - 1.0)  # from E'_M = (S+1)/W = √β
+    else:
+        s_scrub = root * split_a / (root - 1.0)  # from E'_M = S/W = √β
+    scrub_controls = s_scrub > s_extraction
+    organic_flux = np.where(scrub_controls, s_scrub, s_extraction)
+    source = "Xu's optimum organic_flux"
+
+    s_from_extraction = s_from_scrub = None
+    if extraction_ratio is not None:
+        ratio = np.broadcast_to(_as_float("extraction_ratio", extraction_ratio), shape)
+        _require("extraction_ratio", ratio, (ratio <= 0.0) | (ratio >= 1.0), "in (0, 1)")
+        s_from_extraction = ratio * split_b / (1.0 - ratio)
+        organic_flux, source = s_from_extraction, "extraction_ratio"
+    if scrub_extraction_ratio is not None:
+        ratio = np.broadcast_to(_as_float("scrub_extraction_ratio", scrub_extraction_ratio), shape)
+        _require("scrub_extraction_ratio", ratio, ratio <= 1.0, "> 1")
+        if organic_feed:
+            s_from_scrub = (1.0 - ratio * split_b) / (ratio - 1.0)
+        else:
+            s_from_scrub = ratio * split_a / (ratio - 1.0)
+        organic_flux, source = s_from_scrub, "scrub_extraction_ratio"
+    if s_from_extraction is not None and s_from_scrub is not None:
+        bad = ~np.isclose(s_from_extraction, s_from_scrub, rtol=1e-6, atol=0.0)
+        _require(
+            "scrub_extraction_ratio",
+            np.broadcast_to(_as_float("scrub_extraction_ratio", scrub_extraction_ratio), shape),
+            bad,
+            "consistent with extraction_ratio and the balance S - W = f'_A (give only one)",
+        )
+
+    s_min = _minimum_organic_flux(beta, f_a, p_a, split_a, organic_feed)
+    below = ~(organic_flux > s_min * (1.0 + 1e-12)) | ~(organic_flux > 0.0)
+    if np.any(below):
+        where = _location(below)
+        got = float(_first(organic_flux, below))
+        need = float(_first(s_min, below))
+        advice = ""
+        if not source.startswith("Xu"):
+            direction = "smaller" if source == "scrub_extraction_ratio" else "larger"
+            advice = f" — choose a {direction} {source}"
+        raise InfeasibleDesignError(
+            f"{source} gives organic_flux S = {got:.6g}, below the minimum organic flux "
+            f"(minimum reflux) {need:.6g} by {need - got:.3g}{where}; the purities cannot be "
+            f"reached with any number of stages{advice}"
+        )
+    if organic_feed:
+        scrub_flux = organic_flux + split_b  # W = S + 1 − f'_A
+        e_m = organic_flux / scrub_flux
+        e_m_scrub = (organic_flux + 1.0) / scrub_flux
+    else:
+        scrub_flux = organic_flux - split_a  # W = S − f'_A
+        e_m = organic_flux / (scrub_flux + 1.0)
+        e_m_scrub = organic_flux / scrub_flux
+
+    # Xu: n = lg b / lg(β E_M);  m + 1 = lg a / lg(β / E'_M)  (aqueous feed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_closed = np.log(factor_b) / np.log(beta * e_m)
+        m_closed = np.log(factor_a) / np.log(beta / e_m_scrub)
+    if organic_feed:
+        n_closed = n_closed - 1.0
+    else:
+        m_closed = m_closed - 1.0
+    undefined = ~np.isfinite(n_closed) | (np.log(beta * e_m) <= 0.0)
+    undefined |= ~np.isfinite(m_closed) | (np.log(beta / e_m_scrub) <= 0.0)
+    n_closed = np.where(undefined, np.nan, n_closed)
+    m_closed = np.where(undefined, np.nan, m_closed)
+    fenske = np.log(factor_a * factor_b) / np.log(beta)
+    n_start = np.where(undefined, np.ceil(fenske / 2.0), np.ceil(n_closed - 1e-9))
+    m_start = np.where(undefined, np.ceil(fenske / 2.0), np.ceil(m_closed - 1e-9))
+    n = np.maximum(n_start, 1).astype(np.int64)
+    m = np.maximum(m_start, 1).astype(np.int64)
+    _check_stage_limit(n + m, max_stages, "closed form")
+
+    flat = int(np.prod(shape))
+    b_f, f_f, s_f, w_f = (np.reshape(v, flat) for v in (beta, f_a, organic_flux, scrub_flux))
+    pa_f, pb_f = np.reshape(p_a, flat), np.reshape(p_b, flat)
+    n_f, m_f = n.reshape(flat).copy(), m.reshape(flat).copy()
+
+    def simulate(rows, n_rows, m_rows, start=None):
+        return simulate_cascade(
+            b_f[rows], f_f[rows], n_rows, m_rows, s_f[rows], w_f[rows], feed=feed, _start=start
+        )
+
+    def profile_of(simulation):
+        return np.nan_to_num(np.asarray(simulation.aqueous_profile)).reshape(
+            -1, *np.shape(simulation.aqueous_profile)[-2:]
+        )
+
+    def with_stage(profiles, at):
+        """Warm start for one stage more: stage ``at`` (0-based) duplicated."""
+        stage = np.arange(profiles.shape[1] + 1)[None, :]
+        source = np.minimum(stage - (stage > at[:, None]), profiles.shape[1] - 1)
+        return np.take_along_axis(profiles, source[..., None], axis=1)
+
+    # verification: each round warm-starts from the design's last profile, and only the
+    # designs that still miss a purity are simulated again
+    rows = np.arange(flat)
+    result = simulate(rows, n_f, m_f)
+    profiles = profile_of(result)
+    failing = rows[np.atleast_1d(_stage_deficit(result, pa_f, pb_f))]
+    while failing.size:
+        k = failing.size
+        both = np.concatenate([failing, failing])
+        at = np.where(organic_feed, n_f[failing], n_f[failing] - 1)
+        start = profiles[failing]
+        trial = simulate(
+            both,
+            np.concatenate([n_f[failing] + 1, n_f[failing]]),
+            np.concatenate([m_f[failing], m_f[failing] + 1]),
+            np.concatenate([with_stage(start, at - 1), with_stage(start, at)]),
+        )
+        index = np.atleast_1d(_separation_index(trial))
+        more_extraction = index[:k] >= index[k:]
+        n_f[failing] += more_extraction
+        m_f[failing] += ~more_extraction
+        _check_stage_limit(n_f[failing] + m_f[failing], max_stages, "verified", failing, shape)
+        deficit = np.atleast_1d(_stage_deficit(trial, pa_f[both], pb_f[both]))
+        met = ~np.where(more_extraction, deficit[:k], deficit[k:])
+        chosen = np.where(more_extraction, np.arange(k), np.arange(k, 2 * k))
+        new = profile_of(trial)[chosen]
+        if new.shape[1] > profiles.shape[1]:
+            profiles = np.concatenate(
+                [profiles, np.zeros((flat, new.shape[1] - profiles.shape[1], 2))], axis=1
+            )
+        profiles[failing] = 0.0
+        profiles[failing, : new.shape[1]] = new
+        failing = failing[~met]
+    final = simulate(rows, n_f, m_f, profiles)
+
+    def shaped(values):
+        return np.reshape(values, shape)[()]
+
+    return CascadeDesign(
+        extraction_stages=shaped(n_f),
+        scrub_stages=shaped(m_f),
+        extraction_stages_closed_form=shaped(n_closed),
+        scrub_stages_closed_form=shaped(m_closed),
+        extraction_ratio=shaped(e_m),
+        scrub_extraction_ratio=shaped(e_m_scrub),
+        organic_flux=shaped(organic_flux),
+        scrub_flux=shaped(scrub_flux),
+        minimum_organic_flux=shaped(s_min),
+        controlling_section=(
+            str(shaped(np.where(scrub_controls, "scrub", "extraction")))
+            if shape == ()
+            else shaped(np.where(scrub_controls, "scrub", "extraction"))
+        ),
+        extract_fraction=shaped(split_a),
+        purity_extract=shaped(final.purity_extract),
+        purity_raffinate=shaped(final.purity_raffinate),
+        recovery_extract=shaped(final.recovery_extract),
+        recovery_raffinate=shaped(final.recovery_raffinate),
+        target_purity_extract=shaped(p_a),
+        target_purity_raffinate=shaped(p_b),
+        separation_factor=shaped(beta),
+        feed_fraction=shaped(f_a),
+        feed=feed,
+        simulation=_reshape_simulation(final, shape),
+    )
+
+
+def _check_stage_limit(total, max_stages, stage, rows=None, shape=None):
+    total = np.asarray(total)
+    over = total > max_stages
+    if np.any(over):
+        if rows is not None:
+            index = np.unravel_index(int(rows[np.argmax(over)]), shape)
+            where = f" at index {tuple(int(i) for i in index)}" if shape else ""
+        else:
+            where = _location(over)
+        needed = int(_first(total, over))
+        raise InfeasibleDesignError(
+            f"design needs {needed}{'+' if stage == 'verified' else ''} stages ({stage}), "
+            f"more than max_stages={max_stages}{where}; raise max_stages, lower the purities "
+            "or use a larger separation_factor"
+        )
+
+
+def _reshape_simulation(simulation, shape):
+    values = {}
+    for name in CascadeSimulation.__dataclass_fields__:
+        value = getattr(simulation, name)
+        if isinstance(value, np.ndarray | np.generic) and name != "extract_components":
+            array = np.asarray(value)
+            values[name] = array.reshape(shape + array.shape[1:])[()] if array.ndim else value
+        else:
+            values[name] = value
+    return CascadeSimulation(**values)
