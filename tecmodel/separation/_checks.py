@@ -30,7 +30,7 @@ def _as_float(name: str, value) -> np.ndarray:
     if hasattr(value, "units") or isinstance(value, bool | np.bool_ | str) or value is None:
         # the package's boundary validator: a dimensionless Quantity (percent included)
         # or a plain number; a dimensional one (2 m) or a boolean is refused
-        from .validation import check
+        from ..validation import check
 
         value = check(value, name, "", allow_nan=True)
     try:
