@@ -38,7 +38,13 @@ from ..errors import InputError, describe
 from ..streams import Stream
 from ..units import Q_, magnitude
 from .base import WASTE_CLASSES, Equipment, StageResult, Waste
-from .solvent_extraction import ACID_PER_RARE_EARTH, MOLAR_MASS_HCL, _inlet, cascade_split
+from .solvent_extraction import (
+    ACID_PER_RARE_EARTH,
+    MOLAR_MASS_HCL,
+    _inlet,
+    cascade_split,
+    resolve_separation_factor_system,
+)
 
 __all__ = ["Bioleaching", "Biosorption", "magnet_scrap_stream"]
 
@@ -280,11 +286,7 @@ class Biosorption:
             )
         for name in ("purity_extract", "purity_raffinate"):
             check(getattr(self, name), name, "", low=0.0, high=1.0, low_open=True, high_open=True)
-        if not isinstance(self.separation_factor_system, str):
-            raise InputError(
-                "separation_factor_system must be a name such as 'lanmodulin', got "
-                f"{self.separation_factor_system!r}"
-            )
+        resolve_separation_factor_system(self.separation_factor_system)
         check(self.rare_earth_recovery, "rare_earth_recovery", "", low=0.0, high=1.0)
         check(self.operators_per_shift, "operators_per_shift", "", low=0.0)
 

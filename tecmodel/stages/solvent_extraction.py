@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -66,6 +67,7 @@ __all__ = [
     "SolventExtractionSection",
     "adjacent_separation_factors",
     "cascade_split",
+    "resolve_separation_factor_system",
     "separation_factor_systems",
 ]
 
@@ -101,9 +103,45 @@ DILUENT_DENSITY = 800.0
 # ---------------------------------------------------------------------------------------
 
 
+#: Old names of separation-factor sets → the set they now name. "default" and "p507" were
+#: the composite D2EHPA + lactic-acid set (Yin et al. 2015 and relayed values), which no
+#: industrial P507 plant uses; they keep working with a DeprecationWarning.
+DEPRECATED_SYSTEM_NAMES = {
+    "default": "d2ehpa_lactic_composite",
+    "p507": "d2ehpa_lactic_composite",
+}
+
+
 def separation_factor_systems() -> list[str]:
     """Names of the extractant systems in the separation-factor table."""
     return sorted({e.extra["system"] for e in load_table("separation_factors").entries})
+
+
+def resolve_separation_factor_system(system) -> str:
+    """The table name of ``system``: checked, deprecated aliases mapped (with a warning).
+
+    Raises
+    ------
+    InputError
+        ``system`` is not a string naming a set of ``data/separation_factors.toml``; the
+        message lists the valid names.
+    """
+    valid = separation_factor_systems()
+    if isinstance(system, str) and system in DEPRECATED_SYSTEM_NAMES:
+        new = DEPRECATED_SYSTEM_NAMES[system]
+        warnings.warn(
+            f"separation_factor_system {system!r} is deprecated: it names the composite "
+            f"D2EHPA + lactic-acid set, now called {new!r}; write {new!r}",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return new
+    if not isinstance(system, str) or system not in valid:
+        raise InputError(
+            f"separation_factor_system must be one of {', '.join(valid)} (deprecated aliases: "
+            f"{', '.join(DEPRECATED_SYSTEM_NAMES)}), got {system!r}"
+        )
+    return system
 
 
 def _pair_key(text: str) -> tuple[str, str]:
@@ -129,20 +167,15 @@ def _pair_key(text: str) -> tuple[str, str]:
     return light, heavy
 
 
-def adjacent_separation_factors(system: str = "default") -> dict[str, float]:
+def adjacent_separation_factors(system: str = "d2ehpa_lactic_composite") -> dict[str, float]:
     """Adjacent-pair separation factors of one extractant ``system`` from the data table.
 
     Returns ``{"Ce/La": 3.24, ...}``; see ``tecmodel/data/separation_factors.toml`` for the
     source of every value (or its labelled assumption).
     """
+    system = resolve_separation_factor_system(system)
     table = load_table("separation_factors")
-    values = {e.key: float(e.value) for e in table.entries if e.extra["system"] == system}
-    if not values:
-        raise InputError(
-            f"separation_factor_system must be one of {', '.join(separation_factor_systems())}, "
-            f"got {system!r}"
-        )
-    return values
+    return {e.key: float(e.value) for e in table.entries if e.extra["system"] == system}
 
 
 def _relative_factors(rare_earths, system, overrides):
@@ -153,6 +186,7 @@ def _relative_factors(rare_earths, system, overrides):
     ``overrides["H/L"]`` if given, else the product of the table's adjacent pairs between
     them (e.g. Sm/Nd = Pm/Nd · Sm/Pm when Pm is absent).
     """
+    system = resolve_separation_factor_system(system)
     table = adjacent_separation_factors(system)
     given = {}
     for key, value in overrides.items():
@@ -319,7 +353,7 @@ def cascade_split(
     purity_extract,
     purity_raffinate,
     *,
-    separation_factor_system="default",
+    separation_factor_system="d2ehpa_lactic_composite",
     separation_factors=None,
     impurities_to_extract=(),
     max_stages=500,
@@ -494,8 +528,9 @@ class SolventExtractionSection:
     purity_raffinate : float or array_like
         Wanted fraction of light-side rare earths in the raffinate's REO [-]. Default 0.995.
     separation_factor_system : str
-        Row set of ``data/separation_factors.toml``: "default" (D2EHPA/P507, chloride;
-        measured light pairs from Yin et al. 2015, relayed and labelled values elsewhere),
+        Row set of ``data/separation_factors.toml``: "d2ehpa_lactic_composite" (default;
+        formerly "default"/"p507", which still work with a DeprecationWarning: D2EHPA +
+        lactic acid light pairs from Yin et al. 2015, relayed and labelled values elsewhere),
         "d2ehpa_lactic", "naphthenic_acid", "lanmodulin", "design_1.5".
     separation_factors : mapping, optional
         Overrides by pair, ``{"Nd/Pr": 1.4}`` (more/less extractable; a pair of neighbours
@@ -583,7 +618,7 @@ class SolventExtractionSection:
     split_between: tuple[str, str] = ("Nd", "Sm")
     purity_extract: object = 0.995
     purity_raffinate: object = 0.995
-    separation_factor_system: str = "default"
+    separation_factor_system: str = "d2ehpa_lactic_composite"
     separation_factors: Mapping[str, object] = field(default_factory=dict)
     extractant: str = "p507"
     extractant_volume_fraction: object = 0.30
@@ -622,11 +657,7 @@ class SolventExtractionSection:
                 f"extractant must be one of {', '.join(EXTRACTANT_DENSITY)}, got "
                 f"{self.extractant!r}"
             )
-        if self.separation_factor_system not in separation_factor_systems():
-            raise InputError(
-                "separation_factor_system must be one of "
-                f"{', '.join(separation_factor_systems())}, got {self.separation_factor_system!r}"
-            )
+        resolve_separation_factor_system(self.separation_factor_system)
 
     def _positive(self, name, unit):
         value = getattr(self, name)
