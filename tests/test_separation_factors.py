@@ -55,3 +55,12 @@ def test_the_default_stage_does_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
         SolventExtractionSection()
+
+
+def test_the_cut_is_public_and_the_old_import_still_works():
+    import tecmodel.separation.cut as cut
+    import tecmodel.stages.solvent_extraction as sx
+
+    assert sx.cascade_split is cut.cascade_split
+    assert sx.CascadeSplit is cut.CascadeSplit
+    assert sx.separation_factor_systems is cut.separation_factor_systems

@@ -16,7 +16,7 @@ bioleaching → biosorption → precipitation → calcination) can be modelled.
     A staged adsorption–desorption separation on an immobilized lanmodulin variant, modelled
     as a countercurrent cascade of equilibrium stages (the same Xu theory and exact
     multicomponent steady state as the SX section,
-    :func:`tecmodel.stages.solvent_extraction.cascade_split`)
+    :func:`tecmodel.separation.cut.cascade_split`)
     with the protein's separation factors Ce/La 3.0, Pr/Ce 1.7, Nd/Pr 1.4 (Larrinaga et al.,
     PNAS 2024). "extract" = bound to the protein and eluted, "raffinate" = flow-through.
     With ``split_between=None`` it is a group capture: a fraction ``rare_earth_recovery``
@@ -35,16 +35,11 @@ import numpy as np
 
 from ..elements import RARE_EARTHS
 from ..errors import InputError, describe
+from ..separation.cut import cascade_split, resolve_separation_factor_system
 from ..streams import Stream
 from ..units import Q_, magnitude
 from .base import WASTE_CLASSES, Equipment, StageResult, Waste
-from .solvent_extraction import (
-    ACID_PER_RARE_EARTH,
-    MOLAR_MASS_HCL,
-    _inlet,
-    cascade_split,
-    resolve_separation_factor_system,
-)
+from .solvent_extraction import ACID_PER_RARE_EARTH, MOLAR_MASS_HCL, _inlet
 
 __all__ = ["Bioleaching", "Biosorption", "magnet_scrap_stream"]
 
@@ -308,7 +303,7 @@ class Biosorption:
                 raise InputError("Biosorption feed carries no rare earths to capture")
             extract = feed.mass_flows * np.where(rare, recovery[..., None], 0.0)
             raffinate = np.maximum(feed.mass_flows - extract, 0.0)
-            from .solvent_extraction import _oxide_mass_per_mol
+            from ..separation.cut import _oxide_mass_per_mol
 
             kg_per_mol = np.array(
                 [_oxide_mass_per_mol(c) if c in RARE_EARTHS else np.inf for c in feed.components]
