@@ -176,3 +176,50 @@ def test_organic_inventory_and_equipment_are_reported():
     kinds = {e.kind for e in result.equipment}
     assert kinds == {"mixer_settler", "mixer_settler_saponification"}
     assert d["strip_stages"] == 9  # Kremser: ln(1000·0.5 + 0.5)/ln 2 = 8.97 → 9
+
+
+def test_actual_stages_round_up_by_hand():
+    from tecmodel.separation.design import actual_stages
+
+    assert int(actual_stages(10, 0.85)) == 12  # 10 / 0.85 = 11.76 → 12
+    assert int(actual_stages(17, 0.85)) == 20  # 17 / 0.85 = 20 exactly, not 21
+    assert int(actual_stages(9, 1.0)) == 9
+    assert actual_stages(np.array([4, 5]), 0.5).tolist() == [8, 10]
+    for bad in (0.0, 1.2, -0.5):
+        with pytest.raises(TecModelError, match="stage_efficiency"):
+            actual_stages(10, bad)
+
+
+def test_stage_efficiency_multiplies_hardware_not_separation():
+    feed = {"feed": binary_feed()}
+    ideal = SolventExtractionSection(split_between=("La", "Ce")).run(feed)
+    half = SolventExtractionSection(split_between=("La", "Ce"), stage_efficiency=0.5).run(feed)
+    d0, d1 = ideal.details, half.details
+    # equilibrium stages and outlets are the same; real stages are twice the ideal ones
+    assert int(d1["ideal_extraction_stages"]) == int(d0["extraction_stages"])
+    assert int(d1["extraction_stages"]) == 2 * int(d0["extraction_stages"])
+    assert int(d1["scrub_stages"]) == 2 * int(d0["scrub_stages"])
+    assert int(d1["strip_stages"]) == 2 * int(d0["strip_stages"])  # Kremser 9 ideal → 18
+    np.testing.assert_array_equal(
+        half.outlets["extract"].mass_flows, ideal.outlets["extract"].mass_flows
+    )
+    counts = {e.name: int(np.asarray(e.parallel_units)) for e in half.equipment}
+    assert counts["extraction mixer-settlers"] == int(d1["extraction_stages"])
+    # mass balance of the stage still closes
+    out = half.outlets["extract"].mass_flows + half.outlets["raffinate"].mass_flows
+    np.testing.assert_allclose(out, binary_feed().mass_flows, rtol=1e-9)
+
+
+def test_stage_efficiency_batch_equals_one_by_one():
+    feed = {"feed": binary_feed()}
+    batch = SolventExtractionSection(
+        split_between=("La", "Ce"), stage_efficiency=np.array([1.0, 0.8, 0.5])
+    ).run(feed)
+    for i, value in enumerate([1.0, 0.8, 0.5]):
+        one = SolventExtractionSection(split_between=("La", "Ce"), stage_efficiency=value).run(
+            feed
+        )
+        assert batch.details["total_stages"][i] == one.details["total_stages"]
+        for key, rate in one.consumption.items():
+            column = np.broadcast_to(batch.consumption[key].magnitude, (3,))
+            assert column[i] == rate.magnitude, key

@@ -426,6 +426,38 @@ def design_cascade(
     )
 
 
+def actual_stages(ideal_stages, stage_efficiency):
+    """Real mixer-settlers for ``ideal_stages`` equilibrium stages at an overall efficiency.
+
+    actual = ⌈ideal / stage_efficiency⌉ (a relative 1e-9 below a whole number counts as
+    that number, so 17 / 0.85 gives 20, not 21). Broadcasts.
+
+    Parameters
+    ----------
+    ideal_stages : array_like of int
+        Equilibrium (ideal) stages [-], ≥ 0.
+    stage_efficiency : array_like
+        Overall stage efficiency, ideal stages per real stage, in (0, 1] [-].
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Real stages [-].
+
+    Examples
+    --------
+    >>> int(actual_stages(10, 0.85))
+    12
+    """
+    efficiency = _as_float("stage_efficiency", stage_efficiency)
+    _require("stage_efficiency", efficiency, (efficiency <= 0.0) | (efficiency > 1.0), "in (0, 1]")
+    ideal = np.asarray(ideal_stages)
+    if ideal.dtype.kind not in "iu" or np.any(ideal < 0):
+        raise InputError(f"ideal_stages must be whole numbers >= 0, got {ideal_stages!r}")
+    ratio = ideal / efficiency
+    return np.ceil(ratio * (1.0 - 1e-9)).astype(np.int64)[()]
+
+
 def _check_stage_limit(total, max_stages, stage, rows=None, shape=None):
     total = np.asarray(total)
     over = total > max_stages

@@ -67,6 +67,7 @@ from ..separation.cut import (  # noqa: F401
     resolve_separation_factor_system,
     separation_factor_systems,
 )
+from ..separation.design import actual_stages
 from ..streams import Stream
 from ..units import Q_, magnitude
 from ._common import check_stream
@@ -201,6 +202,14 @@ class SolventExtractionSection:
         other non-rare-earths stay in the raffinate. Default none.
     max_stages : int
         Largest extraction + scrub stage count allowed. Default 500.
+    stage_efficiency : float or array_like
+        Overall stage efficiency of the mixer-settlers, ideal stages per real stage, in
+        (0, 1] [-]. The cascade is designed and simulated in ideal stages; the real
+        extraction, scrub and (Kremser-designed) strip stages that are built, sized,
+        costed and staffed are ⌈ideal / efficiency⌉
+        (:func:`tecmodel.separation.design.actual_stages`). Default 1.0 (ideal stages;
+        assumption kept from the first model — no stage efficiency for REE mixer-settlers
+        has been read yet). An explicit ``strip_stages`` counts real stages.
     saponification_base : {"sodium_hydroxide", "ammonia", "magnesia"}
         Base that saponifies the organic: 3 mol NaOH or NH3 per mol REE loaded (NaCl or
         NH4Cl brine), or non-saponification with Mg pre-loading, 1.5 mol MgO (MgCl2
@@ -250,6 +259,7 @@ class SolventExtractionSection:
     stages_per_operator: object = 50.0
     impurities_to_extract: tuple[str, ...] = ()
     max_stages: int = 500
+    stage_efficiency: object = 1.0
     # -- reagent route and brine (issue 9: local additions to the reagent/effluent part) --
     saponification_base: str = "sodium_hydroxide"
     brine_treatment: str | None = None
@@ -323,14 +333,18 @@ class SolventExtractionSection:
             impurities_to_extract=tuple(self.impurities_to_extract),
             max_stages=self.max_stages,
         )
+        efficiency = self.stage_efficiency
+        extraction_stages = actual_stages(split.extraction_stages, efficiency)
+        scrub_stages = actual_stages(split.scrub_stages, efficiency)
         if self.strip_stages is None:
-            strip = np.ceil(
+            ideal_strip = np.ceil(
                 kremser_stages(
                     magnitude(self.stripping_factor, "", "stripping_factor"),
                     magnitude(self.strip_residual, "", "strip_residual"),
                 )
                 - 1e-9
             ).astype(np.int64)
+            strip = np.asarray(actual_stages(ideal_strip, efficiency))
         else:
             strip = np.asarray(self.strip_stages)
             if strip.dtype.kind not in "iu" or np.any(strip < 1):
@@ -358,8 +372,8 @@ class SolventExtractionSection:
 
         sections = {
             # name: (stages, aqueous flow)
-            "extraction": (split.extraction_stages, aqueous_feed + scrub),
-            "scrub": (split.scrub_stages, scrub),
+            "extraction": (extraction_stages, aqueous_feed + scrub),
+            "scrub": (scrub_stages, scrub),
             "strip": (strip, strip_liquor),
             "saponification": (saponification, base),
         }
@@ -410,7 +424,7 @@ class SolventExtractionSection:
             )  # fmt: skip
             for key, rate in treated.items():
                 consumption[key] = rate if key not in consumption else consumption[key] + rate
-        total_stages = split.extraction_stages + split.scrub_stages + strip + saponification
+        total_stages = extraction_stages + scrub_stages + strip + saponification
         details = {
             **brine_details,
             "split_between": (split.light_group[-1], split.heavy_group[0]),
@@ -426,8 +440,11 @@ class SolventExtractionSection:
             ),
             "feed_fraction": split.feed_fraction,
             "design": split.design,
-            "extraction_stages": split.extraction_stages,
-            "scrub_stages": split.scrub_stages,
+            "extraction_stages": extraction_stages,
+            "scrub_stages": scrub_stages,
+            "ideal_extraction_stages": split.extraction_stages,
+            "ideal_scrub_stages": split.scrub_stages,
+            "stage_efficiency": np.asarray(magnitude(efficiency, "", "stage_efficiency"))[()],
             "strip_stages": strip[()],
             "saponification_stages": saponification,
             "total_stages": total_stages,
