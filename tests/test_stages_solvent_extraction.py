@@ -223,3 +223,19 @@ def test_stage_efficiency_batch_equals_one_by_one():
         for key, rate in one.consumption.items():
             column = np.broadcast_to(batch.consumption[key].magnitude, (3,))
             assert column[i] == rate.magnitude, key
+
+
+def test_loading_from_saponification_by_hand():
+    # 30 vol % P507 (0.95 kg/L, C16H35O3P = 306.427 g/mol) saponified 36 %:
+    # c = 0.3 · 950 / 0.306427 = 930.07 mol/m³; loading = c · 0.36 / 3 = 111.6 mol/m³
+    molar_mass = 16 * 12.011 + 35 * 1.008 + 3 * 15.999 + 30.974
+    loading = 0.3 * 950.0 / (molar_mass / 1000) * 0.36 / 3  # mol/m³
+    section = SolventExtractionSection(split_between=("La", "Ce"), saponification_degree=0.36)
+    result = section.run({"feed": binary_feed()})
+    loaded = result.details["rare_earth_loaded"].to("mol/h").magnitude
+    organic = result.details["organic_flow"].to("m**3/h").magnitude
+    assert organic == pytest.approx(loaded / loading, rel=1e-12)
+    with pytest.raises(TecModelError, match="saponification_degree"):
+        SolventExtractionSection(split_between=("La", "Ce"), saponification_degree=0.0).run(
+            {"feed": binary_feed()}
+        )

@@ -106,6 +106,13 @@ SAPONIFICATION_BASES = {
 #: Densities [kg/m³] of the organic components (typical supplier data; assumption):
 #: D2EHPA 0.97 kg/L, P507 (HEH/EHP) 0.95 kg/L, kerosene diluent 0.80 kg/L.
 EXTRACTANT_DENSITY = {"d2ehpa": 970.0, "p507": 950.0}
+
+#: Molar masses [g/mol] from CIAAW 2021 atomic weights (C 12.011, H 1.008, O 15.999,
+#: P 30.974): P507 (HEH/EHP) C16H35O3P, D2EHPA C16H35O4P.
+EXTRACTANT_MOLAR_MASS = {
+    "p507": 16 * 12.011 + 35 * 1.008 + 3 * 15.999 + 30.974,
+    "d2ehpa": 16 * 12.011 + 35 * 1.008 + 4 * 15.999 + 30.974,
+}
 DILUENT_DENSITY = 800.0
 
 
@@ -152,6 +159,14 @@ class SolventExtractionSection:
     extractant_volume_fraction : float
         Extractant in the organic (rest kerosene) [-]. Default 0.30 (30 vol %,
         REFERENCE_DATA.md).
+    saponification_degree : float or array_like, optional
+        Fraction of the extractant saponified (Na+/NH4+ form) before extraction, in (0, 1]
+        [-]. When given, it sets the organic loading from the stoichiometry of the cation
+        exchange RE3+ + 3 NaA → REA3 + 3 Na+: loading = c_extractant · degree / 3 [mol/L],
+        with c_extractant = extractant_volume_fraction · density / molar mass (0.93 mol/L
+        for 30 vol % P507), and ``organic_loading`` is then ignored. Default None (use
+        ``organic_loading``). Laboratory EHEHPA–HCl work uses a saponification rate of 0.3
+        (mole fraction; Chinese journal abstract read, not a plant figure).
     organic_loading : pint.Quantity
         Rare earths carried by the loaded organic [mol/volume]. Default 0.3 mol/L, the
         saturation of a 30 vol % D2EHPA organic (REFERENCE_DATA.md, relayed); Xu-optimum
@@ -240,6 +255,7 @@ class SolventExtractionSection:
     separation_factors: Mapping[str, object] = field(default_factory=dict)
     extractant: str = "p507"
     extractant_volume_fraction: object = 0.30
+    saponification_degree: object = None
     organic_loading: object = field(default_factory=lambda: Q_(0.3, "mol/L"))
     feed_concentration: object = field(default_factory=lambda: Q_(1.0, "mol/L"))
     scrub_acid_concentration: object = field(default_factory=lambda: Q_(3.0, "mol/L"))
@@ -298,7 +314,22 @@ class SolventExtractionSection:
         """Design the cascade for the inlet ``feed`` and report flows, sizes and reagents."""
         feed = _inlet(inlets, "feed", type(self).__name__)
         # -- units at the boundary ------------------------------------------------------
-        loading = self._positive("organic_loading", "mol/m**3")
+        if self.saponification_degree is None:
+            loading = self._positive("organic_loading", "mol/m**3")
+        else:
+            degree = self._fraction("saponification_degree")
+            if np.any(degree <= 0):
+                raise InputError(
+                    "saponification_degree must lie in (0, 1], got "
+                    f"{describe(self.saponification_degree)}"
+                )
+            # mol/m³ of extractant: volume fraction · kg/m³ / (kg/mol)
+            c_extractant = (
+                self._fraction("extractant_volume_fraction", open_high=True)
+                * EXTRACTANT_DENSITY[self.extractant]
+                / (EXTRACTANT_MOLAR_MASS[self.extractant] / 1000.0)
+            )
+            loading = c_extractant * degree / BASE_PER_RARE_EARTH
         c_feed = self._positive("feed_concentration", "mol/m**3")
         c_scrub = self._positive("scrub_acid_concentration", "mol/m**3")
         c_strip = self._positive("strip_acid_concentration", "mol/m**3")
