@@ -35,9 +35,12 @@ __all__ = [
     "cepci",
     "cepci_years",
     "escalate",
+    "escalate_reagent_price",
     "exchange_rate",
     "exchange_rates",
     "magnitude",
+    "price_index",
+    "price_index_years",
     "quantity",
     "set_exchange_rate",
     "ureg",
@@ -177,6 +180,107 @@ def escalate(cost, cost_year: int):
     magnitude(cost, "USD", "cost")
     cepci(cost_year)  # validates the year with a helpful message
     return cost.to(f"USD_{int(cost_year)}")
+
+
+#: Producer price index a reagent price follows, by the currency it is quoted in.
+REAGENT_PRICE_INDEX = {"USD": "us_industrial_chemicals", "CNY": "china_chemical_raw_materials"}
+
+
+def _price_index_table() -> dict[str, dict[int, float]]:
+    series: dict[str, dict[int, float]] = {}
+    for entry in load_table("price_indices").entries:
+        name, year = str(entry.key).rsplit(".", 1)
+        series.setdefault(name, {})[int(year)] = float(entry.value)
+    return series
+
+
+def price_index_years(series: str) -> list[int]:
+    """Years tabulated for a producer price index series (``tecmodel/data/price_indices.toml``)."""
+    table = _price_index_table()
+    if series not in table:
+        raise InputError(
+            f"price index series must be one of {', '.join(sorted(table))}, got {series!r}"
+        )
+    return sorted(table[series])
+
+
+def price_index(series: str, year: int) -> float:
+    """Annual producer price index of ``series`` in ``year`` [-].
+
+    Raises
+    ------
+    InputError
+        For an unknown series or a year the table does not hold (the message lists them).
+    """
+    years = price_index_years(series)
+    if int(year) not in years:
+        raise InputError(
+            f"price index {series!r} has no value for year {year!r}; tabulated years are "
+            f"{years[0]}–{years[-1]}"
+        )
+    return _price_index_table()[series][int(year)]
+
+
+def escalate_reagent_price(price, quote_year: int | None = None):
+    """Express a reagent price in the default cost year by a producer price index.
+
+    Reagent prices follow chemical markets, not plant construction costs, so they are not
+    escalated by CEPCI (which ``USD_<year>`` units do when converted). The rule:
+
+    - ``USD_<y>`` per unit: quoted in year *y*; multiplied by
+      ``PPI(DEFAULT_COST_YEAR) / PPI(y)`` of the U.S. industrial-chemicals PPI (BLS WPU061)
+      and returned in plain ``USD`` (dollars of :data:`DEFAULT_COST_YEAR`).
+    - ``CNY`` with ``quote_year``: multiplied by the ratio of China's purchaser price index
+      of chemical raw materials (NBS); still in ``CNY``, converted at the exchange rate of
+      the default cost year when costed. ``CNY`` without a year is taken as quoted in the
+      default cost year.
+    - Plain ``USD``, ``EUR``, ``AUD`` (no year): returned unchanged.
+
+    Parameters
+    ----------
+    price : pint.Quantity
+        Money per unit of reagent [currency/mass, currency/volume, …].
+    quote_year : int, optional
+        Year a yearless currency (``CNY``) was quoted in.
+
+    Returns
+    -------
+    pint.Quantity
+        The price in dollars (or yuan) of the default cost year, same denominator.
+
+    Raises
+    ------
+    InputError
+        If the quote year is outside the tabulated index years, or ``quote_year`` is given
+        for a price that already carries its year or has no index.
+    """
+    if not isinstance(price, pint.Quantity) or "[currency]" not in price.dimensionality:
+        raise InputError(
+            f"price must be a money Quantity (e.g. Q_(250, 'USD_2019/t')), got {price!r}"
+        )
+    names = [name for name, _power in price.unit_items()]
+    dated = [name for name in names if name.startswith("USD_")]
+    if dated:
+        if quote_year is not None:
+            raise InputError(
+                f"quote_year={quote_year!r} given for {price.units}, which carries its year"
+            )
+        year = int(dated[0].split("_", 1)[1])
+        ratio = price_index(REAGENT_PRICE_INDEX["USD"], DEFAULT_COST_YEAR) / price_index(
+            REAGENT_PRICE_INDEX["USD"], year
+        )
+        units = price.units / ureg.Unit(dated[0]) * ureg.USD
+        return Q_(price.magnitude * ratio, units)
+    if quote_year is None or int(quote_year) == DEFAULT_COST_YEAR:
+        return price
+    if "CNY" not in names:
+        raise InputError(
+            f"quote_year applies to CNY prices (USD prices carry their year as USD_<year>), "
+            f"got {price.units}"
+        )
+    series = REAGENT_PRICE_INDEX["CNY"]
+    ratio = price_index(series, DEFAULT_COST_YEAR) / price_index(series, quote_year)
+    return price * ratio
 
 
 def _dimensionality(unit: str):

@@ -204,9 +204,27 @@ def test_reagent_cost_by_hand():
         "kerosene": Q_(2.0, "gal/h"),
     }
     costs = reagent_cost(consumption, operating_hours=Q_(8000, "h/yr"))
-    # HCl: 0.1 t/h * 250 USD_2019/t * 8000 h, escalated 2019 -> 2023 (797.9/607.5)
+    # HCl: 0.1 t/h * 250 USD_2019/t * 8000 h, a reagent: escalated 2019 -> 2023 by the BLS
+    # industrial-chemicals PPI (WPU061 annual means of the published months), not by CEPCI
+    ppi_2019 = np.mean([259.9, 257.4, 258.3, 259, 254.4, 253.8, 249.3, 245.8, 242.5, 252.3,
+                        250.9, 246.9])  # fmt: skip
+    ppi_2023 = np.mean(
+        [
+            335.513,
+            336.439,
+            328.228,
+            329.065,
+            323.285,
+            318.053,
+            309.811,
+            307.451,
+            309.468,
+            315.551,
+            306.389,
+        ]
+    )  # fmt: skip  (Jan-Nov)
     assert costs["hydrochloric_acid"].to("USD/yr").magnitude == pytest.approx(
-        0.1 * 250 * 8000 * 797.9 / 607.5
+        0.1 * 250 * 8000 * ppi_2023 / ppi_2019, rel=1e-5
     )
     # power: 1000 kW * 0.0804 * 8000 h
     assert costs["electricity"].to("USD/yr").magnitude == pytest.approx(1000 * 0.0804 * 8000)

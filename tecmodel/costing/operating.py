@@ -1,8 +1,11 @@
 """Operating cost: prices, reagents and utilities, labor, fixed O&M and waste disposal.
 
 Every price carries its price year in the unit (``USD_2019/t``); annual costs are returned in
-plain ``USD/yr`` (dollars of the package's default cost year). Every function that uses
-prices takes a ``prices`` mapping that overrides or extends the embedded list.
+plain ``USD/yr`` (dollars of the package's default cost year). Reagent prices are brought to
+that year by a producer price index (:func:`tecmodel.units.escalate_reagent_price`: BLS
+industrial-chemicals PPI for ``USD_<year>``), not by CEPCI; utility prices (all but process
+water quoted in 2023) keep the unit's conversion. Every function that uses prices takes a
+``prices`` mapping that overrides or extends the embedded list.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import pint
 
 from ..data import load_table
 from ..errors import InputError, UnitError, describe
-from ..units import Q_, magnitude
+from ..units import Q_, escalate_reagent_price, magnitude
 
 __all__ = [
     "OperatingCost",
@@ -24,6 +27,7 @@ __all__ = [
     "disposal_costs",
     "fixed_operating_costs",
     "labor_cost",
+    "location_prices",
     "operating_cost",
     "price",
     "reagent_cost",
@@ -50,6 +54,38 @@ def _operating_hours(operating_hours):
 def default_prices() -> dict[str, pint.Quantity]:
     """The embedded price list: name → price Quantity with its price year in the unit."""
     return {e.key: Q_(float(e.value), e.extra["unit"]) for e in load_table("prices").entries}
+
+
+#: Price sets by location: location → embedded table (``tecmodel/data/<table>.toml``).
+PRICE_SETS = {"united_states": "prices", "china": "prices_china"}
+
+
+def location_prices(location: str) -> dict[str, pint.Quantity]:
+    """An embedded price set by location, brought to the default cost year.
+
+    Parameters
+    ----------
+    location : {"united_states", "china"}
+        ``"united_states"`` is :func:`default_prices`; ``"china"`` the Chinese set
+        (``prices_china.toml``: CNY per unit of the 100 % reagent, each with its source or
+        labelled assumption and year). A price quoted in another year than 2023 is escalated
+        by China's chemical-raw-materials purchaser price index
+        (:func:`tecmodel.units.escalate_reagent_price`).
+
+    Returns
+    -------
+    dict of str to pint.Quantity
+        Name → price [currency per unit].
+    """
+    if location not in PRICE_SETS:
+        raise InputError(f"location must be one of {', '.join(PRICE_SETS)}, got {location!r}")
+    if location == "united_states":
+        return default_prices()
+    out = {}
+    for entry in load_table(PRICE_SETS[location]).entries:
+        price_ = Q_(float(entry.value), entry.extra["unit"])
+        out[entry.key] = escalate_reagent_price(price_, quote_year=entry.year)
+    return out
 
 
 def _category(name: str) -> str:
@@ -111,8 +147,10 @@ def reagent_cost(consumption, prices=None, operating_hours=None) -> dict[str, pi
 
     Notes
     -----
-    cost_i = price_i · rate_i · operating_hours. Prices in other years or currencies are
-    converted by CEPCI ratio or exchange rate on the way to USD/yr.
+    cost_i = price_i · rate_i · operating_hours. A reagent price quoted as ``USD_<y>`` is
+    first multiplied by PPI(2023)/PPI(y) of the U.S. industrial-chemicals producer price
+    index (:func:`tecmodel.units.escalate_reagent_price`), not by CEPCI; a utility price
+    converts by its unit (CEPCI ratio for ``USD_<y>``); other currencies by exchange rate.
     """
     if not isinstance(consumption, Mapping):
         raise InputError(
@@ -133,7 +171,14 @@ def reagent_cost(consumption, prices=None, operating_hours=None) -> dict[str, pi
             raise UnitError(
                 f"consumption of {name!r} needs units (e.g. Q_(100, 'kg/h')), got {describe(rate)}"
             )
-        annual = merged[name] * rate * hours
+        unit_price = merged[name]
+        if (
+            _category(name) == "reagent"
+            and isinstance(unit_price, pint.Quantity)
+            and "[currency]" in unit_price.dimensionality
+        ):
+            unit_price = escalate_reagent_price(unit_price)
+        annual = unit_price * rate * hours
         if annual.dimensionality != Q_(1.0, _ANNUAL).dimensionality:
             raise UnitError(
                 f"consumption of {name!r} is {describe(rate)} but its price is "

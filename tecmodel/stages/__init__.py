@@ -1,6 +1,7 @@
 """Process stages: each says what a plant physically does (flows, sizes, consumptions,
 wastes, labor). See :mod:`tecmodel.stages.base` for the protocol a stage follows."""
 
+from .acid_recovery import AcidRecovery
 from .base import WASTE_CLASSES, Equipment, Stage, StageResult, Waste
 from .bio_recovery import Bioleaching, Biosorption, magnet_scrap_stream
 from .cracking import (
@@ -22,6 +23,7 @@ from .waste import Disposal, LimeNeutralisation
 __all__ = [
     "WASTE_CLASSES",
     "AcidLeaching",
+    "AcidRecovery",
     "BastnaesiteCracking",
     "BicarbonatePrecipitation",
     "Bioleaching",

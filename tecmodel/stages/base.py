@@ -148,6 +148,10 @@ class StageResult:
 
         Tracked components are those of the inlet streams; reagent mass is not tracked.
         """
+        if not self.inlets and not self.outlets:
+            # a stage without stream ports (acid recovery from a given brine) moves no
+            # tracked components: its balance holds trivially
+            return np.zeros(())
         inflow = mix(*self.inlets.values())
         leaving = [*self.outlets.values(), *(w.stream for w in self.wastes)]
         outflow = mix(*leaving) if leaving else Stream.empty(inflow.components)
