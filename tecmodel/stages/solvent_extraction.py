@@ -55,11 +55,14 @@ import numpy as np
 from ..data import load_table
 from ..elements import ELEMENTS, RARE_EARTHS
 from ..errors import InfeasibleDesignError, InputError, describe
-from ..separation import design_cascade, kremser_stages, simulate_multicomponent
+from ..separation import kremser_stages
 from ..streams import Stream
 from ..units import Q_, magnitude
 from ._common import check_stream
 from .base import Equipment, StageResult
+
+# designs once per distinct intensive input, reused across a change of scale (issue 13)
+from .design_reuse import design_cascade, simulate_multicomponent
 
 __all__ = [
     "CascadeSplit",
