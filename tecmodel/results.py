@@ -1,9 +1,12 @@
-"""Costing a flowsheet and the :class:`PlantResult` a plant evaluation returns.
+"""The :class:`PlantResult` a plant evaluation returns, and :func:`evaluate_plant`.
 
-:func:`evaluate_plant` glues physics to money: equipment → purchase cost → capital
-(installation stack, owner's costs, working capital); consumptions, labor and wastes →
-operating cost; products × prices → revenue; and the discounted cash flow →
-levelized cost (the price per kg of total REO product at which NPV = 0), NPV and IRR.
+:func:`evaluate_plant` runs the physics (unless given) and hands it to
+:func:`tecmodel.costing.plant.cost_plant`, which turns stage results into money in one
+pass: equipment → purchase cost → capital (installation stack, owner's costs, working
+capital); each stage's consumptions, wastes and labor → operating cost; products ×
+prices → revenue; and the discounted cash flow → levelized cost (the price per kg of
+total REO product at which NPV = 0). A :class:`PlantResult` is that record together with
+the plant and its flowsheet: every headline number is a field, computed once.
 
 The levelized-cost breakdown splits the levelized cost exactly into capital and
 operating parts: the capital part is the levelized cost with zero operating cost, the
@@ -16,24 +19,30 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
 from . import finance
 from .atomic import write_atomic
-from .costing import capital_cost, operating_cost, purchase_cost, reagent_cost
-from .costing.crews import operator_labor_cost
-from .costing.operating import _waste_cost
+from .costing import purchase_cost
+
+# the glue moved to tecmodel.costing.plant (issue 13); these names stay importable here
+from .costing.plant import (  # noqa: F401
+    PRODUCT_EXEMPTION_LIMIT,
+    PlantCost,
+    StageCost,
+    cost_plant,
+    costed_units,
+    effluent_flow,
+    product_source_material_fraction,
+)
 from .errors import InputError
 from .flowsheet import FlowsheetResult
-from .streams import Stream
 from .units import Q_, magnitude
 
 __all__ = ["PlantResult", "evaluate_plant"]
 
 _ANNUAL = "USD/yr"
-_SECONDS_PER_HOUR = 3600.0
 
 
 def _usd(value) -> np.ndarray:
@@ -42,87 +51,6 @@ def _usd(value) -> np.ndarray:
 
 def _usd_yr(value) -> np.ndarray:
     return np.asarray(value.to(_ANNUAL).magnitude, dtype=float)
-
-
-def _operating_hours(plant) -> float | np.ndarray:
-    from .costing.operating import _operating_hours as default_hours
-
-    return default_hours(plant.costing.operating_hours)
-
-
-@dataclass(frozen=True)
-class StageCost:
-    """Money attributed to one stage (USD and USD/yr magnitudes, arrays over samples)."""
-
-    equipment: np.ndarray
-    reagents: np.ndarray
-    utilities: np.ndarray
-    labor: np.ndarray
-    waste: np.ndarray
-
-
-def costed_units(item):
-    """(per-unit size, number of units) an equipment line is bought as.
-
-    A unit larger than its correlation's valid maximum is bought as several equal units
-    that fit (as a designer would, and so the cost is not extrapolated upward).
-    """
-    from .costing import equipment_correlation
-
-    correlation = equipment_correlation(item.kind)
-    unit = correlation.reference_size.units
-    per_unit = item.size.to(unit).magnitude
-    units = np.asarray(item.parallel_units, dtype=float)
-    total = per_unit * units
-    needed = np.maximum(units, np.ceil(total / correlation.size_max.to(unit).magnitude))
-    per_unit = np.divide(
-        total, needed, out=np.asarray(per_unit * np.ones_like(total)), where=needed > 0
-    )
-    return Q_(per_unit, unit), needed
-
-
-def _purchase(item):
-    size, units = costed_units(item)
-    return purchase_cost(item.kind, size, units)
-
-
-def _stage_costs(plant, flows: FlowsheetResult, hours) -> dict[str, StageCost]:
-    from .costing.operating import split_reagents_and_utilities
-
-    costs = {}
-    basis = plant.costing
-    for name, result in flows.stage_results.items():
-        equipment = 0.0
-        for item in result.equipment:
-            equipment = equipment + _usd(_purchase(item))
-        items = reagent_cost(
-            dict(result.consumption),
-            prices=basis.prices or None,
-            operating_hours=Q_(hours, "h/yr"),
-        )
-        reagents, utilities = (_usd_yr(c) for c in split_reagents_and_utilities(items))
-        labor = _usd_yr(
-            operator_labor_cost(
-                result.operators_per_shift,
-                crews_per_position=basis.crews_per_position,
-                labor_rate=basis.labor_rate,
-            )
-        )
-        waste = _usd_yr(
-            _waste_cost(result.wastes, basis.disposal_costs or None, Q_(hours, "h/yr"))
-        )
-        costs[name] = StageCost(
-            *(np.asarray(v, dtype=float) for v in (equipment, reagents, utilities, labor, waste))
-        )
-    return costs
-
-
-def _merged_consumption(flows: FlowsheetResult) -> dict:
-    merged: dict = {}
-    for result in flows.stage_results.values():
-        for key, rate in result.consumption.items():
-            merged[key] = rate if key not in merged else merged[key] + rate
-    return merged
 
 
 def evaluate_plant(plant, flowsheet: FlowsheetResult | None = None) -> PlantResult:
@@ -137,299 +65,42 @@ def evaluate_plant(plant, flowsheet: FlowsheetResult | None = None) -> PlantResu
         runs the physics once and passes it here for every chunk.
     """
     flows = plant.simulate() if flowsheet is None else flowsheet
-    hours = _operating_hours(plant)
-    basis = plant.costing
-
-    for name, product in plant.products.items():
-        if product.source not in flows.streams:
-            raise InputError(
-                f"product {name!r} comes from {product.source!r}, which is not an outlet; "
-                f"outlets are {', '.join(flows.streams)}"
-            )
-
-    stage_costs = _stage_costs(plant, flows, hours)
-    equipment_total = sum((c.equipment for c in stage_costs.values()), 0.0)
-    site_items = _site_items(plant, flows, equipment_total, hours)  # issue 10
-    capital = capital_cost(
-        Q_(equipment_total, "USD"),
-        installation=basis.installation,
-        location_factor=basis.location_factor,
-        owners_cost_fraction=basis.owners_cost_fraction,
-        working_capital_fraction=basis.working_capital_fraction,
-        site_items=site_items,
-        project_contingency_fraction=_site_factor("project_contingency_fraction"),
-        estimate_factor=basis.capital_estimate_factor,
-    )
-
-    fill = _initial_fill_cost(flows, basis.prices)
-    feed_price = plant.feed.price_usd_per_kg()
-    feed_kg = flows.feeds[plant.feed.to].total_kg_s * _SECONDS_PER_HOUR * hours
-    feed_cost = np.asarray(feed_price * feed_kg, dtype=float)
-
-    products = {name: flows.streams[p.source] for name, p in plant.products.items()}
-    annual_kg = {name: s.reo_kg_s * _SECONDS_PER_HOUR * hours for name, s in products.items()}
-    unit_prices = {name: plant.products[name].unit_price(s) for name, s in products.items()}
-    unit_prices = _unexempt_products_unsold(plant, products, unit_prices)  # issue 9
-    revenue = sum((unit_prices[n] * annual_kg[n] for n in products), np.asarray(0.0))
-
-    operating = operating_cost(
-        consumption=_merged_consumption(flows),
-        operators_per_shift=sum(
-            (
-                np.asarray(magnitude(r.operators_per_shift, "", "operators_per_shift"))
-                for r in flows.stage_results.values()
-            ),
-            0.0,
-        ),
-        total_plant_cost=capital.total_plant_cost,
-        wastes=[w for r in flows.stage_results.values() for w in r.wastes],
-        revenue=Q_(revenue, _ANNUAL),
-        royalty_rate=basis.royalty_rate,
-        prices=basis.prices or None,
-        disposal_rates=basis.disposal_costs or None,
-        operating_hours=Q_(hours, "h/yr"),
-        labor_rate=basis.labor_rate,
-        crews_per_position=_crews(basis),
-    )
-    positions = sum(
-        (
-            np.asarray(magnitude(r.operators_per_shift, "", "operators_per_shift"))
-            for r in flows.stage_results.values()
-        ),
-        0.0,
-    )
-    working = None
-    if basis.working_capital_fraction is None:  # issue 10: what the refinery holds
-        working = _working_capital_items(
-            plant, flows, operating, revenue, feed_cost, hours, products, annual_kg
-        )
-        capital = capital_cost(
-            Q_(equipment_total, "USD"),
-            installation=basis.installation,
-            location_factor=basis.location_factor,
-            owners_cost_fraction=basis.owners_cost_fraction,
-            site_items=site_items,
-            project_contingency_fraction=_site_factor("project_contingency_fraction"),
-            estimate_factor=basis.capital_estimate_factor,
-            working_capital=Q_(sum(working.values(), np.asarray(0.0)), "USD"),
-        )
-    from .costing.crews import crew_roster
-    from .costing.site import estimate_class
-
-    roster = crew_roster(
-        positions, operating, crews_per_position=_crews(basis), labor_rate=basis.labor_rate
-    )
-    estimate = estimate_class(flows.stage_results, plant.stages)
-    return PlantResult(
-        plant=plant,
-        flowsheet=flows,
-        capital=capital,
-        operating=operating,
-        stage_costs=stage_costs,
-        products=products,
-        annual_production_kg=annual_kg,
-        unit_prices=unit_prices,
-        operating_hours=np.asarray(hours, dtype=float),
-        initial_fill=np.asarray(fill, dtype=float),
-        feed_cost=feed_cost,
-        roster=roster,
-        estimate=estimate,
-        working_capital_items=working,
-    )
-
-
-# ---------------------------------------------------------------- issue 10: whole site
-def _site_factor(key: str) -> float:
-    from .costing.site import site_factor
-
-    return site_factor(key)
-
-
-def _crews(basis):
-    from .costing.crews import _entry
-
-    return (
-        _entry("crews_per_position")
-        if basis.crews_per_position is None
-        else (basis.crews_per_position)
-    )
-
-
-#: stage classes that already treat effluent (a water-treatment stage of the plant's own)
-_EFFLUENT_STAGE_WORDS = ("effluent", "watertreatment", "wastewater")
-
-
-def effluent_flow(plant, flows) -> np.ndarray:
-    """Aqueous effluent the site must treat [m³/h]: the barren liquors of the precipitation
-    stages (the last aqueous step before discharge or recycle); 0 if the plant has its own
-    effluent-treatment stage."""
-    for stage in plant.stages.values():
-        name = type(stage).__name__.lower()
-        if any(word in name for word in _EFFLUENT_STAGE_WORDS):
-            return np.asarray(0.0)
-    total = np.asarray(0.0)
-    for result in flows.stage_results.values():
-        flow = result.details.get("solution_volume_flow")
-        if flow is not None:
-            total = total + np.asarray(flow.to("m**3/h").magnitude, dtype=float)
-    return total
-
-
-def _liquid_reagent_flow(flows) -> np.ndarray:
-    """Reagents consumed by mass (stored on site) [kg/h]."""
-    from .costing.operating import _category
-
-    total = np.asarray(0.0)
-    for result in flows.stage_results.values():
-        for name, rate in result.consumption.items():
-            if _category(name) == "utility" or not hasattr(rate, "units"):
-                continue
-            if rate.dimensionality == Q_(1, "kg/h").dimensionality:
-                total = total + np.asarray(rate.to("kg/h").magnitude, dtype=float)
-    return total
-
-
-def _site_items(plant, flows, equipment_total, hours) -> dict:
-    """Site capital beyond the process units, by item: name → (area, USD Quantity)."""
-    from .costing import lang_factor
-    from .costing.site import (
-        effluent_treatment_equipment_cost,
-        reagent_storage_equipment_cost,
-    )
-
-    basis = plant.costing
-    location = np.asarray(magnitude(basis.location_factor, "", "location_factor"))
-    if isinstance(basis.installation, str) or isinstance(basis.installation, Mapping):
-        installed = lang_factor(
-            dict(basis.installation)
-            if isinstance(basis.installation, Mapping)
-            else basis.installation
-        )
-    else:
-        installed = float(np.mean(magnitude(basis.installation, "", "installation")))
-    bare = location * np.asarray(equipment_total)
-    effluent = location * effluent_treatment_equipment_cost(
-        Q_(effluent_flow(plant, flows), "m**3/h")
-    )
-    storage = location * reagent_storage_equipment_cost(Q_(_liquid_reagent_flow(flows), "kg/h"))
-    items = {
-        "service_facilities": (
-            "site_services",
-            Q_(_site_factor("service_facilities_fraction") * bare, "USD"),
-        ),
-        "effluent_treatment_plant": ("site_services", Q_(installed * effluent, "USD")),
-        "reagent_storage": ("site_services", Q_(installed * storage, "USD")),
-    }
-    new_site = np.asarray(basis.new_site, dtype=float)
-    items["land"] = (
-        "offsites",
-        Q_(new_site * _site_factor("land_fraction") * (bare + effluent + storage), "USD"),
-    )
-    return items
-
-
-def _safe_divide(numerator, denominator) -> np.ndarray:
-    """numerator / denominator, broadcast, 0 where the denominator is not positive."""
-    a = np.asarray(numerator, dtype=float)
-    b = np.asarray(denominator, dtype=float)
-    shape = np.broadcast_shapes(a.shape, b.shape)
-    return np.divide(
-        np.broadcast_to(a, shape), np.broadcast_to(b, shape), out=np.zeros(shape), where=b > 0
-    )
-
-
-def _working_capital_items(
-    plant, flows, operating, revenue, feed_cost, hours, products, annual_kg
-):
-    """What the refinery holds [USD by item]: rare earths in the SX cascades, reagent stocks,
-    product inventory and receivables (labelled assumptions in working_capital.toml)."""
-    from .data import load_table
-
-    table = load_table("working_capital")
-
-    def value(key):
-        return float(table[key].value)
-
-    production = sum(annual_kg.values(), np.asarray(0.0))
-    mean_price = _safe_divide(revenue, production)
-    held_kg = np.asarray(0.0)
-    for result in flows.stage_results.values():
-        d = result.details
-        if "organic_inventory" not in d or "rare_earth_loaded" not in d:
-            continue
-        feed = result.inlets["feed"]
-        feed_mol_h = np.asarray(d["rare_earth_feed"].to("mol/h").magnitude, dtype=float)
-        kg_per_mol = _safe_divide(feed.reo_kg_s * _SECONDS_PER_HOUR, feed_mol_h)
-        organic_flow = np.asarray(d["organic_flow"].to("m**3/h").magnitude, dtype=float)
-        loading = _safe_divide(
-            np.asarray(d["rare_earth_loaded"].to("mol/h").magnitude, dtype=float), organic_flow
-        )  # mol/m³
-        aqueous_flow = np.asarray(d["aqueous_feed_flow"].to("m**3/h").magnitude, dtype=float)
-        concentration = _safe_divide(feed_mol_h, aqueous_flow)
-        organic_m3 = np.asarray(d["organic_inventory"].to("m**3").magnitude, dtype=float)
-        aqueous_m3 = organic_m3 * value("aqueous_to_organic_holdup")
-        mol = (
-            organic_m3 * loading * value("mean_organic_loading_fraction")
-            + aqueous_m3 * concentration
-        )
-        held_kg = held_kg + mol * kg_per_mol
-    reagents = np.asarray(operating.reagents.to(_ANNUAL).magnitude, dtype=float)
-    cash_cost = np.asarray(operating.total.to(_ANNUAL).magnitude, dtype=float) + feed_cost
-    return {
-        "rare_earths_in_process": held_kg * mean_price,
-        "reagent_stocks": reagents * value("reagent_stock_days") / 365.0,
-        "product_inventory": cash_cost * value("product_inventory_days") / 365.0,
-        "receivables": cash_cost * value("receivable_days") / 365.0,
-    }
-
-
-def _initial_fill_cost(flows: FlowsheetResult, prices) -> np.ndarray:
-    """One-time fills (StageResult.details["initial_fill"]) at the reagents' prices [USD]."""
-    from .costing import price as price_of
-
-    total = np.asarray(0.0)
-    for name, result in flows.stage_results.items():
-        for reagent, amount in dict(result.details.get("initial_fill", {})).items():
-            cost = price_of(reagent, prices) * amount
-            try:
-                total = total + np.asarray(cost.to("USD").magnitude, dtype=float)
-            except Exception as exc:
-                raise InputError(
-                    f"stage {name!r}: initial fill of {reagent} is {amount} but its price is "
-                    f"{price_of(reagent, prices)}; their product must be money"
-                ) from exc
-    return total
+    return PlantResult(plant=plant, flowsheet=flows, **cost_plant(plant, flows).fields())
 
 
 @dataclass(frozen=True, eq=False)
-class PlantResult:
+class PlantResult(PlantCost):
     """Everything one plant evaluation produced. Arrays follow the plant's sample axes.
+
+    The money fields are those of :class:`tecmodel.costing.plant.PlantCost`, computed
+    once by :func:`~tecmodel.costing.plant.cost_plant`; ``plant`` and ``flowsheet`` are
+    what was evaluated.
 
     Attributes
     ----------
     capex : pint.Quantity
-        Total capital (TPC + owner's costs + working capital) [USD].
+        Total capital (TPC + owner's costs + working capital + initial fills) [USD].
     opex : pint.Quantity
-        Operating cost per year [USD/yr].
+        Operating cost per year, including feed purchase [USD/yr].
     levelized_cost : pint.Quantity
         Price per kg of total REO product at which NPV = 0 [USD/kg].
+    production : pint.Quantity
+        Total REO product per year [kg/yr].
+    revenue : pint.Quantity
+        Annual revenue at the products' prices (after off-grade discounts) [USD/yr].
+    purities : dict of str to ndarray
+        Purity of each product against its graded components [-].
+    radioactive_products : list of str
+        Products at or above the source-material exemption limit (0.25 wt % Th + U,
+        10 CFR 40.13(c)(1)(vi); the regime's limit if the plant names one). They earn no
+        revenue unless the product is marked licensed_source_material.
+    uncosted_outlets : list of str
+        Outlets ('stage.port') that are neither a product, nor connected, nor treated or
+        released by their own stage (StageResult.details['released_outlets']).
     """
 
     plant: object
     flowsheet: FlowsheetResult
-    capital: object
-    operating: object
-    stage_costs: Mapping[str, StageCost]
-    products: Mapping[str, Stream]
-    annual_production_kg: Mapping[str, np.ndarray]
-    unit_prices: Mapping[str, np.ndarray]
-    operating_hours: np.ndarray
-    initial_fill: np.ndarray
-    feed_cost: np.ndarray
-    # issue 10: crews, estimate class, working capital by item (None if not computed)
-    roster: object = None
-    estimate: object = None
-    working_capital_items: Mapping | None = None
 
     #: Names :meth:`metric` accepts: what curves and studies can measure.
     METRICS = ("levelized_cost", "capex", "opex", "production", "revenue", "npv", "irr")
@@ -443,39 +114,12 @@ class PlantResult:
         return value() if callable(value) else value
 
     # ------------------------------------------------------------------ headline numbers
-    # A result is immutable, so every number below is computed once, on first use, and
-    # kept (functools.cached_property writes to the instance's __dict__): one summary()
-    # solves the levelized cost once, not once per line that shows it.
-    @cached_property
-    def capex(self):
-        """Total capital [USD]: TPC, owner's costs, working capital and initial fills."""
-        return self.capital.total_capital.to("USD") + Q_(self.initial_fill, "USD")
-
-    @cached_property
-    def opex(self):
-        """Operating cost per year [USD/yr], including feed purchase."""
-        return self.operating.total.to(_ANNUAL) + Q_(self.feed_cost, _ANNUAL)
-
-    @property
-    def production(self):
-        """Total REO product per year [kg/yr]."""
-        return Q_(self._production_kg(), "kg/yr")
-
     def _production_kg(self) -> np.ndarray:
-        return sum(self.annual_production_kg.values(), np.asarray(0.0))
+        return np.asarray(self.production.magnitude, dtype=float)
 
     def purity(self, product: str) -> np.ndarray:
         """Purity of a product against its graded components [-]."""
-        return self.plant.products[product].purity(self.products[product])
-
-    @property
-    def purities(self) -> dict[str, np.ndarray]:
-        return {name: self.purity(name) for name in self.products}
-
-    @property
-    def revenue(self):
-        """Annual revenue at the products' prices (after off-grade discounts) [USD/yr]."""
-        return Q_(self._revenue(None), _ANNUAL)
+        return self.purities[product]
 
     def product_levelized_costs(self, allocation: str = "value") -> dict:
         """Levelized cost per kg of each product [USD/kg].
@@ -495,11 +139,12 @@ class PlantResult:
         if allocation != "value":
             raise InputError(f"allocation must be 'value' or 'mass', got {allocation!r}")
         production = self._production_kg()
+        revenue = self._revenue(None)
         mean_price = np.divide(
-            self._revenue(None),
+            revenue,
             production,
             # broadcast shape: a finance parameter may be an array while physics is not
-            out=np.zeros(np.broadcast_shapes(np.shape(self._revenue(None)), np.shape(production))),
+            out=np.zeros(np.broadcast_shapes(np.shape(revenue), np.shape(production))),
             where=production > 0,
         )
         if np.any(mean_price <= 0):
@@ -515,72 +160,33 @@ class PlantResult:
 
     # ------------------------------------------------------------------ finance
     def _finance_kwargs(self) -> dict:
-        cached = self.__dict__.get("_finance_kwargs_cache")
-        if cached is not None:
-            return dict(cached)
-        values = self.plant.finance.resolved()
-        kwargs = {
-            "discount_rate": values["discount_rate"],
-            "plant_life": values["plant_life"],
-            "construction_years": values["construction_years"],
-            "capital_spend_profile": values["capital_spend_profile"],
-            "ramp_up": values["ramp_up"],
-            # finance takes working capital as a fraction of the depreciable capital
-            "working_capital": _usd(self.capital.working_capital) / self._depreciable_capital(),
-            "salvage_fraction": values["salvage_fraction"],
-            "tax_rate": values["tax_rate"],
-            "depreciation": values["depreciation"],
-            "depreciation_life": values["depreciation_life"],
-            "loss_rule": values["loss_rule"],
-            "inflation": values["inflation"],
-        }
-        self.__dict__["_finance_kwargs_cache"] = kwargs
-        return dict(kwargs)
+        """The finance inputs :func:`tecmodel.costing.plant.finance_arguments` gathered."""
+        return dict(self.finance_arguments)
 
     def _depreciable_capital(self) -> np.ndarray:
         return _usd(self.capex) - _usd(self.capital.working_capital)
 
     def _levelized(self, annual_operating_cost) -> np.ndarray:
-        """Levelized cost at ``annual_operating_cost`` [USD/yr]; the plant's own opex and
-        zero (the capital part) are solved once and kept."""
+        """Levelized cost at ``annual_operating_cost`` [USD/yr]: the plant's own opex and
+        zero (the capital part) are the record's; any other is solved."""
         opex = _usd_yr(self.opex)
-        key = (
-            "total"
-            if annual_operating_cost is opex or np.array_equal(annual_operating_cost, opex)
-            else "capital"
-            if not np.any(annual_operating_cost)
-            else None
-        )
-        cache = self.__dict__.setdefault("_levelized_cache", {})
-        if key in cache:
-            return cache[key]
-        value = self._solve_levelized(annual_operating_cost)
-        if key is not None:
-            cache[key] = value
-        return value
-
-    def _solve_levelized(self, annual_operating_cost) -> np.ndarray:
+        if annual_operating_cost is opex or np.array_equal(annual_operating_cost, opex):
+            return np.asarray(self.levelized_cost.magnitude, dtype=float)
+        if not np.any(annual_operating_cost):
+            return self.levelized_capital_cost
         return np.asarray(
             finance.levelized_cost(
                 self._depreciable_capital(),
                 annual_operating_cost,
                 self._production_kg(),
-                **self._finance_kwargs(),
+                **self.finance_arguments,
             ),
             dtype=float,
         )
 
-    @cached_property
-    def levelized_cost(self):
-        """Minimum selling price of the REO product basket [USD/kg] (NPV = 0)."""
-        return Q_(self._levelized(_usd_yr(self.opex)), "USD/kg")
-
     def _revenue(self, price) -> np.ndarray:
         if price is None:
-            return sum(
-                (self.unit_prices[n] * self.annual_production_kg[n] for n in self.products),
-                np.asarray(0.0),
-            )
+            return np.asarray(self.revenue.magnitude, dtype=float)
         if isinstance(price, Mapping):
             unknown = set(price) - set(self.products)
             if unknown:
@@ -604,7 +210,7 @@ class PlantResult:
             self._depreciable_capital(),
             self._revenue(price),
             _usd_yr(self.opex),
-            **self._finance_kwargs(),
+            **self.finance_arguments,
         )
 
     def npv(self, price=None):
@@ -987,7 +593,7 @@ class PlantResult:
                     _usd_yr(self.opex),
                     produced,
                     annual_byproduct_revenue=credits,
-                    **self._finance_kwargs(),
+                    **self.finance_arguments,
                 ),
                 dtype=float,
             ),
@@ -1043,78 +649,6 @@ class PlantResult:
             f"{format_value(self.capex, 'MUSD')}, opex {format_value(self.opex, 'MUSD/yr')}, "
             f"{len(self.products)} products; .summary() for the full report>"
         )
-
-
-# ------------------------------------------------------------------------------------
-# Issue 9: radioactive products and uncosted outlets
-# ------------------------------------------------------------------------------------
-#: Source-material exemption of rare-earth products: not more than 0.25 wt % Th + U
-#: (10 CFR 40.13(c)(1)(vi)).
-PRODUCT_EXEMPTION_LIMIT = 0.0025
-
-
-def _product_limit(plant) -> float:
-    regime = getattr(plant.costing, "waste_regime", None)
-    if regime is None:
-        return PRODUCT_EXEMPTION_LIMIT
-    from .stages.waste import waste_regime
-
-    return waste_regime(regime).get("product_exemption_limit", PRODUCT_EXEMPTION_LIMIT)
-
-
-def product_source_material_fraction(stream: Stream) -> np.ndarray:
-    """(Th + U, element basis) per kg of a product stream [-]."""
-    from .stages.waste import source_material_fraction
-
-    return source_material_fraction(stream)
-
-
-def _unexempt_products_unsold(plant, products, unit_prices):
-    """A product at or above the exemption limit earns nothing unless its scenario says
-    it is sold as licensed source material (Product.licensed_source_material)."""
-    limit = _product_limit(plant)
-    out = dict(unit_prices)
-    for name, stream in products.items():
-        if getattr(plant.products[name], "licensed_source_material", False):
-            continue
-        hot = product_source_material_fraction(stream) >= limit
-        out[name] = np.where(hot, 0.0, unit_prices[name])
-    return out
-
-
-def _radioactive_products(self) -> list[str]:
-    limit = _product_limit(self.plant)
-    return [
-        name
-        for name, stream in self.products.items()
-        if np.any(product_source_material_fraction(stream) >= limit)
-    ]
-
-
-def _uncosted_outlets(self) -> list[str]:
-    sources = {p.source for p in self.plant.products.values()}
-    released = set()
-    for stage, result in self.flowsheet.stage_results.items():
-        for port in dict(result.details.get("released_outlets", {}) or {}):
-            released.add(f"{stage}.{port}")
-    return [
-        name
-        for name in self.flowsheet.unconnected_outlets
-        if name not in sources and name not in released
-    ]
-
-
-PlantResult.radioactive_products = property(
-    _radioactive_products,
-    doc="Names of products at or above the source-material exemption limit (0.25 wt % "
-    "Th + U, 10 CFR 40.13(c)(1)(vi); the regime's limit if the plant names one). They earn "
-    "no revenue unless the product is marked licensed_source_material.",
-)
-PlantResult.uncosted_outlets = property(
-    _uncosted_outlets,
-    doc="Outlets ('stage.port') that are neither a product, nor connected, nor treated or "
-    "released by their own stage (StageResult.details['released_outlets']).",
-)
 
 
 def _describe_size(size) -> str:

@@ -23,6 +23,7 @@ import numpy as np
 from scipy import stats
 
 from . import finance
+from .costing.plant import finance_arguments
 from .distributions import Distribution
 from .errors import InfeasibleDesignError, InputError, UnitError
 from .parallel import evaluate_in_chunks
@@ -221,25 +222,13 @@ class _EconomicMetric:
                 finance_plant = finance_plant.replace(
                     path, Q_(values, unit) if unit else np.asarray(values)
                 )
-            values = finance_plant.finance.resolved()
             depreciable = money["capex"] - money["working_capital"]
+            arguments = finance_arguments(
+                finance_plant.finance, depreciable, money["working_capital"]
+            )
             value = np.asarray(
                 finance.levelized_cost(
-                    depreciable,
-                    money["opex"],
-                    money["production"],
-                    discount_rate=values["discount_rate"],
-                    plant_life=values["plant_life"],
-                    construction_years=values["construction_years"],
-                    capital_spend_profile=values["capital_spend_profile"],
-                    ramp_up=values["ramp_up"],
-                    working_capital=money["working_capital"] / depreciable,
-                    salvage_fraction=values["salvage_fraction"],
-                    tax_rate=values["tax_rate"],
-                    depreciation=values["depreciation"],
-                    depreciation_life=values["depreciation_life"],
-                    loss_rule=values["loss_rule"],
-                    inflation=values["inflation"],
+                    depreciable, money["opex"], money["production"], **arguments
                 ),
                 dtype=float,
             )

@@ -5,8 +5,8 @@ import numpy as np
 from tecmodel import finance, scenarios
 
 
-def test_summary_solves_the_levelized_cost_twice_at_most(monkeypatch):
-    result = scenarios.load("high_waste_route").evaluate()
+def test_evaluation_solves_the_levelized_cost_twice_and_reports_solve_none(monkeypatch):
+    plant = scenarios.load("high_waste_route")
     calls = []
     original = finance.levelized_cost
 
@@ -15,10 +15,14 @@ def test_summary_solves_the_levelized_cost_twice_at_most(monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(finance, "levelized_cost", counting)
+    result = plant.evaluate()
+    # the record is built in one pass: the total and its capital part (zero operating
+    # cost), each solved once
+    assert len(calls) == 2
     result.summary()
     result.to_dict()
     result.breakdown("stage")
-    # the total and its capital part (operating cost zero), each solved once
+    result.product_levelized_costs()
     assert len(calls) == 2
 
 

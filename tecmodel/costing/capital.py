@@ -358,7 +358,7 @@ class CapitalCost:
     owners_cost : pint.Quantity
     working_capital : pint.Quantity
     total_capital : pint.Quantity
-        TPC + owner's costs + working capital (``capex``).
+        TPC + owner's costs + working capital (a plant's ``capex`` adds initial fills).
     """
 
     bare_erected_cost: object
@@ -400,7 +400,17 @@ class CapitalCost:
 
     @property
     def capex(self):
-        """Alias of :attr:`total_capital`."""
+        """Deprecated: :attr:`total_capital`. ``capex`` names a plant's whole capital
+        (GLOSSARY.md), which adds initial fills to this total
+        (:attr:`tecmodel.costing.plant.PlantCost.capex`, ``PlantResult.capex``)."""
+        import warnings
+
+        warnings.warn(
+            "CapitalCost.capex is deprecated: use total_capital (a plant's capex, "
+            "PlantResult.capex, adds initial fills)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self.total_capital
 
     @property

@@ -10,6 +10,8 @@ water quoted in 2023) keep the unit's conversion. Every function that uses price
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -53,6 +55,12 @@ def _operating_hours(operating_hours):
 # --------------------------------------------------------------------------- prices
 def default_prices() -> dict[str, pint.Quantity]:
     """The embedded price list: name → price Quantity with its price year in the unit."""
+    return dict(_embedded_prices())
+
+
+@functools.cache
+def _embedded_prices() -> dict[str, pint.Quantity]:
+    # built once: a plant evaluation looks prices up for every stage
     return {e.key: Q_(float(e.value), e.extra["unit"]) for e in load_table("prices").entries}
 
 
@@ -232,6 +240,11 @@ def labor_cost(operators_per_shift, labor_rate=None, labor_burden=None, operatin
 # --------------------------------------------------------------------------- waste
 def disposal_costs() -> dict[str, pint.Quantity]:
     """Embedded disposal cost per waste class (plus ``precipitate``) [currency per t or m³]."""
+    return dict(_embedded_disposal_costs())
+
+
+@functools.cache
+def _embedded_disposal_costs() -> dict[str, pint.Quantity]:
     table = load_table("disposal")
     return {
         e.key: Q_(float(e.value), e.extra["unit"])
@@ -240,8 +253,28 @@ def disposal_costs() -> dict[str, pint.Quantity]:
     }
 
 
+def _renamed(new_value, old_value, old: str, new: str, where: str):
+    """The value of a keyword renamed to one name per idea (GLOSSARY.md), warning once."""
+    if old_value is None:
+        return new_value
+    if new_value is not None:
+        raise InputError(f"{where}: give {new}= only ({old}= is its deprecated old name)")
+    warnings.warn(
+        f"{where}: {old}= is deprecated, use {new}= (the same mapping)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return old_value
+
+
 def disposal_cost(
-    waste_class: str, flow, density=None, rates=None, operating_hours=None
+    waste_class: str,
+    flow,
+    density=None,
+    disposal_costs=None,
+    operating_hours=None,
+    *,
+    rates=None,
 ) -> pint.Quantity:
     """Annual disposal cost of a waste stream of one class.
 
@@ -253,8 +286,10 @@ def disposal_cost(
     density : pint.Quantity, optional
         Bulk density to convert between mass and volume when the rate's basis differs
         [mass/volume]; default 1,600 kg/m³ (labelled assumption).
-    rates : mapping of str to pint.Quantity, optional
-        Overrides/extends :func:`disposal_costs` [currency/mass or currency/volume].
+    disposal_costs : mapping of str to pint.Quantity, optional
+        Disposal cost per waste class, overriding/extending the embedded list
+        (``tecmodel.costing.disposal_costs()``) [currency/mass or currency/volume]; the
+        name of ``CostingBasis.disposal_costs``. ``rates=`` is its deprecated old name.
     operating_hours : pint.Quantity, optional
         [h/yr]; default 8064 h/yr.
 
@@ -270,9 +305,10 @@ def disposal_cost(
     ton and precipitate USD 5/short ton ($2019, PrOMMiS); radioactive (US LLRW, Texas
     compact) ~USD 100/ft³ = 3,530 USD/m³; hazardous USD 200/t (assumption).
     """
-    table = disposal_costs()
-    if rates is not None:
-        table.update({k: Q_(v) if isinstance(v, str) else v for k, v in rates.items()})
+    overrides = _renamed(disposal_costs, rates, "rates", "disposal_costs", "disposal_cost")
+    table = dict(_embedded_disposal_costs())
+    if overrides is not None:
+        table.update({k: Q_(v) if isinstance(v, str) else v for k, v in overrides.items()})
     if waste_class not in table:
         raise InputError(f"unknown waste_class {waste_class!r}; valid: {', '.join(sorted(table))}")
     rate = table[waste_class]
@@ -305,7 +341,7 @@ def disposal_cost(
     return (rate * flow * hours).to(_ANNUAL)
 
 
-def _waste_cost(wastes, rates, operating_hours):
+def _waste_cost(wastes, disposal_costs, operating_hours):
     """Total disposal cost of Waste-like objects or a mapping class → flow(s)."""
     total = Q_(0.0, _ANNUAL)
     if wastes is None:
@@ -314,7 +350,10 @@ def _waste_cost(wastes, rates, operating_hours):
         for waste_class, flows in wastes.items():
             for flow in flows if isinstance(flows, list | tuple) else [flows]:
                 total = total + disposal_cost(
-                    waste_class, flow, rates=rates, operating_hours=operating_hours
+                    waste_class,
+                    flow,
+                    disposal_costs=disposal_costs,
+                    operating_hours=operating_hours,
                 )
         return total
     for waste in wastes:  # objects with waste_class, mass_flow, density (stages.Waste)
@@ -322,7 +361,7 @@ def _waste_cost(wastes, rates, operating_hours):
             waste.waste_class,
             waste.mass_flow,
             density=getattr(waste, "density", None),
-            rates=rates,
+            disposal_costs=disposal_costs,
             operating_hours=operating_hours,
         )
     return total
@@ -410,7 +449,7 @@ class OperatingCost:
 
     @property
     def total(self):
-        """Sum of all categories [USD/yr] (``opex``)."""
+        """Sum of all categories [USD/yr] (a plant's ``opex`` adds feed purchase)."""
         values = list(self.breakdown().values())
         total = values[0]
         for value in values[1:]:
@@ -419,7 +458,15 @@ class OperatingCost:
 
     @property
     def opex(self):
-        """Alias of :attr:`total`."""
+        """Deprecated: :attr:`total`. ``opex`` names a plant's whole operating cost
+        (GLOSSARY.md), which adds feed purchase to this total
+        (:attr:`tecmodel.costing.plant.PlantCost.opex`, ``PlantResult.opex``)."""
+        warnings.warn(
+            "OperatingCost.opex is deprecated: use total (a plant's opex, PlantResult.opex, "
+            "adds feed purchase)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self.total
 
     def to_dict(self, unit: str = _ANNUAL) -> dict:
@@ -461,11 +508,13 @@ def operating_cost(
     revenue=None,
     royalty_rate=None,
     prices=None,
-    disposal_rates=None,
+    disposal_costs=None,
     operating_hours=None,
     labor_rate=None,
     labor_burden=None,
     crews_per_position=None,
+    *,
+    disposal_rates=None,
 ) -> OperatingCost:
     """Annual operating cost of a plant, by category.
 
@@ -484,8 +533,10 @@ def operating_cost(
         Annual revenue [currency/yr], basis of royalties.
     royalty_rate : float or array_like, optional
         Royalty as a fraction of revenue [-]; default 0 (labelled assumption).
-    prices, disposal_rates : mapping, optional
-        Override/extend the embedded price and disposal lists.
+    prices, disposal_costs : mapping, optional
+        Override/extend the embedded price list and disposal cost per waste class (the
+        names of ``CostingBasis.prices`` and ``CostingBasis.disposal_costs``;
+        ``disposal_rates=`` is the deprecated old name of ``disposal_costs``).
     operating_hours : pint.Quantity, optional
         [h/yr]; default 8064 h/yr.
     labor_rate, labor_burden : optional
@@ -540,7 +591,10 @@ def operating_cost(
             "operating_cost needs total_plant_cost (a money Quantity, e.g. Q_(50, 'MUSD'))"
         )
     fixed = fixed_operating_costs(total_plant_cost, labor)
-    waste = _waste_cost(wastes, disposal_rates, operating_hours)
+    disposal_costs = _renamed(
+        disposal_costs, disposal_rates, "disposal_rates", "disposal_costs", "operating_cost"
+    )
+    waste = _waste_cost(wastes, disposal_costs, operating_hours)
     # Peters & Timmerhaus: plant overhead on operating labor + supervision + maintenance
     base = labor + supervision + fixed["maintenance"]
     overhead = _rule("overhead_fraction").magnitude * base

@@ -46,8 +46,9 @@ from ..elements import ELEMENTS, RARE_EARTHS
 from ..errors import InfeasibleDesignError, InputError, describe
 from ..streams import Stream
 from ..units import magnitude
-from .design import design_cascade
-from .simulation import simulate_multicomponent
+
+# designs once per distinct intensive input, reused across a change of scale (issue 13)
+from .design_reuse import design_cascade, simulate_multicomponent
 
 __all__ = [
     "DEPRECATED_SYSTEM_NAMES",
