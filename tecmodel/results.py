@@ -469,6 +469,20 @@ class PlantResult:
         return self.plant.products[product].purity(self.products[product])
 
     @property
+    def mixer_settlers(self) -> np.ndarray:
+        """Mixer-settlers of the whole plant [-]: every SX stage (extraction, scrub, strip
+        and saponification) of every stage's equipment of a mixer-settler kind (issue 12)."""
+        return sum(
+            (
+                np.asarray(item.parallel_units)
+                for result in self.flowsheet.stage_results.values()
+                for item in result.equipment
+                if item.kind.startswith("mixer_settler")
+            ),
+            np.asarray(0),
+        )
+
+    @property
     def purities(self) -> dict[str, np.ndarray]:
         return {name: self.purity(name) for name in self.products}
 
