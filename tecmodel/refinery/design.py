@@ -84,18 +84,17 @@ class _Context:
             capacity = Q_(DEFAULT_CAPACITY, "t/yr")
         if not hasattr(capacity, "units"):
             capacity = Q_(capacity, "t/yr")
-        cap = magnitude(capacity, "kg/h", "capacity")
+        hours = magnitude(self.costing.operating_hours, "h/yr", "operating_hours")
+        cap = magnitude(capacity, "kg/yr", "capacity") / hours  # REO out per operating hour
         if not cap > 0:
             raise InputError(f"capacity must be > 0 t/yr of REO, got {describe(capacity)}")
         self.capacity = capacity
-        hours = magnitude(self.costing.operating_hours, "h/yr", "operating_hours")
         # feed rate: REO out = capacity, with the head's REO recovery measured by running
         # the head stages once on 1 kg/s of feed, and the precipitation recovery
         head = self._head_recovery()
-        precipitation = float(OxalatePrecipitation().recovery)
+        precipitation = float(OxalatePrecipitation().recovery) * float(Calcination().recovery)
         self.reo_to_sx = cap / 3600.0 / precipitation  # kg/s TREO into the first cascade
         self.feed_rate = Q_(self.reo_to_sx / head / self.feed.reo_fraction * 3600.0, "kg/h")
-        del hours
 
     def _head_recovery(self) -> float:
         stream = Stream.from_composition(Q_(1.0, "kg/s"), self.feed.composition)
