@@ -121,6 +121,20 @@ class PlantResult(PlantCost):
         """Purity of a product against its graded components [-]."""
         return self.purities[product]
 
+    @property
+    def mixer_settlers(self) -> np.ndarray:
+        """Mixer-settlers of the whole plant [-]: every SX stage (extraction, scrub, strip
+        and saponification) of every stage's equipment of a mixer-settler kind (issue 12)."""
+        return sum(
+            (
+                np.asarray(item.parallel_units)
+                for result in self.flowsheet.stage_results.values()
+                for item in result.equipment
+                if item.kind.startswith("mixer_settler")
+            ),
+            np.asarray(0),
+        )
+
     def product_levelized_costs(self, allocation: str = "value") -> dict:
         """Levelized cost per kg of each product [USD/kg].
 

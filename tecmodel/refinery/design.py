@@ -1,0 +1,261 @@
+"""Design a full-separation refinery from a feed and a product slate.
+
+:func:`design` opens the feed (cracking or leaching by feed type, thorium removal), splits
+the rare earths by a tree of countercurrent SX cascades chosen by cost
+(:mod:`tecmodel.refinery.sequences`), precipitates and calcines each product, treats the
+brines and liquors, and returns a costed-on-demand :class:`~tecmodel.plant.Plant`.
+:func:`sequences` returns the ranked candidate trees with their cuts and costs.
+
+Every SX section designs its own stage numbers from the sourced separation factors and
+the purities the purity rule (``sequences`` module docstring) asks of it; nothing here
+sets a stage count.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from ..errors import InputError, describe
+from ..plant import Feed, Plant, Product
+from ..stages import BicarbonatePrecipitation, Calcination, OxalatePrecipitation
+from ..stages.solvent_extraction import SolventExtractionSection, separation_factor_systems
+from ..streams import Stream
+from ..units import Q_, magnitude
+from .feeds import refinery_feed
+from .locations import location_basis
+from .products import oxide_price, product_slate
+from .sequences import cut_table, search, tree_cuts
+
+__all__ = ["EXTRACTANTS", "design", "sequences"]
+
+#: Extractant systems: name → (extractant priced and held in the organic, preferred
+#: separation-factor set, fallback set while the preferred one is not shipped). The
+#: fallback is the package's composite D2EHPA + lactic-acid set (d2ehpa_lactic_composite).
+EXTRACTANTS = {
+    "p507_hcl": ("p507", "p507_hcl", "d2ehpa_lactic_composite"),
+    "d2ehpa_hcl": ("d2ehpa", "d2ehpa_hcl", "d2ehpa_lactic_composite"),
+}
+
+#: Default REO output [t/yr] when ``capacity`` is None (assumption: a mid-size separation
+#: plant; Chinese separation plants run ~2,000-10,000 t/yr REO).
+DEFAULT_CAPACITY = 3000.0
+
+#: Recycle of treated saponification brine [-]: the MIIT 2016 >= 85 % water-recycling
+#: condition (REFERENCE_DATA.md), used at both locations (assumption for "us").
+BRINE_RECYCLE = 0.85
+
+#: Bulk La and Ce products are precipitated with ammonium bicarbonate (cheaper than oxalic
+#: acid; common Chinese practice, assumption as in the shipped scenarios); all others
+#: with oxalic acid.
+_BICARBONATE = {"La", "Ce"}
+
+
+def _extractant(extractant):
+    if isinstance(extractant, str) and extractant in separation_factor_systems():
+        return "p507", extractant
+    if extractant not in EXTRACTANTS:
+        raise InputError(
+            f"extractant must be one of {', '.join(EXTRACTANTS)} (or a separation-factor set: "
+            f"{', '.join(separation_factor_systems())}), got {describe(extractant)}"
+        )
+    name, preferred, fallback = EXTRACTANTS[extractant]
+    systems = separation_factor_systems()
+    return name, preferred if preferred in systems else fallback
+
+
+def _stage_key(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text.lower()).strip("_")
+
+
+class _Context:
+    """Everything design and sequences share: checked inputs, shares, costing."""
+
+    def __init__(self, feed, products, purity, capacity, location, extractant):
+        self.feed = refinery_feed(feed)
+        present = self.feed.rare_earths
+        self.products = product_slate(products, present, purity)
+        self.extractant, self.system = _extractant(extractant)
+        self.costing, self.finance = location_basis(location)
+        self.location = location
+        reo = sum(self.feed.composition[s] for s in present)
+        self.shares = {s: self.feed.composition[s] / reo for s in present}
+        self.rare_earths = present
+        if capacity is None:
+            capacity = Q_(DEFAULT_CAPACITY, "t/yr")
+        if not hasattr(capacity, "units"):
+            capacity = Q_(capacity, "t/yr")
+        hours = magnitude(self.costing.operating_hours, "h/yr", "operating_hours")
+        cap = magnitude(capacity, "kg/yr", "capacity") / hours  # REO out per operating hour
+        if not cap > 0:
+            raise InputError(f"capacity must be > 0 t/yr of REO, got {describe(capacity)}")
+        self.capacity = capacity
+        # feed rate: REO out = capacity, with the head's REO recovery measured by running
+        # the head stages once on 1 kg/s of feed, and the precipitation recovery
+        head = self._head_recovery()
+        precipitation = float(OxalatePrecipitation().recovery) * float(Calcination().recovery)
+        self.reo_to_sx = cap / 3600.0 / precipitation  # kg/s TREO into the first cascade
+        self.feed_rate = Q_(self.reo_to_sx / head / self.feed.reo_fraction * 3600.0, "kg/h")
+
+    def _head_recovery(self) -> float:
+        stream = Stream.from_composition(Q_(1.0, "kg/s"), self.feed.composition)
+        reo_in = float(stream.reo_kg_s)
+        for stage in self.feed.head.values():
+            port = stage.inlet_ports[0]
+            stream = stage.run({port: stream}).outlets["liquor"]
+        return float(stream.reo_kg_s) / reo_in
+
+    def table(self):
+        return cut_table(
+            self.products, self.shares, self.rare_earths, system=self.system,
+            extractant=self.extractant, reo_kg_s=self.reo_to_sx, costing=self.costing,
+            finance=self.finance,
+        )  # fmt: skip
+
+    def labels(self):
+        return [p.label for p in self.products]
+
+    def plant(self, tree, table, name=None) -> Plant:
+        labels = self.labels()
+        by_label = {p.label: p for p in self.products}
+        stages = dict(self.feed.head)
+        connections = []
+        head_names = list(stages)
+        for a, b in itertools.pairwise(head_names):
+            connections.append((f"{a}.liquor", f"{b}.{stages[b].inlet_ports[0]}"))
+        products = {}
+
+        def build(t, inlet):
+            if isinstance(t, str):
+                spec = by_label[t]
+                key = _stage_key(spec.name)
+                bicarbonate = set(spec.elements) <= _BICARBONATE
+                if bicarbonate:
+                    stages[f"precipitate_{key}"] = BicarbonatePrecipitation(
+                        liquor_treatment="ammonia_recovery"
+                    )
+                    stages[f"calcine_{key}"] = Calcination(precipitate_form="carbonate")
+                else:
+                    stages[f"precipitate_{key}"] = OxalatePrecipitation(
+                        liquor_treatment="discharge"
+                    )
+                    stages[f"calcine_{key}"] = Calcination()
+                connections.append((inlet, f"precipitate_{key}.feed"))
+                connections.append(
+                    (f"precipitate_{key}.precipitate", f"calcine_{key}.precipitate")
+                )
+                price = oxide_price(spec.elements, spec.purity, self.shares) if spec.sold else None
+                products[spec.name] = Product(
+                    source=f"calcine_{key}.product", price=price,
+                    graded_components=spec.elements, grade=spec.purity,
+                )  # fmt: skip
+                return
+            cut = tree_cuts(t, table, labels)[0]
+            light_key, heavy_key = cut.name.split("|")
+            key = f"sx_{light_key.lower()}_{heavy_key.lower()}"
+            stages[key] = SolventExtractionSection(
+                split_between=(light_key, heavy_key),
+                purity_extract=cut.purity_extract,
+                purity_raffinate=cut.purity_raffinate,
+                separation_factor_system=self.system,
+                extractant=self.extractant,
+                brine_treatment="evaporation",
+                brine_recycle_fraction=BRINE_RECYCLE,
+                max_stages=3000,
+            )
+            if inlet is not None:
+                connections.append((inlet, f"{key}.feed"))
+            else:
+                self._root = f"{key}.feed"
+            build(t[0], f"{key}.raffinate")
+            build(t[1], f"{key}.extract")
+
+        self._root = None
+        first = f"{head_names[-1]}.liquor" if head_names else None
+        build(tree, first)
+        inlet = self.feed.inlet or self._root
+        if inlet is None:  # a single product and no head: nothing to build
+            raise InputError("a refinery needs a head (a mineral feed) or at least two products")
+        feed = Feed(rate=self.feed_rate, composition=self.feed.composition, to=inlet)
+        products_text = ", ".join(p.name for p in self.products if p.sold)
+        return Plant(
+            name=name or f"{self.feed.name}_full_separation_{self.location}",
+            stages=stages,
+            feed=feed,
+            connections=connections,
+            products=products,
+            costing=self.costing,
+            finance=self.finance,
+            description=(
+                f"Full separation of {self.feed.name} to {products_text} "
+                f"({self.location} cost basis, {self.system} separation factors)"
+            ),
+        )
+
+
+def design(feed, products, *, purity=0.999, capacity=None, location="china",
+           extractant="p507_hcl", tree=None):  # fmt: skip
+    """A full-separation refinery for ``feed`` and ``products``: a :class:`~tecmodel.plant.Plant`.
+
+    Parameters
+    ----------
+    feed : str or tecmodel.Feed
+        A shipped feed (``"ion_adsorption_clay"``, ``"bayan_obo"``, ``"mountain_pass"``,
+        ``"monazite"``; :func:`tecmodel.refinery.feed_names`) or a :class:`tecmodel.Feed`.
+    products : sequence or mapping
+        Element symbols and tuples of symbols (a tuple is one group product; ``"NdPr"``,
+        ``"SEG"``, ``"HREE"`` name groups), or a mapping product name → elements. Rare
+        earths of the feed no product names leave as unsold by-product concentrates.
+    purity : float or mapping
+        Wanted purity of every product, or per product name (or symbol) [-], in (0, 1).
+    capacity : pint.Quantity or float, optional
+        REO output [t/yr] the feed is scaled to. Default 3,000 t/yr (assumption).
+    location : {"china", "us"}
+        Shipped cost basis (prices, labor, waste regime, tax; ``data/locations.toml``).
+    extractant : {"p507_hcl", "d2ehpa_hcl"} or str
+        Extractant system; maps to a separation-factor set (``p507_hcl`` while shipped,
+        else the composite set d2ehpa_lactic_composite).
+    tree : nested tuples of product labels, optional
+        Use this split sequence instead of the cheapest one (labels as in
+        :func:`sequences`).
+
+    Returns
+    -------
+    tecmodel.plant.Plant
+        ``plant.evaluate()`` costs it; ``PlantResult.mixer_settlers`` counts its stages.
+
+    Raises
+    ------
+    tecmodel.errors.TecModelError
+        An element not in the feed, overlapping products, a purity outside (0, 1), an
+        unknown feed, location or extractant (the message names it).
+    """
+    context = _Context(feed, products, purity, capacity, location, extractant)
+    table = context.table()
+    if tree is None:
+        tree = search(table, context.labels(), keep=1)[0].tree
+    return context.plant(tree, table)
+
+
+def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
+              extractant="p507_hcl", keep=5, exact=3):  # fmt: skip
+    """Candidate split sequences ranked by levelized cost.
+
+    The ``keep`` cheapest trees by the additive proxy cost (dynamic programming,
+    :mod:`tecmodel.refinery.sequences`); the first ``exact`` of them are built as plants
+    and costed exactly, and these lead the list ranked by exact levelized cost; the rest
+    follow by proxy cost. Each :class:`~tecmodel.refinery.sequences.SplitSequence` holds its
+    tree, its cuts (name, targets, stages, proxy cost), its proxy cost [USD/yr] and, where
+    costed, its levelized cost [USD/kg] and plant. Parameters as :func:`design`.
+    """
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise InputError(f"keep must be a whole number >= 1, got {keep!r}")
+    if isinstance(exact, bool) or not isinstance(exact, int) or exact < 0:
+        raise InputError(f"exact must be a whole number >= 0, got {exact!r}")
+    context = _Context(feed, products, purity, capacity, location, extractant)
+    table = context.table()
+    candidates = search(table, context.labels(), keep=keep)
+    for candidate in candidates[:exact]:
+        candidate.plant = context.plant(candidate.tree, table)
+        candidate.levelized_cost = candidate.plant.evaluate().levelized_cost
+    costed = sorted(candidates[:exact], key=lambda c: float(c.levelized_cost.magnitude))
+    return costed + candidates[exact:]

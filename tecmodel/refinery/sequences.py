@@ -1,0 +1,335 @@
+"""Split-sequence synthesis: which adjacent cut to make first, by dynamic programming.
+
+Products are contiguous runs of rare earths in extraction order (P507/D2EHPA, chloride:
+La Ce Pr Nd Sm Eu Gd Tb Dy Y Ho Er Tm Yb Lu). A refinery is a binary tree of cascades:
+each cascade takes a contiguous run of products and cuts it between two neighbouring
+products (Nd|Sm, Gd|Tb, ...). With N products there are Catalan(N − 1) trees (4,862 for
+10 products, 9.7 million for 16), but a tree's cost is the sum of its cuts' costs and a
+cut's cost depends only on the run it takes and where it cuts, so the cheapest tree over
+a run [i, j] is the cheapest cut k plus the cheapest trees over [i, k) and [k, j]:
+dynamic programming over the N(N + 1)/2 runs, O(N³) cuts. Keeping the K cheapest trees
+per run (instead of one) gives the runner-ups exactly.
+
+What a cut must achieve (the purity rule)
+-----------------------------------------
+A product P's impurity comes from the two cuts at its boundaries: the cut at its light
+boundary leaves some lighter rare earths in the heavy outlet, and every later cut sends
+them on to the lightest product of that outlet, P (and likewise at its heavy boundary). So
+each boundary gets half of P's impurity budget (all of it at an end of the series), and
+a cut whose heavy outlet G begins with P must reach an impurity of
+``(1 − purity_P) / boundaries_P · m_P / m_G`` in G (m: TREO mass in the feed): cutting
+a large group away from a small product early asks for a very pure group. The target is
+never looser than half the other side's share of the cut's feed (so the outlet is purer
+than the feed; a labelled rule).
+
+The cut cost (the proxy, then costed exactly)
+---------------------------------------------
+Each candidate cut is designed with the package's own :func:`tecmodel.separation.design_cascade`
+(Xu's design verified by exact simulation, lumped light/heavy groups with the key pair's
+sourced β, all candidates in one batch), on an ideal feed (the run's rare earths at their
+feed amounts). From its stages and fluxes S, W per mol of feed, sized as
+:class:`~tecmodel.stages.SolventExtractionSection` sizes them, come its annual cost
+[USD/yr]: installed mixer-settlers (extraction, scrub, strip, saponification; Lang factor
+of the costing basis × location factor) and the first organic fill, annualised by the
+capital recovery factor of the finance assumptions, plus saponification base, HCl,
+extractant losses and operators. This additive proxy ranks the trees; the chosen trees
+are then built as plants and costed exactly (:meth:`tecmodel.plant.Plant.evaluate`:
+multicomponent check, precipitation, effluents, site, taxes), which ranks them again.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..costing import purchase_cost, reagent_cost
+from ..costing.capital import lang_factor
+from ..costing.crews import operator_labor_cost
+from ..separation import design_cascade, kremser_stages
+from ..stages.solvent_extraction import (
+    EXTRACTANT_DENSITY,
+    SAPONIFICATION_BASES,
+    SolventExtractionSection,
+    _molar_purity,
+    _oxide_mass_per_mol,
+    _relative_factors,
+    _settler_stage_volume,
+)
+from ..units import Q_, magnitude
+
+__all__ = ["Cut", "SplitSequence", "all_trees", "cut_table", "cut_targets", "search", "tree_cuts"]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One cascade of a split sequence.
+
+    Attributes
+    ----------
+    name : str
+        ``"Nd|Sm"``: the key pair (last light | first heavy rare earth).
+    light, heavy : tuple of str
+        Products on each side (labels).
+    purity_raffinate, purity_extract : float
+        Targets of the light and heavy outlets (oxide-mass basis) [-].
+    stages : int
+        Extraction + scrub stages of the proxy design [-].
+    annual_cost : float
+        Proxy cost of the cut [USD/yr].
+    """
+
+    name: str
+    light: tuple[str, ...]
+    heavy: tuple[str, ...]
+    purity_raffinate: float
+    purity_extract: float
+    stages: int
+    annual_cost: float
+
+
+@dataclass
+class SplitSequence:
+    """A candidate tree of cuts.
+
+    Attributes
+    ----------
+    tree : nested tuples of str
+        ``(("La", "Ce"), "Pr")``: a pair is a cascade (light side, heavy side).
+    cuts : tuple of Cut
+        Its cascades, root first.
+    proxy_cost : float
+        Sum of the cuts' proxy costs [USD/yr].
+    levelized_cost : pint.Quantity or None
+        Exact levelized cost of the built plant [USD/kg], where it was costed.
+    plant : Plant or None
+        The built plant, where it was costed.
+    """
+
+    tree: object
+    cuts: tuple[Cut, ...]
+    proxy_cost: float
+    levelized_cost: object = None
+    plant: object = field(default=None, repr=False)
+
+    def describe(self) -> str:
+        """The tree and its cuts as text."""
+        lines = [f"tree {_tree_text(self.tree)}: proxy {self.proxy_cost / 1e6:.3f} MUSD/yr"
+                 + (f", levelized {self.levelized_cost:.3f~P}" if self.levelized_cost is not None
+                    else "")]  # fmt: skip
+        for cut in self.cuts:
+            lines.append(
+                f"  {cut.name:<8} {cut.stages:>4} stages  {cut.annual_cost / 1e6:8.3f} MUSD/yr"
+                f"  (light {cut.purity_raffinate:.6f}, heavy {cut.purity_extract:.6f})"
+            )
+        return "\n".join(lines)
+
+
+def _tree_text(tree) -> str:
+    if isinstance(tree, str):
+        return tree
+    return f"({_tree_text(tree[0])} | {_tree_text(tree[1])})"
+
+
+def cut_targets(masses, purities, i, k, j):
+    """Mass-basis purity targets (raffinate, extract) of the cut of products i..j at k.
+
+    ``masses``: TREO mass of each product in the feed; ``purities``: each product's
+    purity. See the module docstring for the rule.
+    """
+    n = len(masses)
+    boundaries = [(p > 0) + (p < n - 1) for p in range(n)]
+    m_light = sum(masses[i:k])
+    m_heavy = sum(masses[k : j + 1])
+    total = m_light + m_heavy
+    imp_heavy = (1 - purities[k]) / boundaries[k] * masses[k] / m_heavy
+    imp_light = (1 - purities[k - 1]) / boundaries[k - 1] * masses[k - 1] / m_light
+    imp_heavy = min(imp_heavy, 0.5 * m_light / total)
+    imp_light = min(imp_light, 0.5 * m_heavy / total)
+    return 1.0 - imp_light, 1.0 - imp_heavy
+
+
+def _annual_cut_costs(rows, products, shares, rare_earths, system, extractant, reo_kg_s,
+                      costing, finance, max_stages):  # fmt: skip
+    """Proxy cost [USD/yr] and stages of every cut in ``rows`` ((i, k, j) triples)."""
+    template = SolventExtractionSection(extractant=extractant, separation_factor_system=system)
+    _, pairs = _relative_factors(rare_earths, system, {})
+    masses = [sum(shares[s] for s in p.elements) for p in products]
+    purities = [p.purity for p in products]
+    kg_mol = {s: _oxide_mass_per_mol(s) for s in rare_earths}
+    beta, f_a, t_a, t_b, mol_feed, targets = [], [], [], [], [], []
+    for i, k, j in rows:
+        light = [s for p in products[i:k] for s in p.elements]
+        heavy = [s for p in products[k : j + 1] for s in p.elements]
+        p_b, p_a = cut_targets(masses, purities, i, k, j)
+        targets.append((p_b, p_a))
+        beta.append(float(pairs[(light[-1], heavy[0])]))
+        mol_l = sum(reo_kg_s * shares[s] / kg_mol[s] for s in light)
+        mol_h = sum(reo_kg_s * shares[s] / kg_mol[s] for s in heavy)
+        f_a.append(mol_h / (mol_l + mol_h))
+        mol_feed.append(mol_l + mol_h)
+        m_l = [kg_mol[s] for s in light]
+        m_h = [kg_mol[s] for s in heavy]
+        t_a.append(_molar_purity(p_a, min(m_h), max(m_l)))
+        t_b.append(_molar_purity(p_b, min(m_l), max(m_h)))
+    beta, f_a, t_a, t_b, F = (np.array(v) for v in (beta, f_a, t_a, t_b, mol_feed))
+    # the molar targets must exceed the feed's own shares (design_cascade requires it)
+    t_a = np.maximum(t_a, f_a + 0.5 * (1 - f_a))
+    t_b = np.maximum(t_b, (1 - f_a) + 0.5 * f_a)
+    design = design_cascade(beta, f_a, t_a, t_b, max_stages=max_stages)
+    S, W = np.asarray(design.organic_flux), np.asarray(design.scrub_flux)
+    n_ext, n_scrub = np.asarray(design.extraction_stages), np.asarray(design.scrub_stages)
+
+    # sizing as SolventExtractionSection.run does (its defaults)
+    loading = magnitude(template.organic_loading, "mol/m**3", "organic_loading")
+    c_feed = magnitude(template.feed_concentration, "mol/m**3", "feed_concentration")
+    c_scrub = magnitude(template.scrub_acid_concentration, "mol/m**3", "scrub_acid_concentration")
+    c_strip = magnitude(template.strip_acid_concentration, "mol/m**3", "strip_acid_concentration")
+    c_base = magnitude(template.base_concentration, "mol/m**3", "base_concentration")
+    mixer_time = magnitude(template.mixer_residence_time, "s", "mixer_residence_time")
+    settling = magnitude(template.settling_rate, "m/s", "settling_rate")
+    depth = magnitude(template.settler_depth, "m", "settler_depth")
+    excess = float(template.acid_excess)
+    strip_stages = int(np.ceil(kremser_stages(template.stripping_factor, template.strip_residual)
+                               - 1e-9))  # fmt: skip
+    loaded = S * F
+    organic = loaded / loading
+    scrub = 3 * W * F * (1 + excess) / c_scrub
+    strip = 3 * (S - W) * F * (1 + excess) / c_strip
+    base = 3 * loaded / c_base
+    sections = (
+        (n_ext, F / c_feed + scrub, "mixer_settler"),
+        (n_scrub, scrub, "mixer_settler"),
+        (strip_stages, strip, "mixer_settler"),
+        (template.saponification_stages, base, "mixer_settler_saponification"),
+    )
+    equipment = 0.0
+    organic_held = 0.0
+    for stages, aqueous, kind in sections:
+        flow = organic + aqueous
+        volume = _settler_stage_volume(flow, mixer_time, settling, depth)
+        equipment = equipment + purchase_cost(kind, Q_(volume, "m**3"), stages).to("USD").magnitude
+        organic_held = organic_held + stages * volume * organic / flow
+    fraction = float(template.extractant_volume_fraction)
+    inventory = organic_held * (1 + float(template.organic_inventory_allowance))
+    fill = {
+        extractant: Q_(inventory * fraction * EXTRACTANT_DENSITY[extractant], "kg/h"),
+        "kerosene": Q_(inventory * (1 - fraction) * 1000.0, "L/h"),
+    }
+    one_hour = Q_(1.0, "h/yr")  # a fill priced as if consumed for one hour a year
+    fill_cost = sum(c.to("USD/yr").magnitude for c in
+                    reagent_cost(fill, costing.prices, one_hour).values())  # fmt: skip
+    hours = costing.operating_hours
+    base_name, base_mass, base_per_ree, _ = SAPONIFICATION_BASES[template.saponification_base]
+    lost = float(template.organic_loss_fraction) * (F / c_feed + scrub + strip + base) * 3600.0
+    consumption = {
+        base_name: Q_(loaded * base_per_ree * base_mass / 1000 * 3600.0, "kg/h"),
+        "hydrochloric_acid": Q_(3 * S * F * (1 + excess) * 36.458 / 1000 * 3600.0, "kg/h"),
+        extractant: Q_(lost * fraction * EXTRACTANT_DENSITY[extractant], "kg/h"),
+        "kerosene": Q_(lost * (1 - fraction) * 1000.0, "L/h"),
+    }
+    operating = sum(c.to("USD/yr").magnitude for c in
+                    reagent_cost(consumption, costing.prices, hours).values())  # fmt: skip
+    total_stages = n_ext + n_scrub + strip_stages + template.saponification_stages
+    labor = (
+        operator_labor_cost(
+            total_stages / float(template.stages_per_operator),
+            crews_per_position=costing.crews_per_position,
+            labor_rate=costing.labor_rate,
+        )
+        .to("USD/yr")
+        .magnitude
+    )
+    resolved = finance.resolved()
+    r, life = float(resolved["discount_rate"]), float(resolved["plant_life"])
+    crf = r * (1 + r) ** life / ((1 + r) ** life - 1)
+    installed = equipment * lang_factor(costing.installation) * float(costing.location_factor)
+    annual = crf * (installed + fill_cost) + operating + labor
+    return annual, n_ext + n_scrub, targets
+
+
+def cut_table(products, shares, rare_earths, *, system, extractant, reo_kg_s, costing,
+              finance, max_stages=3000):  # fmt: skip
+    """Every possible cut of ``products`` with its proxy cost: {(i, k, j): Cut}.
+
+    (i, k, j): the cascade takes products i..j and cuts between k − 1 and k.
+
+    Parameters
+    ----------
+    products : list of ProductSpec
+        In extraction order, covering the feed's rare earths.
+    shares : mapping
+        TREO share of each rare earth in the feed [-].
+    reo_kg_s : float
+        TREO entering separation [kg/s].
+    """
+    n = len(products)
+    labels = [p.label for p in products]
+    rows = [(i, k, j) for i in range(n) for j in range(i + 1, n) for k in range(i + 1, j + 1)]
+    if not rows:
+        return {}
+    annual, stages, targets = _annual_cut_costs(
+        rows, products, shares, rare_earths, system, extractant, reo_kg_s, costing, finance,
+        max_stages,
+    )  # fmt: skip
+    table = {}
+    for row, cost, st, (p_b, p_a) in zip(rows, annual, stages, targets, strict=True):
+        i, k, j = row
+        light_key = products[k - 1].elements[-1]
+        heavy_key = products[k].elements[0]
+        table[row] = Cut(
+            f"{light_key}|{heavy_key}", tuple(labels[i:k]), tuple(labels[k : j + 1]),
+            float(p_b), float(p_a), int(st), float(cost),
+        )  # fmt: skip
+    return table
+
+
+def search(table, labels, keep=3) -> list[SplitSequence]:
+    """The ``keep`` cheapest trees over ``labels`` by the additive proxy, cheapest first.
+
+    Dynamic programming over contiguous runs, keeping the ``keep`` cheapest trees of each
+    run; ``table`` from :func:`cut_table`.
+    """
+    n = len(labels)
+    best = {(i, i): [(0.0, labels[i], ())] for i in range(n)}
+    for length in range(2, n + 1):
+        for i in range(n - length + 1):
+            j = i + length - 1
+            candidates = []
+            for k in range(i + 1, j + 1):
+                cut = table[(i, k, j)]
+                for (cl, tl, xl), (cr, tr, xr) in itertools.product(best[(i, k - 1)],
+                                                                     best[(k, j)]):  # fmt: skip
+                    candidates.append((cut.annual_cost + cl + cr, (tl, tr), (cut, *xl, *xr)))
+            candidates.sort(key=lambda c: c[0])
+            best[(i, j)] = candidates[:keep]
+    return [SplitSequence(tree, cuts, cost) for cost, tree, cuts in best[(0, n - 1)]]
+
+
+def tree_cuts(tree, table, labels) -> tuple[Cut, ...]:
+    """The cuts of ``tree`` (nested pairs of labels), root first, from ``table``."""
+
+    def span(t):
+        if isinstance(t, str):
+            i = labels.index(t)
+            return i, i
+        return span(t[0])[0], span(t[1])[1]
+
+    if isinstance(tree, str):
+        return ()
+    i, j = span(tree)
+    k = span(tree[1])[0]
+    return (table[(i, k, j)], *tree_cuts(tree[0], table, labels),
+            *tree_cuts(tree[1], table, labels))  # fmt: skip
+
+
+def all_trees(labels):
+    """Every binary tree over ``labels`` in order (for brute-force checks; Catalan many)."""
+    if len(labels) == 1:
+        yield labels[0]
+        return
+    for k in range(1, len(labels)):
+        for left in all_trees(labels[:k]):
+            for right in all_trees(labels[k:]):
+                yield (left, right)
