@@ -159,6 +159,22 @@ def cost_stages(plant, flows, hours):
 
 
 # ------------------------------------------------------------------------------ finance
+def _working_capital_fraction(working_capital, depreciable_capital) -> np.ndarray:
+    """Working capital per USD of depreciable capital [-]; 0 for a plant with neither
+    (e.g. a flowsheet of generic stages without equipment). Working capital without any
+    depreciable capital cannot be expressed as a fraction and is refused."""
+    working = np.asarray(working_capital, dtype=float)
+    depreciable = np.asarray(depreciable_capital, dtype=float)
+    if np.any((depreciable <= 0) & (working > 0)):
+        raise InputError(
+            "working capital needs depreciable capital to be financed: got working capital "
+            f"{working.max():.6g} USD with depreciable capital {depreciable.min():.6g} USD; "
+            "give the plant equipment or a working_capital_fraction"
+        )
+    safe = np.where(depreciable > 0, depreciable, 1.0)
+    return np.where(depreciable > 0, working / safe, 0.0)
+
+
 def finance_arguments(assumptions, depreciable_capital, working_capital) -> dict:
     """The keyword arguments every :mod:`tecmodel.finance` call of a plant receives.
 
@@ -190,7 +206,7 @@ def finance_arguments(assumptions, depreciable_capital, working_capital) -> dict
         "capital_spend_profile": values["capital_spend_profile"],
         "ramp_up": values["ramp_up"],
         # finance takes working capital as a fraction of the depreciable capital
-        "working_capital": working_capital / depreciable_capital,
+        "working_capital": _working_capital_fraction(working_capital, depreciable_capital),
         "salvage_fraction": values["salvage_fraction"],
         "tax_rate": values["tax_rate"],
         "depreciation": values["depreciation"],

@@ -48,13 +48,11 @@ from ..costing import purchase_cost, reagent_cost
 from ..costing.capital import lang_factor
 from ..costing.crews import operator_labor_cost
 from ..separation import design_cascade, kremser_stages
+from ..separation.cut import _molar_purity, _oxide_mass_per_mol, _relative_factors
 from ..stages.solvent_extraction import (
     EXTRACTANT_DENSITY,
     SAPONIFICATION_BASES,
     SolventExtractionSection,
-    _molar_purity,
-    _oxide_mass_per_mol,
-    _relative_factors,
     _settler_stage_volume,
 )
 from ..units import Q_, magnitude
