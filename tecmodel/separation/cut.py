@@ -128,11 +128,12 @@ def _pair_key(text: str) -> tuple[str, str]:
     return light, heavy
 
 
-def adjacent_separation_factors(system: str = "d2ehpa_lactic_composite") -> dict[str, float]:
+def adjacent_separation_factors(system: str = "p507_hcl") -> dict[str, float]:
     """Adjacent-pair separation factors of one extractant ``system`` from the data table.
 
-    Returns ``{"Ce/La": 3.24, ...}``; see ``tecmodel/data/separation_factors.toml`` for the
-    source of every value (or its labelled assumption).
+    Returns ``{"Ce/La": 2.48, ...}``; see ``tecmodel/data/separation_factors.toml`` for the
+    source of every value (or its labelled assumption) and whether it was read, relayed or
+    assumed (``basis``). Default "p507_hcl", the extractant of the shipped plants.
     """
     system = resolve_separation_factor_system(system)
     table = load_table("separation_factors")
@@ -314,7 +315,7 @@ def cascade_split(
     purity_extract,
     purity_raffinate,
     *,
-    separation_factor_system="d2ehpa_lactic_composite",
+    separation_factor_system="p507_hcl",
     separation_factors=None,
     impurities_to_extract=(),
     max_stages=500,

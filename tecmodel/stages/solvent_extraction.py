@@ -145,10 +145,13 @@ class SolventExtractionSection:
     purity_raffinate : float or array_like
         Wanted fraction of light-side rare earths in the raffinate's REO [-]. Default 0.995.
     separation_factor_system : str
-        Row set of ``data/separation_factors.toml``: "d2ehpa_lactic_composite" (default;
-        formerly "default"/"p507", which still work with a DeprecationWarning: D2EHPA +
-        lactic acid light pairs from Yin et al. 2015, relayed and labelled values elsewhere),
-        "d2ehpa_lactic", "naphthenic_acid", "lanmodulin", "design_1.5".
+        Row set of ``data/separation_factors.toml``: "p507_hcl" (default, the set of the
+        default extractant: P507/PC-88A in chloride media, each row marked read, relayed or
+        assumption), "d2ehpa_hcl" (use it with ``extractant="d2ehpa"``),
+        "d2ehpa_lactic_composite" (formerly "default"/"p507", which still work with a
+        DeprecationWarning: D2EHPA + lactic acid light pairs from Yin et al. 2015, relayed
+        and labelled values elsewhere; no P507 plant runs it), "d2ehpa_lactic",
+        "naphthenic_acid", "lanmodulin", "design_1.5".
     separation_factors : mapping, optional
         Overrides by pair, ``{"Nd/Pr": 1.4}`` (more/less extractable; a pair of neighbours
         among the feed's rare earths, e.g. "Sm/Nd" when Pm is absent). Values > 1, may be
@@ -165,8 +168,10 @@ class SolventExtractionSection:
         exchange RE3+ + 3 NaA → REA3 + 3 Na+: loading = c_extractant · degree / 3 [mol/L],
         with c_extractant = extractant_volume_fraction · density / molar mass (0.93 mol/L
         for 30 vol % P507), and ``organic_loading`` is then ignored. Default None (use
-        ``organic_loading``). Laboratory EHEHPA–HCl work uses a saponification rate of 0.3
-        (mole fraction; Chinese journal abstract read, not a plant figure).
+        ``organic_loading``). P507 practice: a Pr/Nd mixer-settler pilot ran 70 %
+        saponified PC-88A (Nguyen et al. 2022), 0.217 mol/L with 30 vol % P507, inside
+        the 0.16–0.24 mol/L loaded organic of P507 circuits (Li et al. 2020); the shipped
+        P507 plants set 0.7 (``data/solvent_extraction_practice.toml``).
     organic_loading : pint.Quantity
         Rare earths carried by the loaded organic [mol/volume]. Default 0.3 mol/L, the
         saturation of a 30 vol % D2EHPA organic (REFERENCE_DATA.md, relayed); Xu-optimum
@@ -224,7 +229,9 @@ class SolventExtractionSection:
         costed and staffed are ⌈ideal / efficiency⌉
         (:func:`tecmodel.separation.design.actual_stages`). Default 1.0 (ideal stages;
         assumption kept from the first model — no stage efficiency for REE mixer-settlers
-        has been read yet). An explicit ``strip_stages`` counts real stages.
+        has been read). The shipped P507 plants set 0.9, a labelled assumption of
+        ``data/solvent_extraction_practice.toml``. An explicit ``strip_stages`` counts real
+        stages.
     saponification_base : {"sodium_hydroxide", "ammonia", "magnesia"}
         Base that saponifies the organic: 3 mol NaOH or NH3 per mol REE loaded (NaCl or
         NH4Cl brine), or non-saponification with Mg pre-loading, 1.5 mol MgO (MgCl2
@@ -251,7 +258,7 @@ class SolventExtractionSection:
     split_between: tuple[str, str] = ("Nd", "Sm")
     purity_extract: object = 0.995
     purity_raffinate: object = 0.995
-    separation_factor_system: str = "d2ehpa_lactic_composite"
+    separation_factor_system: str = "p507_hcl"
     separation_factors: Mapping[str, object] = field(default_factory=dict)
     extractant: str = "p507"
     extractant_volume_fraction: object = 0.30
