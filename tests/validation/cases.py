@@ -105,6 +105,70 @@ def product_thorium_uranium() -> dict:
     return out
 
 
+# --------------------------------------------------------------------------- SX stage counts
+#: Nguyen et al., Internauka 2022 no. 42(265) (abstract read): Nd separated from a Pr-Nd
+#: chloride solution with 70 % saponified PC-88A in a box-type 120-stage mixer-settler,
+#: 100 stages of extraction + scrub and 20 of stripping.
+PILOT_EXTRACTION_SCRUB_STAGES = 100
+PILOT_STRIP_STAGES = 20
+
+
+def pilot_pr_nd_section():
+    """The pilot's Pr|Nd cut built from its published inputs as far as they are known.
+
+    Published (abstract): PC-88A = P507 (the p507_hcl set), 70 % saponification, chloride
+    feed of Pr and Nd, high-purity Nd from the organic side. Labelled assumptions (not in
+    the abstract): feed Pr6O11:Nd2O3 = 4.3:12.2 by mass (the shipped Mountain Pass
+    didymium, MP 10-K); "high purity" Nd = 99.9 % Nd2O3 in the extract; the Pr-rich
+    raffinate at 99 % Pr6O11; stage efficiency 0.9 and the stage's other defaults
+    (tecmodel/data/solvent_extraction_practice.toml).
+    """
+    from tecmodel import Q_
+    from tecmodel.data import load_table
+    from tecmodel.stages.solvent_extraction import SolventExtractionSection
+    from tecmodel.streams import Stream
+
+    practice = load_table("solvent_extraction_practice")
+    feed = Stream.from_mass_flows({"Pr": Q_(4.3, "kg/h"), "Nd": Q_(12.2, "kg/h")})
+    section = SolventExtractionSection(
+        split_between=("Pr", "Nd"),
+        purity_extract=0.999,
+        purity_raffinate=0.99,
+        separation_factor_system="p507_hcl",
+        extractant="p507",
+        saponification_degree=practice["saponification_degree"].value,
+        stage_efficiency=practice["stage_efficiency"].value,
+    )
+    return section.run({"feed": feed}).details
+
+
+def solvay_la_rochelle_mixer_settlers():
+    """Mixer-settlers of a full separation of a monazite feed into every rare earth at the
+    La Rochelle scale, 9,000 t/yr REO (Lifton 2014, relayed), with the refinery designer
+    (tecmodel.refinery), P507-HCl (its default), every product at 99 %, and the practice
+    values of the shipped P507 plants (stage efficiency, saponification) on every SX
+    section. Order-of-magnitude row: La Rochelle's feed, flowsheet, products and
+    extractants were not read."""
+    from tecmodel import Q_, refinery
+    from tecmodel.data import load_table
+    from tecmodel.stages.solvent_extraction import SolventExtractionSection
+
+    feed = refinery.refinery_feed("monazite")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plant = refinery.design(
+            feed, list(feed.rare_earths), purity=0.99, capacity=Q_(9_000.0, "t/yr")
+        )
+        # the P507 practice values of the shipped plants on every SX section
+        practice = load_table("solvent_extraction_practice")
+        for name, stage in plant.stages.items():
+            if isinstance(stage, SolventExtractionSection):
+                for key in ("stage_efficiency", "saponification_degree"):
+                    plant = plant.replace(f"stages.{name}.{key}", practice[key].value)
+        result = plant.evaluate()
+    return float(np.asarray(result.mixer_settlers)), result
+
+
 if __name__ == "__main__":
     cap, r = phoenix_capital()
     print(
@@ -119,3 +183,12 @@ if __name__ == "__main__":
     print(f"MP head count: {n:.1f} ratio {n / 800:.3f}")
     print("feed", mountain_pass_feed_distribution())
     print("Th+U", product_thorium_uranium())
+    n, r = solvay_la_rochelle_mixer_settlers()
+    print(f"La Rochelle scale: {n:.0f} mixer-settlers, ratio {n / 1800:.3f}")
+    d = pilot_pr_nd_section()
+    print(
+        f"Pr|Nd pilot: extraction+scrub {int(d['extraction_stages'] + d['scrub_stages'])} "
+        f"(ideal {int(d['ideal_extraction_stages'] + d['ideal_scrub_stages'])}), strip "
+        f"{int(d['strip_stages'])}; published "
+        f"{PILOT_EXTRACTION_SCRUB_STAGES} + {PILOT_STRIP_STAGES}"
+    )
