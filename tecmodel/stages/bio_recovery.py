@@ -41,13 +41,88 @@ from ..units import Q_, magnitude
 from .base import WASTE_CLASSES, Equipment, StageResult, Waste
 from .solvent_extraction import ACID_PER_RARE_EARTH, MOLAR_MASS_HCL, _inlet
 
-__all__ = ["Bioleaching", "Biosorption", "magnet_scrap_stream"]
+__all__ = ["Bioleaching", "Biosorption", "magnet_scrap_price", "magnet_scrap_stream"]
 
 #: Glucose C6H12O6 [g/mol] (CIAAW 2021: C 12.011, H 1.008, O 15.999).
 MOLAR_MASS_GLUCOSE = 6 * 12.011 + 12 * 1.008 + 6 * 15.999
 
 
-def magnet_scrap_stream(scrap_rate, *, ree_elements=None, iron=59.6, balance="B_other"):
+#: Rare-earth element mass fractions [wt %] of one end-of-life NdFeB magnet
+#: (REFERENCE_DATA.md "Feeds"); Fe 59.6 wt %, the rest B, Co and others.
+MAGNET_SCRAP_ELEMENTS = {"Nd": 15.8, "Pr": 5.13, "Gd": 3.16, "Dy": 1.27, "La": 1.07}
+MAGNET_SCRAP_IRON = 59.6
+
+
+def _scrap_elements(ree_elements, iron):
+    elements = dict(MAGNET_SCRAP_ELEMENTS if ree_elements is None else ree_elements)
+    bad = {s: wt for s, wt in elements.items() if not (np.isfinite(wt) and wt >= 0)}
+    if bad or not (np.isfinite(iron) and iron >= 0):
+        raise InputError(
+            f"element fractions must be finite wt % >= 0, got {bad or elements}, Fe {iron}"
+        )
+    if sum(elements.values()) + iron > 100:
+        raise InputError(f"element fractions add up to more than 100 %: {elements}, Fe {iron}")
+    return elements
+
+
+def magnet_scrap_price(*, ree_elements=None, iron=MAGNET_SCRAP_IRON, scrap_prices=None):
+    """What NdFeB magnet scrap costs, from the price of each rare earth it contains.
+
+    The scrap trade pays per kg of each contained rare-earth element and nothing for Fe,
+    B or the other metals: price per kg of scrap = Σ wt %/100 · price of the element.
+    The plant's feed is the oxide-basis stream of :func:`magnet_scrap_stream`, heavier
+    than the scrap by the oxygen of the oxides, so per kg of that stream the price is
+    divided by (stream mass per kg of scrap).
+
+    Parameters
+    ----------
+    ree_elements : mapping of symbol to wt %, optional
+        Rare earths of the scrap. Default :data:`MAGNET_SCRAP_ELEMENTS`.
+    iron : float
+        Fe [wt %]. Default 59.6.
+    scrap_prices : mapping of symbol to pint.Quantity, optional
+        Price per kg of contained element [currency/mass]. Default: the SMM quotes of
+        3 July 2025 in ``data/magnet_scrap_prices.toml`` (CNY/kg). Elements without a
+        price are not paid for.
+
+    Returns
+    -------
+    per_feed, per_scrap : pint.Quantity
+        Price per kg of the oxide-basis feed stream, and per kg of scrap [currency/mass,
+        in the currency of the prices].
+    """
+    from ..data import load_table
+    from ..elements import oxide_factor
+
+    elements = _scrap_elements(ree_elements, iron)
+    if scrap_prices is None:
+        table = load_table("magnet_scrap_prices")
+        scrap_prices = {e.key: Q_(float(e.value), table.unit) for e in table.entries}
+    prices = {}
+    for symbol, price in scrap_prices.items():
+        if not hasattr(price, "units"):
+            raise InputError(
+                f"scrap_prices[{symbol!r}] must be a price with units like "
+                f"Q_(485.5, 'CNY/kg'), got {describe(price)}"
+            )
+        prices[symbol] = price
+    units = next(iter(prices.values())).units if prices else Q_(1, "USD/kg").units
+    per_scrap = Q_(0.0, units)
+    for symbol, wt in elements.items():
+        if symbol in prices:
+            value = prices[symbol].to(units).magnitude
+            if np.any(~(np.asarray(value) >= 0)):
+                raise InputError(
+                    f"scrap_prices[{symbol!r}] must be >= 0, got {describe(prices[symbol])}"
+                )
+            per_scrap = per_scrap + Q_(value * wt / 100.0, units)
+    oxygen = sum(wt / 100.0 * (oxide_factor(s) - 1.0) for s, wt in elements.items())
+    return per_scrap / (1.0 + oxygen), per_scrap
+
+
+def magnet_scrap_stream(
+    scrap_rate, *, ree_elements=None, iron=MAGNET_SCRAP_IRON, balance="B_other"
+):
     """A Stream for end-of-life NdFeB magnet scrap fed at ``scrap_rate`` [mass/time].
 
     Element mass fractions (wt %) of one EOL magnet (REFERENCE_DATA.md "Feeds"): Fe 59.6,
@@ -60,12 +135,10 @@ def magnet_scrap_stream(scrap_rate, *, ree_elements=None, iron=59.6, balance="B_
     from ..elements import oxide_factor
 
     rate = magnitude(scrap_rate, "kg/s", "scrap_rate")
-    elements = ree_elements or {"Nd": 15.8, "Pr": 5.13, "Gd": 3.16, "Dy": 1.27, "La": 1.07}
+    elements = _scrap_elements(ree_elements, iron)
     flows = {s: Q_(rate * wt / 100 * oxide_factor(s), "kg/s") for s, wt in elements.items()}
     flows["Fe"] = Q_(rate * iron / 100, "kg/s")
     rest = 1.0 - (sum(elements.values()) + iron) / 100
-    if rest < 0:
-        raise InputError(f"element fractions add up to more than 100 %: {elements}, Fe {iron}")
     flows[balance] = Q_(rate * rest, "kg/s")
     return Stream.from_mass_flows(flows)
 
