@@ -104,3 +104,95 @@ def test_sorbent_price_is_built_from_its_parts():
     from tecmodel.stages import Biosorption
 
     assert Biosorption().sorbent_capacity.to("mol/kg").magnitude == 0.05
+
+
+# ------------------------------------------------------------ spent lixiviant treated
+C, H, O2 = 12.011, 1.008, 2 * 15.999
+GLUCOSE = 6 * C + 12 * H + 6 * OXYGEN
+GLUCONIC = 6 * C + 12 * H + 7 * OXYGEN
+CAO = 40.078 + OXYGEN
+
+
+def _leach(**kwargs):
+    from tecmodel.stages.bio_recovery import Bioleaching
+
+    scrap = magnet_scrap_stream(Q_(1, "t/d"))
+    return scrap, Bioleaching(**kwargs).run({"feed": scrap})
+
+
+def test_spent_lixiviant_discharge_by_hand():
+    scrap, result = _leach(spent_lixiviant_treatment="discharge")
+    _, untreated = _leach()
+    solids_kg_h = scrap.total.to("kg/h").magnitude
+    lixiviant = solids_kg_h / 10.0  # m3/h at 10 g/L
+    glucose = lixiviant * 99.75  # kg/h
+    acid_mol = glucose / GLUCOSE * 0.94 * 1000  # mol/h, one gluconic acid per glucose
+    acid_kg = acid_mol * GLUCONIC / 1000
+    cod = acid_kg * 5.5 * O2 / GLUCONIC  # C6H12O7 + 5.5 O2 -> 6 CO2 + 6 H2O
+    assert result.details["gluconic_acid"].to("kg/h").magnitude == pytest.approx(acid_kg)
+    assert result.details["spent_lixiviant_cod"].to("kg/h").magnitude == pytest.approx(cod)
+    consumption = {k: v.to_base_units().magnitude for k, v in result.consumption.items()}
+    # lime: 0.5 mol CaO per mol gluconic acid, 10 % excess
+    lime_kg_h = acid_mol / 2 * 1.1 * CAO / 1000
+    assert result.consumption["lime"].to("kg/h").magnitude == pytest.approx(lime_kg_h)
+    # all the lixiviant is discharged; biological treatment 1.9 kWh per kg COD
+    assert result.consumption["effluent_discharge"].to("m**3/h").magnitude == pytest.approx(
+        lixiviant
+    )
+    extra_kw = (result.consumption["electricity"] - untreated.consumption["electricity"]).to("kW")
+    assert extra_kw.magnitude == pytest.approx(cod * 1.9)
+    sludge = {w.name: w for w in result.wastes}["biological sludge"]
+    assert sludge.mass_flow.to("kg/h").magnitude == pytest.approx(0.3 * cod)
+    # tracked components still balance; untreated has no lime
+    assert result.mass_balance_error() < 1e-9
+    assert "lime" not in untreated.consumption
+    assert consumption["glucose"] == untreated.consumption["glucose"].to_base_units().magnitude
+
+
+def test_spent_lixiviant_evaporation_crystallises_calcium_gluconate():
+    _, result = _leach(spent_lixiviant_treatment="evaporation")
+    acid_mol = result.details["gluconic_acid"].to("kg/h").magnitude / GLUCONIC * 1000
+    salt = {w.name: w for w in result.wastes}["crystallised calcium gluconate"]
+    ca_gluconate = 40.078 + 2 * (6 * C + 11 * H + 7 * OXYGEN)
+    assert salt.mass_flow.to("kg/h").magnitude == pytest.approx(acid_mol / 2 * ca_gluconate / 1000)
+    assert "effluent_discharge" not in result.consumption
+
+
+def test_spent_lixiviant_arrays_equal_one_by_one():
+    conversions = np.array([0.5, 0.94, 1.0])
+    _, batch = _leach(spent_lixiviant_treatment="discharge", gluconic_acid_conversion=conversions)
+    for i, c in enumerate(conversions):
+        _, one = _leach(spent_lixiviant_treatment="discharge", gluconic_acid_conversion=c)
+        for key in ("lime", "electricity", "effluent_discharge"):
+            values = np.broadcast_to(batch.consumption[key].magnitude, conversions.shape)
+            assert values[i] == one.consumption[key].magnitude
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        (
+            {"spent_lixiviant_treatment": "ammonia_recovery"},
+            ["spent_lixiviant_treatment", "ammonia_recovery", "evaporation"],
+        ),
+        ({"gluconic_acid_conversion": 1.5}, ["gluconic_acid_conversion", "1.5", "[0, 1]"]),
+        (
+            {"spent_lixiviant_sludge_class": "toxic"},
+            ["spent_lixiviant_sludge_class", "toxic", "hazardous"],
+        ),
+    ],
+)
+def test_spent_lixiviant_bad_input(kwargs, words):
+    from tecmodel.stages.bio_recovery import Bioleaching
+
+    with pytest.raises(TecModelError) as info:
+        Bioleaching(**kwargs)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_shipped_bio_plant_treats_its_lixiviant_and_leaves_nothing_uncosted():
+    result = scenarios.load("bio_recycling").evaluate()
+    assert result.uncosted_outlets == []
+    names = [w.name for w in result.flowsheet.stage_results["bioleach"].wastes]
+    assert "biological sludge" in names

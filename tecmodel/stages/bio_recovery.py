@@ -45,6 +45,11 @@ __all__ = ["Bioleaching", "Biosorption", "magnet_scrap_price", "magnet_scrap_str
 
 #: Glucose C6H12O6 [g/mol] (CIAAW 2021: C 12.011, H 1.008, O 15.999).
 MOLAR_MASS_GLUCOSE = 6 * 12.011 + 12 * 1.008 + 6 * 15.999
+#: Gluconic acid C6H12O7 [g/mol]; glucose + 1/2 O2 -> gluconic acid, one mol per mol.
+MOLAR_MASS_GLUCONIC_ACID = 6 * 12.011 + 12 * 1.008 + 7 * 15.999
+#: Chemical oxygen demand of gluconic acid [kg O2 per kg]: C6H12O7 + 5.5 O2 -> 6 CO2 +
+#: 6 H2O, so 5.5 x 31.998 / 196.155 = 0.897 (stoichiometry).
+COD_PER_GLUCONIC_ACID = 5.5 * 2 * 15.999 / MOLAR_MASS_GLUCONIC_ACID
 
 
 #: Rare-earth element mass fractions [wt %] of one end-of-life NdFeB magnet
@@ -165,14 +170,15 @@ class Bioleaching:
     ----------
     leaching_efficiency : float or array_like
         Fraction of each rare earth dissolved [-]. Default 0.51 (continuous system,
-        Thompson et al. 2018; 0.56 batch).
+        Thompson et al. 2018; 0.56 batch) - measured on spent FCC catalyst, a TRANSFER
+        to magnet scrap.
     impurity_leaching_efficiency : float or array_like
         Fraction of each non-rare-earth component dissolved [-]. Default 0.82, the base
         metals leached from NiMH battery scrap by gluconic acid (Rasoulnia et al. 2023) —
         a proxy for Fe in magnet scrap, not measured on it.
     pulp_density : pint.Quantity
         Solid feed per volume of lixiviant [mass/volume]. Default 10 g/L (1 % w/v,
-        Rasoulnia et al. 2023).
+        Rasoulnia et al. 2023) - NiMH battery scrap, a TRANSFER to magnet scrap.
     glucose_concentration : pint.Quantity
         Glucose fed per volume of lixiviant produced [mass/volume]. Default 99.75 g/L
         (380 g L⁻¹ d⁻¹ loading × 6.3 h retention, Rasoulnia et al. 2023; computed).
@@ -194,8 +200,28 @@ class Bioleaching:
         Default 1.0 (assumption).
     residue_class : str
         Waste class of the leach residue. Default "non_hazardous".
+    gluconic_acid_conversion : float or array_like
+        Mol of gluconic acid per mol of glucose fed [-]. Default 0.94 (Rasoulnia et al.
+        2023). Sets the spent lixiviant's acid and organic load.
+    spent_lixiviant_treatment : {None, "discharge", "evaporation"}
+        Treat the spent lixiviant here, where its volume and gluconate are known (it
+        leaves the plant after biosorption with the same water). ``None`` (default):
+        not treated by this stage. ``"discharge"``: the gluconic acid neutralised with
+        lime (all gluconate ends as calcium gluconate, 0.5 mol CaO per mol), its COD
+        (0.897 kg O2 per kg gluconic acid) removed biologically
+        (:func:`tecmodel.stages.effluent.biological_treatment`: electricity and a
+        biological sludge), the water discharged under permit. ``"evaporation"``:
+        neutralised, evaporated, calcium gluconate crystallised as a solid waste.
+    spent_lixiviant_recycle_fraction : float or array_like
+        Fraction of the treated water reused [-]. Default 0.
+    spent_lixiviant_sludge_class : str
+        Class of the biological sludge and crystallised salt. Default "non_hazardous"
+        (assumption).
 
     Ports: inlet ``feed`` (solids), outlet ``leachate``; the residue is a :class:`Waste`.
+    The leaching efficiency was measured on FCC catalyst and the impurity leaching and
+    pulp density on NiMH battery scrap: all three are transfers to NdFeB magnet scrap,
+    not measurements on it.
     """
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
@@ -213,13 +239,26 @@ class Bioleaching:
     leaching_power_density: object = field(default_factory=lambda: Q_(0.1, "kW/m**3"))
     operators_per_shift: object = 1.0
     residue_class: str = "non_hazardous"
+    gluconic_acid_conversion: object = 0.94
+    spent_lixiviant_treatment: str | None = None
+    spent_lixiviant_recycle_fraction: object = 0.0
+    spent_lixiviant_sludge_class: str = "non_hazardous"
 
     def __post_init__(self):
-        if self.residue_class not in WASTE_CLASSES:
+        for name in ("residue_class", "spent_lixiviant_sludge_class"):
+            if getattr(self, name) not in WASTE_CLASSES:
+                raise InputError(
+                    f"{name} must be one of {', '.join(WASTE_CLASSES)}, got "
+                    f"{getattr(self, name)!r}"
+                )
+        treatments = ("discharge", "evaporation")
+        if self.spent_lixiviant_treatment not in (None, *treatments):
             raise InputError(
-                f"residue_class must be one of {', '.join(WASTE_CLASSES)}, got "
-                f"{self.residue_class!r}"
+                "spent_lixiviant_treatment must be None or one of "
+                f"{', '.join(treatments)}, got {self.spent_lixiviant_treatment!r}"
             )
+        _fraction(self.gluconic_acid_conversion, "gluconic_acid_conversion")
+        _fraction(self.spent_lixiviant_recycle_fraction, "spent_lixiviant_recycle_fraction")
 
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         """Leach the inlet ``feed``; report lixiviant, glucose, tanks and power."""
@@ -260,7 +299,39 @@ class Bioleaching:
             "glucose": Q_(glucose * 3600, "kg/h"),
             "electricity": Q_(bioreactor_volume * bio_power + leach_volume * leach_power, "kW"),
         }
-        waste = Waste("bioleach residue", self.residue_class, Stream(feed.components, residue))
+        wastes = [Waste("bioleach residue", self.residue_class, Stream(feed.components, residue))]
+        conversion = _fraction(self.gluconic_acid_conversion, "gluconic_acid_conversion")
+        acid_mol = glucose * 1000.0 / MOLAR_MASS_GLUCOSE * conversion  # mol/s
+        acid_kg = acid_mol * MOLAR_MASS_GLUCONIC_ACID / 1000.0
+        cod = acid_kg * COD_PER_GLUCONIC_ACID  # kg O2/s
+        lixiviant_details = {}
+        if self.spent_lixiviant_treatment is not None:
+            from .effluent import SALTS, biological_treatment, effluent_treatment
+
+            salt = acid_mol / 2.0 * SALTS["calcium_gluconate"][0] / 1000.0  # kg/s
+            treated, solid, lixiviant_details = effluent_treatment(
+                water_m3_s=lixiviant, salts={"calcium_gluconate": salt},
+                method=self.spent_lixiviant_treatment,
+                recycle_fraction=self.spent_lixiviant_recycle_fraction,
+                free_acid_mol_s=acid_mol,
+            )  # fmt: skip
+            empty = Stream.empty(feed.components)
+            cls = self.spent_lixiviant_sludge_class
+            if self.spent_lixiviant_treatment == "discharge":
+                biological, sludge = biological_treatment(cod)
+                treated = {
+                    **treated,
+                    "electricity": treated.get("electricity", Q_(0.0, "kW"))
+                    + biological["electricity"],
+                }
+                wastes.append(Waste("biological sludge", cls, empty, Q_(sludge, "kg/s")))
+                lixiviant_details["cod_removed"] = Q_(cod * 3600, "kg/h")
+            else:
+                wastes.append(
+                    Waste("crystallised calcium gluconate", cls, empty, Q_(solid, "kg/s"))
+                )
+            for key, rate in treated.items():
+                consumption[key] = consumption[key] + rate if key in consumption else rate
         details = {
             "glucose_per_feed": glucose_c / pulp,
             "lixiviant_flow": Q_(lixiviant * 3600, "m**3/h"),
@@ -269,13 +340,16 @@ class Bioleaching:
             "leaching_efficiency": efficiency,
             "rare_earth_recovery": (leached * rare).sum(-1)
             / np.maximum((feed.mass_flows * rare).sum(-1), 1e-300),
+            "gluconic_acid": Q_(acid_kg * 3600, "kg/h"),
+            "spent_lixiviant_cod": Q_(cod * 3600, "kg/h"),
+            **lixiviant_details,
         }  # fmt: skip
         return StageResult(
             inlets={"feed": feed},
             outlets={"leachate": Stream(feed.components, leached)},
             equipment=equipment,
             consumption=consumption,
-            wastes=(waste,),
+            wastes=tuple(wastes),
             operators_per_shift=self.operators_per_shift,
             details=details,
         )
