@@ -41,13 +41,93 @@ from ..units import Q_, magnitude
 from .base import WASTE_CLASSES, Equipment, StageResult, Waste
 from .solvent_extraction import ACID_PER_RARE_EARTH, MOLAR_MASS_HCL, _inlet
 
-__all__ = ["Bioleaching", "Biosorption", "magnet_scrap_stream"]
+__all__ = ["Bioleaching", "Biosorption", "magnet_scrap_price", "magnet_scrap_stream"]
 
 #: Glucose C6H12O6 [g/mol] (CIAAW 2021: C 12.011, H 1.008, O 15.999).
 MOLAR_MASS_GLUCOSE = 6 * 12.011 + 12 * 1.008 + 6 * 15.999
+#: Gluconic acid C6H12O7 [g/mol]; glucose + 1/2 O2 -> gluconic acid, one mol per mol.
+MOLAR_MASS_GLUCONIC_ACID = 6 * 12.011 + 12 * 1.008 + 7 * 15.999
+#: Chemical oxygen demand of gluconic acid [kg O2 per kg]: C6H12O7 + 5.5 O2 -> 6 CO2 +
+#: 6 H2O, so 5.5 x 31.998 / 196.155 = 0.897 (stoichiometry).
+COD_PER_GLUCONIC_ACID = 5.5 * 2 * 15.999 / MOLAR_MASS_GLUCONIC_ACID
 
 
-def magnet_scrap_stream(scrap_rate, *, ree_elements=None, iron=59.6, balance="B_other"):
+#: Rare-earth element mass fractions [wt %] of one end-of-life NdFeB magnet
+#: (REFERENCE_DATA.md "Feeds"); Fe 59.6 wt %, the rest B, Co and others.
+MAGNET_SCRAP_ELEMENTS = {"Nd": 15.8, "Pr": 5.13, "Gd": 3.16, "Dy": 1.27, "La": 1.07}
+MAGNET_SCRAP_IRON = 59.6
+
+
+def _scrap_elements(ree_elements, iron):
+    elements = dict(MAGNET_SCRAP_ELEMENTS if ree_elements is None else ree_elements)
+    bad = {s: wt for s, wt in elements.items() if not (np.isfinite(wt) and wt >= 0)}
+    if bad or not (np.isfinite(iron) and iron >= 0):
+        raise InputError(
+            f"element fractions must be finite wt % >= 0, got {bad or elements}, Fe {iron}"
+        )
+    if sum(elements.values()) + iron > 100:
+        raise InputError(f"element fractions add up to more than 100 %: {elements}, Fe {iron}")
+    return elements
+
+
+def magnet_scrap_price(*, ree_elements=None, iron=MAGNET_SCRAP_IRON, scrap_prices=None):
+    """What NdFeB magnet scrap costs, from the price of each rare earth it contains.
+
+    The scrap trade pays per kg of each contained rare-earth element and nothing for Fe,
+    B or the other metals: price per kg of scrap = Σ wt %/100 · price of the element.
+    The plant's feed is the oxide-basis stream of :func:`magnet_scrap_stream`, heavier
+    than the scrap by the oxygen of the oxides, so per kg of that stream the price is
+    divided by (stream mass per kg of scrap).
+
+    Parameters
+    ----------
+    ree_elements : mapping of symbol to wt %, optional
+        Rare earths of the scrap. Default :data:`MAGNET_SCRAP_ELEMENTS`.
+    iron : float
+        Fe [wt %]. Default 59.6.
+    scrap_prices : mapping of symbol to pint.Quantity, optional
+        Price per kg of contained element [currency/mass]. Default: the SMM quotes of
+        3 July 2025 in ``data/magnet_scrap_prices.toml`` (CNY/kg). Elements without a
+        price are not paid for.
+
+    Returns
+    -------
+    per_feed, per_scrap : pint.Quantity
+        Price per kg of the oxide-basis feed stream, and per kg of scrap [currency/mass,
+        in the currency of the prices].
+    """
+    from ..data import load_table
+    from ..elements import oxide_factor
+
+    elements = _scrap_elements(ree_elements, iron)
+    if scrap_prices is None:
+        table = load_table("magnet_scrap_prices")
+        scrap_prices = {e.key: Q_(float(e.value), table.unit) for e in table.entries}
+    prices = {}
+    for symbol, price in scrap_prices.items():
+        if not hasattr(price, "units"):
+            raise InputError(
+                f"scrap_prices[{symbol!r}] must be a price with units like "
+                f"Q_(485.5, 'CNY/kg'), got {describe(price)}"
+            )
+        prices[symbol] = price
+    units = next(iter(prices.values())).units if prices else Q_(1, "USD/kg").units
+    per_scrap = Q_(0.0, units)
+    for symbol, wt in elements.items():
+        if symbol in prices:
+            value = prices[symbol].to(units).magnitude
+            if np.any(~(np.asarray(value) >= 0)):
+                raise InputError(
+                    f"scrap_prices[{symbol!r}] must be >= 0, got {describe(prices[symbol])}"
+                )
+            per_scrap = per_scrap + Q_(value * wt / 100.0, units)
+    oxygen = sum(wt / 100.0 * (oxide_factor(s) - 1.0) for s, wt in elements.items())
+    return per_scrap / (1.0 + oxygen), per_scrap
+
+
+def magnet_scrap_stream(
+    scrap_rate, *, ree_elements=None, iron=MAGNET_SCRAP_IRON, balance="B_other"
+):
     """A Stream for end-of-life NdFeB magnet scrap fed at ``scrap_rate`` [mass/time].
 
     Element mass fractions (wt %) of one EOL magnet (REFERENCE_DATA.md "Feeds"): Fe 59.6,
@@ -60,12 +140,10 @@ def magnet_scrap_stream(scrap_rate, *, ree_elements=None, iron=59.6, balance="B_
     from ..elements import oxide_factor
 
     rate = magnitude(scrap_rate, "kg/s", "scrap_rate")
-    elements = ree_elements or {"Nd": 15.8, "Pr": 5.13, "Gd": 3.16, "Dy": 1.27, "La": 1.07}
+    elements = _scrap_elements(ree_elements, iron)
     flows = {s: Q_(rate * wt / 100 * oxide_factor(s), "kg/s") for s, wt in elements.items()}
     flows["Fe"] = Q_(rate * iron / 100, "kg/s")
     rest = 1.0 - (sum(elements.values()) + iron) / 100
-    if rest < 0:
-        raise InputError(f"element fractions add up to more than 100 %: {elements}, Fe {iron}")
     flows[balance] = Q_(rate * rest, "kg/s")
     return Stream.from_mass_flows(flows)
 
@@ -92,14 +170,15 @@ class Bioleaching:
     ----------
     leaching_efficiency : float or array_like
         Fraction of each rare earth dissolved [-]. Default 0.51 (continuous system,
-        Thompson et al. 2018; 0.56 batch).
+        Thompson et al. 2018; 0.56 batch) - measured on spent FCC catalyst, a TRANSFER
+        to magnet scrap.
     impurity_leaching_efficiency : float or array_like
         Fraction of each non-rare-earth component dissolved [-]. Default 0.82, the base
         metals leached from NiMH battery scrap by gluconic acid (Rasoulnia et al. 2023) —
         a proxy for Fe in magnet scrap, not measured on it.
     pulp_density : pint.Quantity
         Solid feed per volume of lixiviant [mass/volume]. Default 10 g/L (1 % w/v,
-        Rasoulnia et al. 2023).
+        Rasoulnia et al. 2023) - NiMH battery scrap, a TRANSFER to magnet scrap.
     glucose_concentration : pint.Quantity
         Glucose fed per volume of lixiviant produced [mass/volume]. Default 99.75 g/L
         (380 g L⁻¹ d⁻¹ loading × 6.3 h retention, Rasoulnia et al. 2023; computed).
@@ -121,8 +200,28 @@ class Bioleaching:
         Default 1.0 (assumption).
     residue_class : str
         Waste class of the leach residue. Default "non_hazardous".
+    gluconic_acid_conversion : float or array_like
+        Mol of gluconic acid per mol of glucose fed [-]. Default 0.94 (Rasoulnia et al.
+        2023). Sets the spent lixiviant's acid and organic load.
+    spent_lixiviant_treatment : {None, "discharge", "evaporation"}
+        Treat the spent lixiviant here, where its volume and gluconate are known (it
+        leaves the plant after biosorption with the same water). ``None`` (default):
+        not treated by this stage. ``"discharge"``: the gluconic acid neutralised with
+        lime (all gluconate ends as calcium gluconate, 0.5 mol CaO per mol), its COD
+        (0.897 kg O2 per kg gluconic acid) removed biologically
+        (:func:`tecmodel.stages.effluent.biological_treatment`: electricity and a
+        biological sludge), the water discharged under permit. ``"evaporation"``:
+        neutralised, evaporated, calcium gluconate crystallised as a solid waste.
+    spent_lixiviant_recycle_fraction : float or array_like
+        Fraction of the treated water reused [-]. Default 0.
+    spent_lixiviant_sludge_class : str
+        Class of the biological sludge and crystallised salt. Default "non_hazardous"
+        (assumption).
 
     Ports: inlet ``feed`` (solids), outlet ``leachate``; the residue is a :class:`Waste`.
+    The leaching efficiency was measured on FCC catalyst and the impurity leaching and
+    pulp density on NiMH battery scrap: all three are transfers to NdFeB magnet scrap,
+    not measurements on it.
     """
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
@@ -140,13 +239,26 @@ class Bioleaching:
     leaching_power_density: object = field(default_factory=lambda: Q_(0.1, "kW/m**3"))
     operators_per_shift: object = 1.0
     residue_class: str = "non_hazardous"
+    gluconic_acid_conversion: object = 0.94
+    spent_lixiviant_treatment: str | None = None
+    spent_lixiviant_recycle_fraction: object = 0.0
+    spent_lixiviant_sludge_class: str = "non_hazardous"
 
     def __post_init__(self):
-        if self.residue_class not in WASTE_CLASSES:
+        for name in ("residue_class", "spent_lixiviant_sludge_class"):
+            if getattr(self, name) not in WASTE_CLASSES:
+                raise InputError(
+                    f"{name} must be one of {', '.join(WASTE_CLASSES)}, got "
+                    f"{getattr(self, name)!r}"
+                )
+        treatments = ("discharge", "evaporation")
+        if self.spent_lixiviant_treatment not in (None, *treatments):
             raise InputError(
-                f"residue_class must be one of {', '.join(WASTE_CLASSES)}, got "
-                f"{self.residue_class!r}"
+                "spent_lixiviant_treatment must be None or one of "
+                f"{', '.join(treatments)}, got {self.spent_lixiviant_treatment!r}"
             )
+        _fraction(self.gluconic_acid_conversion, "gluconic_acid_conversion")
+        _fraction(self.spent_lixiviant_recycle_fraction, "spent_lixiviant_recycle_fraction")
 
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         """Leach the inlet ``feed``; report lixiviant, glucose, tanks and power."""
@@ -187,7 +299,39 @@ class Bioleaching:
             "glucose": Q_(glucose * 3600, "kg/h"),
             "electricity": Q_(bioreactor_volume * bio_power + leach_volume * leach_power, "kW"),
         }
-        waste = Waste("bioleach residue", self.residue_class, Stream(feed.components, residue))
+        wastes = [Waste("bioleach residue", self.residue_class, Stream(feed.components, residue))]
+        conversion = _fraction(self.gluconic_acid_conversion, "gluconic_acid_conversion")
+        acid_mol = glucose * 1000.0 / MOLAR_MASS_GLUCOSE * conversion  # mol/s
+        acid_kg = acid_mol * MOLAR_MASS_GLUCONIC_ACID / 1000.0
+        cod = acid_kg * COD_PER_GLUCONIC_ACID  # kg O2/s
+        lixiviant_details = {}
+        if self.spent_lixiviant_treatment is not None:
+            from .effluent import SALTS, biological_treatment, effluent_treatment
+
+            salt = acid_mol / 2.0 * SALTS["calcium_gluconate"][0] / 1000.0  # kg/s
+            treated, solid, lixiviant_details = effluent_treatment(
+                water_m3_s=lixiviant, salts={"calcium_gluconate": salt},
+                method=self.spent_lixiviant_treatment,
+                recycle_fraction=self.spent_lixiviant_recycle_fraction,
+                free_acid_mol_s=acid_mol,
+            )  # fmt: skip
+            empty = Stream.empty(feed.components)
+            cls = self.spent_lixiviant_sludge_class
+            if self.spent_lixiviant_treatment == "discharge":
+                biological, sludge = biological_treatment(cod)
+                treated = {
+                    **treated,
+                    "electricity": treated.get("electricity", Q_(0.0, "kW"))
+                    + biological["electricity"],
+                }
+                wastes.append(Waste("biological sludge", cls, empty, Q_(sludge, "kg/s")))
+                lixiviant_details["cod_removed"] = Q_(cod * 3600, "kg/h")
+            else:
+                wastes.append(
+                    Waste("crystallised calcium gluconate", cls, empty, Q_(solid, "kg/s"))
+                )
+            for key, rate in treated.items():
+                consumption[key] = consumption[key] + rate if key in consumption else rate
         details = {
             "glucose_per_feed": glucose_c / pulp,
             "lixiviant_flow": Q_(lixiviant * 3600, "m**3/h"),
@@ -196,13 +340,16 @@ class Bioleaching:
             "leaching_efficiency": efficiency,
             "rare_earth_recovery": (leached * rare).sum(-1)
             / np.maximum((feed.mass_flows * rare).sum(-1), 1e-300),
+            "gluconic_acid": Q_(acid_kg * 3600, "kg/h"),
+            "spent_lixiviant_cod": Q_(cod * 3600, "kg/h"),
+            **lixiviant_details,
         }  # fmt: skip
         return StageResult(
             inlets={"feed": feed},
             outlets={"leachate": Stream(feed.components, leached)},
             equipment=equipment,
             consumption=consumption,
-            wastes=(waste,),
+            wastes=tuple(wastes),
             operators_per_shift=self.operators_per_shift,
             details=details,
         )
@@ -237,7 +384,12 @@ class Biosorption:
     bed_density : pint.Quantity
         Sorbent per bed volume [mass/volume]. Default 500 kg/m³ (assumption).
     sorbent_lifetime_cycles : float
-        Cycles before the sorbent is replaced [-]. Default 1000 (assumption).
+        Cycles before the sorbent is replaced [-]. Default 1000 (assumption). The only
+        cycle data read are for another protein biosorbent (REE-selective elastin-like
+        polypeptides, Hussain et al., Front. Bioeng. Biotechnol. 2024): ~95 % of the
+        capacity left after four cycles; lost at that rate, half the capacity is gone
+        after ln 0.5 / ln 0.95^(1/4) = 54 cycles (computed). The sorbent make-up, priced
+        as ``lanmodulin_sorbent``, scales with 1 / this.
     acid_excess : float
         Eluent acid above 3 mol HCl per mol rare earth bound [-]. Default 0.10
         (assumption; protons displace the bound trivalent ions).

@@ -51,7 +51,13 @@ from ..units import Q_
 from ._common import check_choice, check_fraction, check_positive, check_stream, mol_per_kg
 from .waste import SOURCE_MATERIAL_THRESHOLD, cation_charges, classified_wastes
 
-__all__ = ["METHODS", "SALTS", "EffluentTreatment", "effluent_treatment"]
+__all__ = [
+    "METHODS",
+    "SALTS",
+    "EffluentTreatment",
+    "biological_treatment",
+    "effluent_treatment",
+]
 
 METHODS = ("discharge", "evaporation", "ammonia_recovery")
 
@@ -67,6 +73,8 @@ SALTS = {
     "sodium_phosphate": (163.94, 0.0),
     "sodium_gluconate": (218.14, 0.0),
     "iron_gluconate": (446.14, 0.0),
+    # Ca(C6H11O7)2: 40.078 + 2 x (6 x 12.011 + 11 x 1.008 + 7 x 15.999) = 430.372
+    "calcium_gluconate": (430.372, 0.0),
 }
 _CAO = 56.077
 _NH3 = 17.031
@@ -79,6 +87,34 @@ STRIPPING_STEAM = 0.1
 STEAM_HEAT = 2.8e6
 #: Fraction of NH3 recovered in stripping: assumption.
 AMMONIA_RECOVERY = 0.95
+#: Electricity of biological (activated-sludge) treatment per kg of COD removed
+#: [kWh/kg]: 1.9, the most probable value over 202 Italian urban treatment plants
+#: (Water Practice & Technology 16(3), 851, 2021) - municipal plants, transferred to a
+#: strong organic liquor (labelled transfer).
+BIOLOGICAL_TREATMENT_ELECTRICITY = 1.9
+#: Dry biological sludge per kg of COD removed [kg/kg]: assumption (aerobic observed
+#: yields are of the order of 0.2-0.5).
+BIOLOGICAL_SLUDGE_YIELD = 0.3
+
+
+def biological_treatment(cod_kg_s):
+    """Aerobic treatment of a dissolved organic load before discharge; no money.
+
+    Parameters
+    ----------
+    cod_kg_s : array_like
+        Chemical oxygen demand removed [kg O2/s].
+
+    Returns
+    -------
+    consumption : dict of str to Quantity
+        ``electricity`` = COD · :data:`BIOLOGICAL_TREATMENT_ELECTRICITY` [kW].
+    sludge_kg_s : ndarray
+        Dry biological sludge = COD · :data:`BIOLOGICAL_SLUDGE_YIELD` [kg/s].
+    """
+    cod = check_positive(cod_kg_s, "", "cod_kg_s", allow_zero=True)
+    electricity = cod * 3600.0 * BIOLOGICAL_TREATMENT_ELECTRICITY  # kg/h · kWh/kg = kW
+    return {"electricity": Q_(electricity, "kW")}, cod * BIOLOGICAL_SLUDGE_YIELD
 
 
 def effluent_treatment(
