@@ -45,10 +45,14 @@ def _reference(plant, flows, hours):
 
 def _assert_same(plant, hours=8064.0):
     flows = plant.simulate()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # extrapolation warnings come from both routes
+    with warnings.catch_warnings(record=True) as fast_warnings:
+        warnings.simplefilter("always")
         fast, fast_items = cost_stages(plant, flows, hours)
+    with warnings.catch_warnings(record=True) as slow_warnings:
+        warnings.simplefilter("always")
         slow, slow_items = _reference(plant, flows, hours)
+    # the same extrapolation warnings, word for word
+    assert [str(w.message) for w in fast_warnings] == [str(w.message) for w in slow_warnings]
     assert fast.keys() == slow.keys()
     for name, expected in slow.items():
         for field, value in expected.items():

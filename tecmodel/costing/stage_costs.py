@@ -11,10 +11,10 @@ saves is pint's bookkeeping: a plant evaluation costs ~40 equipment lines, ~70
 consumptions and ~20 wastes, and building Quantities for each took most of the money's
 time.
 
-Whatever the fast path does not expect (a size outside a correlation's range, which
-warns; an unknown reagent or a rate without units, which raise; wastes given as a
-mapping) is handed to the public function, so warnings and errors are theirs, word for
-word.
+Whatever the fast path does not expect (a negative size or no units, an unknown
+reagent or a rate without units, which raise; wastes given as a mapping) is handed to
+the public function, so errors are theirs, word for word; a size outside a
+correlation's range warns with purchase_cost's own warning.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import numpy as np
 import pint
 
 from ..units import Q_, conversion_factor, escalate_reagent_price, ureg
-from .capital import equipment_correlation, purchase_cost
+from .capital import equipment_correlation, purchase_cost, warn_if_extrapolated
 from .operating import _category, _waste_cost, disposal_cost, reagent_cost
 
 __all__ = ["StageCost", "cost_stages", "costed_units"]
@@ -85,18 +85,13 @@ def _equipment_usd(item) -> np.ndarray:
     correlation = equipment_correlation(item.kind)
     size = np.asarray(per_unit, dtype=float)
     n = np.asarray(needed, dtype=float)
-    low = correlation.size_min.to(unit).magnitude
-    high = correlation.size_max.to(unit).magnitude
-    usual = (
-        np.all(np.isfinite(size))
-        and np.all(size >= low)
-        and np.all(size <= high)
-        and np.all(np.isfinite(n))
-        and np.all(n > 0)
-    )
-    if not usual:  # out of range (a warning) or invalid (an error): the public path
+    valid = np.all(np.isfinite(size)) and np.all(size >= 0) and np.all(n > 0)
+    if not valid:  # the public function raises its error
         cost = purchase_cost(item.kind, Q_(per_unit, unit), needed)
         return np.asarray(cost.to("USD").magnitude, dtype=float)
+    # purchase_cost's warning, pointing at the caller of cost_stages's caller (cost_plant)
+    shown = size[()] if size.ndim == 0 else size
+    warn_if_extrapolated(correlation, shown, format(unit, "D"), stacklevel=4)
     reference_cost = correlation.reference_cost
     # scale_cost's kernel, n · C_ref · (S / (k · S_ref))^e with k = 1 (k · S_ref = S_ref)
     value = (
