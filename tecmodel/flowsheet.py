@@ -55,6 +55,11 @@ class FlowsheetResult:
     stages: Mapping[str, object] | None = None  # the stage objects that were run
     reused: tuple[str, ...] = ()  # stages whose result came from ``previous`` unchanged
 
+    @property
+    def simulated(self) -> tuple[str, ...]:
+        """Stages that were run for this result (all but :attr:`reused`), in order."""
+        return tuple(name for name in self.order if name not in self.reused)
+
     def mass_balance_error(self) -> np.ndarray:
         """Plant-level relative imbalance: feeds vs unconnected outlets + wastes."""
         inflow = mix(*self.feeds.values())
@@ -171,16 +176,29 @@ def _run_once(stages, order, feeding, feeds, torn, previous=None):
 
 
 def _unchanged(previous, name, stage, inlets, feeding, feeds) -> bool:
-    """Whether ``previous`` ran this very stage object on these very inlet streams (a
-    stage is a pure function of its parameters and inlets, so its result stands)."""
+    """Whether ``previous`` ran this very stage object on the same inlet streams (a
+    stage is a pure function of its parameters and inlets, so its result stands).
+
+    An inlet is the same if it is the same object or carries the same components with
+    bit-identical flows of the same shape (a new Feed object with the same rate and
+    composition, or an outlet of a re-run stage that the change did not touch).
+    """
     if previous.stages is None or previous.stages.get(name) is not stage:
         return False
     for port, stream in inlets.items():
         key = f"{name}.{port}"
         before = previous.feeds.get(key) if key in feeds else previous.streams.get(feeding[key])
-        if before is not stream:
+        if before is not stream and not _same_stream(before, stream):
             return False
     return True
+
+
+def _same_stream(a, b) -> bool:
+    """The same components and bit-identical flows of the same shape."""
+    if a is None or b is None or a.components != b.components:
+        return False
+    x, y = a.mass_flows, b.mass_flows
+    return x.shape == y.shape and bool(np.array_equal(x, y))
 
 
 def run_flowsheet(
@@ -205,10 +223,13 @@ def run_flowsheet(
         ``tolerance`` relative to the plant's feed.
     previous : FlowsheetResult, optional
         A result of the same wiring (e.g. a study's base plant). A stage that is the
-        same object as in ``previous`` and receives the same stream objects is not run
-        again: its result is taken over (and so are, in turn, the streams it feeds
-        downstream). A study varying one stage's parameter re-runs only that stage and
-        those downstream of it. Ignored with recycles.
+        same object as in ``previous`` and receives the same streams (the same objects,
+        or bit-identical flows of the same shape) is not run again: its result is taken
+        over (and so are, in turn, the streams it feeds downstream). A study varying one
+        stage's parameter re-runs only that stage and those downstream of it whose
+        inlets changed; :attr:`FlowsheetResult.reused` and
+        :attr:`FlowsheetResult.simulated` say which. Ignored with recycles (a loop's
+        streams are iterated from zero flow each time).
 
     Raises
     ------

@@ -44,10 +44,18 @@ __all__ = [
 
 
 class _PlantMetric:
-    """Picklable f(samples) -> metric magnitudes, for chunked/process-pool evaluation."""
+    """Picklable f(samples) -> metric magnitudes, for chunked/process-pool evaluation.
 
-    def __init__(self, plant, metric: str, units: Mapping[str, str], output_unit: str):
+    The base plant's flowsheet travels with it (``_base``, to other processes too, in
+    the same pickle as the plant, so its stage objects stay the plant's): each chunk
+    re-runs only the stages whose parameters or inlets its samples change
+    (:func:`tecmodel.flowsheet.run_flowsheet` with ``previous``). ``reuse=False`` runs
+    every stage of every chunk (the method before issue 13, kept for benchmarks).
+    """
+
+    def __init__(self, plant, metric: str, units: Mapping[str, str], output_unit: str, reuse=True):
         self.plant, self.metric, self.units, self.output_unit = plant, metric, units, output_unit
+        self.reuse = reuse
 
     chunk_size = None  # the package default (tecmodel.parallel.DEFAULT_CHUNK_SIZE)
 
@@ -56,11 +64,12 @@ class _PlantMetric:
         for path, values in samples.items():
             unit = self.units[path]
             plant = plant.replace(path, Q_(values, unit) if unit else np.asarray(values))
-        # stages upstream of every varied parameter keep the base plant's results
-        base = self.__dict__.get("_base")
-        if base is None:
-            base = self.plant.simulate()
-            self._base = base
+        base = None
+        if self.reuse:  # stages upstream of every varied parameter keep the base results
+            base = self.__dict__.get("_base")
+            if base is None:
+                base = self.plant.simulate()
+                self._base = base
         flows = plant.simulate(previous=base)
         value = plant.evaluate(flows).metric(self.metric)
         n = len(next(iter(samples.values())))
@@ -111,7 +120,9 @@ class _EconomicMetric:
     levelized-cost kernel sample by sample.
     """
 
-    def __init__(self, plant, metric, parameters: Mapping[str, Distribution], output_unit):
+    def __init__(
+        self, plant, metric, parameters: Mapping[str, Distribution], output_unit, flowsheet=None
+    ):
         self.plant, self.metric, self.output_unit = plant, metric, output_unit
         self.units = {p: d.unit for p, d in parameters.items()}
         self.costing = [p for p in parameters if not p.startswith("finance.")]
@@ -119,7 +130,7 @@ class _EconomicMetric:
         self.usable = metric in _FAST_METRICS and len(self.costing) <= _MAX_CORNERS_LOG2
         if not self.usable:
             return
-        self.flowsheet = plant.simulate()
+        self.flowsheet = plant.simulate() if flowsheet is None else flowsheet
         k = len(self.costing)
         self.origin = np.empty(k)
         self.width = np.empty(k)
@@ -280,28 +291,29 @@ class Study:
         object.__setattr__(self, "parameters", freeze_mapping(self.parameters))
         if self.correlation is not None:
             object.__setattr__(self, "correlation", _check_correlation(self.correlation, self))
-        base = self.plant.evaluate().metric(self.metric)
+        flows = self.plant.simulate()  # the base physics, run once for the whole study
+        object.__setattr__(self, "_base_flowsheet", flows)
+        base = self.plant.evaluate(flows).metric(self.metric)
         object.__setattr__(self, "_unit", f"{base.units}" if hasattr(base, "units") else "")
 
-    def _function(self, fast: bool = True):
+    def _function(self, fast: bool = True, reuse: bool = True):
         """The vectorized f(samples) -> metric: the economic fast path when every
-        parameter is economic (physics once), else the whole plant per chunk."""
+        parameter is economic (physics once), else the whole plant per chunk, re-running
+        only the stages the samples change. ``fast=False, reuse=False``: every stage of
+        every chunk (the method before issue 13, for benchmarks)."""
         if fast and all(is_economic(p) for p in self.parameters):
             cached = self.__dict__.get("_economic")
             if cached is None:
-                cached = _EconomicMetric(self.plant, self.metric, self.parameters, self._unit)
+                cached = _EconomicMetric(
+                    self.plant, self.metric, self.parameters, self._unit, self._base_flowsheet
+                )
                 object.__setattr__(self, "_economic", cached)
             if cached.usable:
                 return cached
         units = {p: d.unit for p, d in self.parameters.items()}
-        function = _PlantMetric(self.plant, self.metric, units, self._unit)
-        # the base flowsheet travels with the function (to other processes too), so
-        # every chunk re-runs only the stages its parameters change
-        base = self.__dict__.get("_base_flowsheet")
-        if base is None:
-            base = self.plant.simulate()
-            object.__setattr__(self, "_base_flowsheet", base)
-        function._base = base
+        function = _PlantMetric(self.plant, self.metric, units, self._unit, reuse=reuse)
+        if reuse:  # the base flowsheet travels with the function (to other processes too)
+            function._base = self._base_flowsheet
         return function
 
     def _quantity(self, values):
@@ -310,7 +322,7 @@ class Study:
     @property
     def base_value(self):
         """The metric at the plant's own parameter values."""
-        return self.plant.evaluate().metric(self.metric)
+        return self.plant.evaluate(self._base_flowsheet).metric(self.metric)
 
     # ------------------------------------------------------------------ notebooks (issue 14)
     def __repr__(self) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "Q_",
     "cepci",
     "cepci_years",
+    "conversion_factor",
     "escalate",
     "escalate_reagent_price",
     "exchange_rate",
@@ -72,6 +73,7 @@ def _build_registry() -> pint.UnitRegistry:
     registry.define("MMBtu = 1e6 * Btu")
     registry.define("tonne_per_year = t / year = tpy")
     _cache_unit_parsing(registry)
+    _cache_conversion_factors(registry)
     return registry
 
 
@@ -86,6 +88,56 @@ def _cache_unit_parsing(registry) -> None:
         return parse(input_string, as_delta, case_sensitive)
 
     registry._parse_units_as_container = cached
+
+
+def _cache_conversion_factors(registry) -> None:
+    """Convert between multiplicative units with one dictionary look-up.
+
+    pint's conversion runs several layers per call (context search, a scan of both unit
+    containers for offset units such as degC, then its own factor cache); a plant
+    evaluation converts thousands of times between the same few pairs of units. Here a
+    pair's factor is taken from pint (``_get_conversion_factor``) the first time and
+    applied exactly as pint applies it (``value * factor``), so every number is the
+    same as pint's. Offset units, an active context and non-float magnitudes take
+    pint's own path. The table belongs to pint's current cache: when pint rebuilds it
+    (:func:`set_exchange_rate`, a redefinition), the table starts afresh.
+    """
+    convert = registry._convert
+    state = {"cache": None, "factors": {}}
+    offset = object()  # marks a pair that involves an offset unit
+
+    def factor_of(src, dst):
+        if state["cache"] is not registry._cache:
+            state["cache"], state["factors"] = registry._cache, {}
+        factors = state["factors"]
+        key = (src, dst)
+        factor = factors.get(key)
+        if factor is None:
+            try:
+                plain = not (
+                    registry._validate_and_extract(src) or registry._validate_and_extract(dst)
+                )
+            except ValueError:
+                return offset  # pint raises its own error for this pair
+            factor = registry._get_conversion_factor(src, dst) if plain else offset
+            if isinstance(factor, pint.DimensionalityError):
+                return offset  # pint raises it, with its message
+            factors[key] = factor
+        return factor
+
+    def fast(value, src, dst, inplace=False, **ctx_kwargs):
+        if ctx_kwargs or registry._active_ctx or not isinstance(value, float | np.ndarray):
+            return convert(value, src, dst, inplace, **ctx_kwargs)
+        factor = factor_of(src, dst)
+        if factor is offset:
+            return convert(value, src, dst, inplace, **ctx_kwargs)
+        if inplace:
+            value *= factor
+        else:
+            value = value * factor
+        return value
+
+    registry._convert = fast
 
 
 def _cepci_table() -> dict[int, float]:
@@ -287,6 +339,59 @@ def _dimensionality(unit: str):
     return ureg.parse_units(unit).dimensionality if unit else ureg.dimensionless.dimensionality
 
 
+_USUAL: dict = {}  # (units of a Quantity, target unit) -> factor, or None if not usual
+_SAME = object()  # the factor of a Quantity already in the target unit
+_F8 = np.dtype(np.float64)
+
+
+def _usual_magnitude(value, unit: str):
+    """:func:`magnitude` of the usual argument, or None.
+
+    The usual argument is a Quantity with a float magnitude (an array of floats or one
+    float) in a multiplicative unit of the right dimension, finite and not too large, or
+    a plain float (array) for a dimensionless ``unit``. Its magnitude in ``unit`` is
+    ``x * factor`` (factor 1 when the units are the same), the number pint and
+    :func:`tecmodel.validation.check` compute; everything else returns None and goes to
+    the validator, which raises its errors. A plant evaluation converts a few hundred
+    such values; the validator's full sequence of checks took ~15 µs each.
+    """
+    if isinstance(value, pint.Quantity):
+        raw = value._magnitude
+        kind = type(raw)
+        if not (kind is float or kind is np.float64 or (kind is np.ndarray and raw.dtype == _F8)):
+            return None
+        if _FACTORS_OF[0] is not ureg._cache:
+            _FACTORS.clear()
+            _USUAL.clear()
+            _FACTORS_OF[0] = ureg._cache
+        key = (value._units, unit)
+        try:
+            factor = _USUAL[key]
+        except KeyError:
+            target = unit or "dimensionless"
+            try:
+                factor = conversion_factor(ureg.Unit(value._units), target)
+                if ureg.parse_units(target)._units == value._units:
+                    factor = _SAME  # pint returns the magnitude itself, not a product
+            except Exception:  # another dimension, an offset unit: not usual
+                factor = None
+            _USUAL[key] = factor
+        if factor is None:
+            return None
+        array = np.asarray(raw if factor is _SAME else raw * factor, dtype=float)
+    elif not unit and (type(value) is float or (type(value) is np.ndarray and value.dtype == _F8)):
+        array = np.asarray(value, dtype=float)
+    else:
+        return None
+    if array.size > _MAX_USUAL_ELEMENTS or not np.isfinite(array).all():
+        return None
+    return array[()] if array.ndim == 0 else array
+
+
+#: Arrays larger than this go to the validator (its size check refuses the largest).
+_MAX_USUAL_ELEMENTS = 2**24
+
+
 def magnitude(value, unit: str, name: str, *, dtype=float, allow_nan: bool = False):
     """Check a boundary argument's dimension and return its magnitude in ``unit``.
 
@@ -315,13 +420,60 @@ def magnitude(value, unit: str, name: str, *, dtype=float, allow_nan: bool = Fal
         If the value is not numeric (booleans and None included) or not finite (NaN and
         inf are refused unless ``allow_nan``); see :func:`tecmodel.validation.check`.
     """
-    from .validation import check
+    result = _usual_magnitude(value, unit)
+    if result is None:  # anything unusual: the boundary validator, with its messages
+        from .validation import check
 
-    result = check(value, name, unit, allow_nan=allow_nan)
+        result = check(value, name, unit, allow_nan=allow_nan)
     if dtype is not float:
         result = np.asarray(result, dtype=dtype)
         return result[()] if result.ndim == 0 else result
     return result
+
+
+_FACTORS: dict = {}
+_FACTORS_OF: list = [None]  # the pint cache the factors were taken from
+
+
+def conversion_factor(from_units, to_units) -> float:
+    """The factor f with ``Q_(x, from_units).to(to_units).magnitude == x * f`` exactly.
+
+    For plain-numpy hot paths (costing a plant's stages) that convert the same pairs of
+    units many times: ``x * f`` is the very product pint computes, so results are
+    bit-identical to pint's. Multiplicative units only (not degC). The factors follow
+    :func:`set_exchange_rate` (they are forgotten whenever pint rebuilds its cache).
+
+    Parameters
+    ----------
+    from_units, to_units : str or pint.Unit
+
+    Raises
+    ------
+    UnitError
+        If the two units differ in dimension or one is an offset unit.
+    """
+    if _FACTORS_OF[0] is not ureg._cache:
+        _FACTORS.clear()
+        _FACTORS_OF[0] = ureg._cache
+    key = (
+        from_units if isinstance(from_units, str) else from_units._units,
+        to_units if isinstance(to_units, str) else to_units._units,
+    )
+    factor = _FACTORS.get(key)
+    if factor is None:
+        from .errors import UnitError
+
+        try:
+            one = Q_(1.0, from_units)
+            if not one._is_multiplicative or not ureg.Unit(to_units).is_compatible_with(one):
+                raise UnitError(f"no conversion factor from {from_units} to {to_units}")
+            factor = float(one.to(to_units).magnitude)
+        except pint.PintError as exc:
+            raise UnitError(
+                f"no conversion factor from {from_units} to {to_units}: {exc}"
+            ) from exc
+        _FACTORS[key] = factor
+    return factor
 
 
 def quantity(value, unit: str):

@@ -148,3 +148,58 @@ def test_money_has_its_own_dimension():
     with pytest.raises(UnitError):
         magnitude(Q_(1, "kg"), "USD", "cost")
     assert math.isclose(magnitude(Q_(2, "kUSD_2016"), "USD_2016", "cost"), 2000)
+
+
+# ------------------------------------------------------------------ fast paths (issue 13)
+def test_magnitude_of_usual_values_is_the_validators_number():
+    """magnitude() converts usual Quantities by one cached factor; the numbers, types and
+    shapes must be those of the full validator (tecmodel.validation.check)."""
+    from tecmodel.validation import check
+
+    rng = np.random.default_rng(13)
+    cases = [
+        (Q_(99.9, "percent"), ""),
+        (Q_(rng.random(7) * 1e3, "t/h"), "kg/s"),
+        (Q_(3.0, "CNY/t"), "USD/kg"),
+        (Q_(7.0, "USD_2016"), "USD"),
+        (Q_(np.float64(2.5), "h"), "s"),
+        (Q_(rng.random((2, 3)), "m**3/h"), "m**3/h"),
+        (Q_(0.08, "1/yr"), "1/yr"),
+        (Q_(-4.0, "kg"), "g"),
+        (np.array([0.1, 0.2]), ""),
+        (0.3, ""),
+    ]
+    for value, unit in cases:
+        fast, full = magnitude(value, unit, "x"), check(value, "x", unit)
+        assert np.array_equal(fast, full) and type(fast) is type(full), (value, unit)
+    same = rng.random(4)
+    assert magnitude(Q_(same, "kg/s"), "kg/s", "x") is check(Q_(same, "kg/s"), "x", "kg/s")
+
+
+def test_magnitude_of_unusual_values_raises_the_validators_errors():
+    from tecmodel.validation import check
+
+    for value, unit in [
+        (Q_(1.0, "m"), "s"),
+        (1.0, "kg"),
+        (Q_(float("nan"), "m"), "m"),
+        (Q_(np.array([1.0, np.inf]), "kg"), "kg"),
+        (True, ""),
+        (None, "kg"),
+    ]:
+        with pytest.raises(TecModelError) as fast:
+            magnitude(value, unit, "x")
+        with pytest.raises(TecModelError) as full:
+            check(value, "x", unit)
+        assert str(fast.value) == str(full.value)
+    assert magnitude(Q_(20.0, "degC"), "K", "t") == pytest.approx(293.15)  # offset unit
+
+
+def test_quantity_conversion_fast_path_follows_an_exchange_rate():
+    from tecmodel.units import exchange_rate, exchange_rates
+
+    before = Q_(100.0, "CNY").to("USD").magnitude
+    with exchange_rates(CNY=exchange_rate("CNY") * 2):
+        assert Q_(100.0, "CNY").to("USD").magnitude == pytest.approx(2 * before, rel=1e-15)
+        assert magnitude(Q_(100.0, "CNY"), "USD", "x") == pytest.approx(2 * before, rel=1e-15)
+    assert Q_(100.0, "CNY").to("USD").magnitude == before

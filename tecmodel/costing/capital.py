@@ -225,6 +225,23 @@ def equipment_correlation(kind: str) -> CostCorrelation:
     return library[kind]
 
 
+def warn_if_extrapolated(correlation, per_unit, unit: str, stacklevel: int = 2) -> None:
+    """Warn (:class:`ExtrapolationWarning`) if a per-unit size [``unit``] lies outside the
+    range ``correlation`` is valid for; ``stacklevel`` counts from the caller."""
+    low = correlation.size_min.to(unit).magnitude
+    high = correlation.size_max.to(unit).magnitude
+    outside = (np.asarray(per_unit) < low) | (np.asarray(per_unit) > high)
+    if np.any(outside):
+        kind = correlation.kind
+        warnings.warn(
+            f"{kind}: per-unit size {describe(Q_(per_unit, unit))} is outside the valid "
+            f"range {low:g}–{high:g} {unit} of the correlation ({correlation.range_provenance}); "
+            "the cost is extrapolated (use more parallel_units to stay in range)",
+            ExtrapolationWarning,
+            stacklevel=stacklevel,
+        )
+
+
 def purchase_cost(kind: str, size, parallel_units=1):
     """Purchased (bare erected) cost of ``parallel_units`` identical units of ``kind``.
 
@@ -266,17 +283,7 @@ def purchase_cost(kind: str, size, parallel_units=1):
         per_unit = magnitude(size, unit, "size")
     except UnitError as exc:
         raise UnitError(f"size of a {kind!r} must be in units like {unit}: {exc}") from exc
-    low = correlation.size_min.to(unit).magnitude
-    high = correlation.size_max.to(unit).magnitude
-    outside = (np.asarray(per_unit) < low) | (np.asarray(per_unit) > high)
-    if np.any(outside):
-        warnings.warn(
-            f"{kind}: per-unit size {describe(Q_(per_unit, unit))} is outside the valid "
-            f"range {low:g}–{high:g} {unit} of the correlation ({correlation.range_provenance}); "
-            "the cost is extrapolated (use more parallel_units to stay in range)",
-            ExtrapolationWarning,
-            stacklevel=2,
-        )
+    warn_if_extrapolated(correlation, per_unit, unit, stacklevel=3)
     return scale_cost(
         correlation.reference_cost,
         correlation.reference_size,

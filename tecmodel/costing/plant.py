@@ -29,16 +29,14 @@ import numpy as np
 from .. import finance
 from ..errors import InputError
 from ..units import Q_, magnitude
-from .capital import capital_cost, equipment_correlation, lang_factor, purchase_cost
+from .capital import capital_cost, lang_factor
 from .crews import _entry as _crew_entry
 from .crews import crew_roster
 from .operating import (
     _category,
     _operating_hours,
-    _waste_cost,
     operating_cost,
     price,
-    reagent_cost,
     split_reagents_and_utilities,
 )
 from .site import (
@@ -47,6 +45,7 @@ from .site import (
     reagent_storage_equipment_cost,
     site_factor,
 )
+from .stage_costs import StageCost, cost_stages, costed_units
 
 __all__ = [
     "PRODUCT_EXEMPTION_LIMIT",
@@ -77,85 +76,8 @@ def _usd_yr(value) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------ stages
-@dataclass(frozen=True)
-class StageCost:
-    """Money attributed to one stage (USD and USD/yr magnitudes, arrays over samples).
-
-    Attributes
-    ----------
-    equipment : ndarray
-        Purchase cost of the stage's equipment, before the location factor [USD].
-    reagents, utilities, waste : ndarray
-        The stage's own consumption and wastes at the plant's prices [USD/yr].
-    labor : ndarray
-        The plant's operating labor shared by the stage's operator positions [USD/yr].
-    """
-
-    equipment: np.ndarray
-    reagents: np.ndarray
-    utilities: np.ndarray
-    labor: np.ndarray
-    waste: np.ndarray
-
-
-def costed_units(item):
-    """(per-unit size, number of units) an equipment line is bought as.
-
-    A unit larger than its correlation's valid maximum is bought as several equal units
-    that fit (as a designer would, and so the cost is not extrapolated upward).
-    """
-    correlation = equipment_correlation(item.kind)
-    unit = correlation.reference_size.units
-    per_unit = item.size.to(unit).magnitude
-    units = np.asarray(item.parallel_units, dtype=float)
-    total = per_unit * units
-    needed = np.maximum(units, np.ceil(total / correlation.size_max.to(unit).magnitude))
-    per_unit = np.divide(
-        total, needed, out=np.asarray(per_unit * np.ones_like(total)), where=needed > 0
-    )
-    return Q_(per_unit, unit), needed
-
-
 def _operator_positions(result) -> np.ndarray:
     return np.asarray(magnitude(result.operators_per_shift, "", "operators_per_shift"))
-
-
-def cost_stages(plant, flows, hours):
-    """Cost every stage once: (stage costs by name, reagent/utility items by name).
-
-    Parameters
-    ----------
-    plant : Plant
-    flows : FlowsheetResult
-    hours : float or ndarray
-        Operating hours [h/yr].
-
-    Returns
-    -------
-    (dict of str to StageCost, dict of str to pint.Quantity)
-        The stage costs with ``labor`` still zero (the plant's labor is shared out by
-        :func:`cost_plant`), and the annual cost of each consumed reagent or utility
-        summed over the stages [USD/yr].
-    """
-    basis = plant.costing
-    operating_hours = Q_(hours, "h/yr")
-    costs, items = {}, {}
-    for name, result in flows.stage_results.items():
-        equipment = 0.0
-        for item in result.equipment:
-            size, units = costed_units(item)
-            equipment = equipment + _usd(purchase_cost(item.kind, size, units))
-        stage_items = reagent_cost(
-            dict(result.consumption), prices=basis.prices or None, operating_hours=operating_hours
-        )
-        for key, cost in stage_items.items():
-            items[key] = cost if key not in items else items[key] + cost
-        reagents, utilities = (_usd_yr(c) for c in split_reagents_and_utilities(stage_items))
-        waste = _usd_yr(_waste_cost(result.wastes, basis.disposal_costs or None, operating_hours))
-        costs[name] = StageCost(
-            *(np.asarray(v, dtype=float) for v in (equipment, reagents, utilities, 0.0, waste))
-        )
-    return costs, items
 
 
 # ------------------------------------------------------------------------------ finance

@@ -26,6 +26,7 @@ function returns for those (rounded) inputs.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import functools
@@ -44,8 +45,10 @@ __all__ = [
     "MEMO_SIZE",
     "SIGNIFICANT_BITS",
     "design_cascade",
+    "forget",
     "rounded",
     "simulate_multicomponent",
+    "without_reuse",
 ]
 
 #: Bits of a row's grid: every floating-point design input is rounded to a multiple of
@@ -120,6 +123,8 @@ class _RowReuse:
             return value
 
     def __call__(self, *args, **options):
+        if not _ENABLED[0]:  # without_reuse(): the call as made
+            return self._run(*args, **options)
         args = [rounded(a, t) for a, t in zip(args, self.trailing, strict=True)]
         batch = np.broadcast_shapes(
             *(np.shape(a)[: np.ndim(a) - t] for a, t in zip(args, self.trailing, strict=True))
@@ -164,6 +169,29 @@ class _RowReuse:
             if key is not None:
                 self._remember(key, cached)
         return _scatter(cached, inverse, batch, unique)
+
+
+_ENABLED = [True]
+
+
+@contextlib.contextmanager
+def without_reuse():
+    """Inside this block every design is computed as called: no rounding, no
+    deduplication, no memo (the method before issue 13; benchmarks compare with it).
+    Not thread-safe: it switches the module for every thread."""
+    before = _ENABLED[0]
+    _ENABLED[0] = False
+    try:
+        yield
+    finally:
+        _ENABLED[0] = before
+
+
+def forget() -> None:
+    """Empty the memo of both functions (the next evaluation designs from cold)."""
+    for wrapper in (design_cascade, simulate_multicomponent):
+        with wrapper.lock:
+            wrapper.memo.clear()
 
 
 def _scatter(value, inverse, batch, unique):

@@ -1,0 +1,238 @@
+"""Each stage's money in plain numpy: equipment, reagents and utilities, waste (issue 13).
+
+:func:`cost_stages` is the first step of :func:`tecmodel.costing.plant.cost_plant`. It
+computes, per stage, what the public functions :func:`~tecmodel.costing.purchase_cost`,
+:func:`~tecmodel.costing.reagent_cost` and :func:`~tecmodel.costing.disposal_cost`
+compute, with the same arithmetic in the same order, so the numbers are bit-identical
+(``tests/test_stage_costs.py`` checks this on every shipped plant): a unit conversion is
+the product pint forms (``x * factor``, :func:`tecmodel.units.conversion_factor`), a
+price escalation the one :func:`tecmodel.units.escalate_reagent_price` forms. What it
+saves is pint's bookkeeping: a plant evaluation costs ~40 equipment lines, ~70
+consumptions and ~20 wastes, and building Quantities for each took most of the money's
+time.
+
+Whatever the fast path does not expect (a negative size or no units, an unknown
+reagent or a rate without units, which raise; wastes given as a mapping) is handed to
+the public function, so errors are theirs, word for word; a size outside a
+correlation's range warns with purchase_cost's own warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pint
+
+from ..units import Q_, conversion_factor, escalate_reagent_price, ureg
+from .capital import equipment_correlation, purchase_cost, warn_if_extrapolated
+from .operating import _category, _waste_cost, disposal_cost, reagent_cost
+
+__all__ = ["StageCost", "cost_stages", "costed_units"]
+
+_ANNUAL = "USD/yr"
+
+
+@dataclass(frozen=True)
+class StageCost:
+    """Money attributed to one stage (USD and USD/yr magnitudes, arrays over samples).
+
+    Attributes
+    ----------
+    equipment : ndarray
+        Purchase cost of the stage's equipment, before the location factor [USD].
+    reagents, utilities, waste : ndarray
+        The stage's own consumption and wastes at the plant's prices [USD/yr].
+    labor : ndarray
+        The plant's operating labor shared by the stage's operator positions [USD/yr].
+    """
+
+    equipment: np.ndarray
+    reagents: np.ndarray
+    utilities: np.ndarray
+    labor: np.ndarray
+    waste: np.ndarray
+
+
+def _costed_magnitudes(item):
+    """(per-unit size in the correlation's size unit, units bought, that unit)."""
+    correlation = equipment_correlation(item.kind)
+    unit = correlation.reference_size.units
+    per_unit = item.size.to(unit).magnitude
+    units = np.asarray(item.parallel_units, dtype=float)
+    total = per_unit * units
+    needed = np.maximum(units, np.ceil(total / correlation.size_max.to(unit).magnitude))
+    per_unit = np.divide(
+        total, needed, out=np.asarray(per_unit * np.ones_like(total)), where=needed > 0
+    )
+    return per_unit, needed, unit
+
+
+def costed_units(item):
+    """(per-unit size, number of units) an equipment line is bought as.
+
+    A unit larger than its correlation's valid maximum is bought as several equal units
+    that fit (as a designer would, and so the cost is not extrapolated upward).
+    """
+    per_unit, needed, unit = _costed_magnitudes(item)
+    return Q_(per_unit, unit), needed
+
+
+def _equipment_usd(item) -> np.ndarray:
+    """``purchase_cost(kind, *costed_units(item))`` in USD, as a plain magnitude."""
+    per_unit, needed, unit = _costed_magnitudes(item)
+    correlation = equipment_correlation(item.kind)
+    size = np.asarray(per_unit, dtype=float)
+    n = np.asarray(needed, dtype=float)
+    valid = np.all(np.isfinite(size)) and np.all(size >= 0) and np.all(n > 0)
+    if not valid:  # the public function raises its error
+        cost = purchase_cost(item.kind, Q_(per_unit, unit), needed)
+        return np.asarray(cost.to("USD").magnitude, dtype=float)
+    # purchase_cost's warning, pointing at the caller of cost_stages's caller (cost_plant)
+    shown = size[()] if size.ndim == 0 else size
+    warn_if_extrapolated(correlation, shown, format(unit, "D"), stacklevel=4)
+    reference_cost = correlation.reference_cost
+    # scale_cost's kernel, n · C_ref · (S / (k · S_ref))^e with k = 1 (k · S_ref = S_ref)
+    value = (
+        n
+        * float(reference_cost.magnitude)
+        * (size / float(correlation.reference_size.magnitude)) ** correlation.exponent
+    )
+    value = value[()] if value.ndim == 0 else value
+    return np.asarray(value * conversion_factor(reference_cost.units, "USD"), dtype=float)
+
+
+class _PriceBook:
+    """The plant's prices as (magnitude, unit) after escalation, looked up once each."""
+
+    def __init__(self, prices, hours):
+        self.prices = prices
+        self.hours = hours  # [h/yr], plain
+        self.escalated = {}
+        self.factors = {}
+
+    def annual_usd(self, name, rate):
+        """``reagent_cost`` of one consumption [USD/yr] or None if it is not the usual
+        case (the caller then asks the public function, for its error)."""
+        if name not in self.prices or not isinstance(rate, pint.Quantity):
+            return None
+        price = self.escalated.get(name)
+        if price is None:
+            price = self.prices[name]
+            price = Q_(price) if isinstance(price, str) else price
+            if (
+                _category(name) == "reagent"
+                and isinstance(price, pint.Quantity)
+                and "[currency]" in price.dimensionality
+            ):
+                price = escalate_reagent_price(price)
+            if not isinstance(price, pint.Quantity):
+                return None
+            self.escalated[name] = price
+        key = (name, rate._units)
+        factor = self.factors.get(key)
+        if factor is None:
+            annual = Q_(1.0, price.units) * Q_(1.0, rate.units) * Q_(1.0, "h/yr")
+            if annual.dimensionality != _ANNUAL_DIMENSION:
+                return None
+            factor = conversion_factor(annual.units, _ANNUAL)
+            self.factors[key] = factor
+        # (price · rate) · hours, then the conversion: reagent_cost's order
+        return (price.magnitude * rate.magnitude) * self.hours * factor
+
+
+_ANNUAL_DIMENSION = ureg.Quantity(1.0, _ANNUAL).dimensionality
+_PER_MASS = ureg.Quantity(1.0, "USD/kg").dimensionality
+_PER_VOLUME = ureg.Quantity(1.0, "USD/m**3").dimensionality
+
+
+def _waste_usd(wastes, disposal_costs, hours, operating_hours) -> np.ndarray:
+    """``_waste_cost(wastes, disposal_costs, hours)`` as a plain magnitude [USD/yr]."""
+    if wastes is None or isinstance(wastes, Mapping) or not disposal_costs:
+        total = _waste_cost(wastes, disposal_costs or None, operating_hours)
+        return np.asarray(total.to(_ANNUAL).magnitude, dtype=float)
+    total = 0.0
+    for waste in wastes:
+        rate = disposal_costs.get(waste.waste_class)
+        density = getattr(waste, "density", None)
+        flow = waste.mass_flow
+        if (
+            not isinstance(rate, pint.Quantity)
+            or not isinstance(density, pint.Quantity)
+            or rate.dimensionality not in (_PER_MASS, _PER_VOLUME)
+        ):
+            cost = disposal_cost(
+                waste.waste_class,
+                flow,
+                density=density,
+                disposal_costs=disposal_costs,
+                operating_hours=operating_hours,
+            )
+            total = total + np.asarray(cost.to(_ANNUAL).magnitude, dtype=float)
+            continue
+        kg_s = flow.magnitude  # a Waste's mass_flow is in kg/s
+        if rate.dimensionality == _PER_VOLUME:
+            rho = np.asarray(density.to("kg/m**3").magnitude, dtype=float)
+            rho = rho[()] if rho.ndim == 0 else rho
+            amount, unit = kg_s / rho, "m**3/s"
+        else:
+            amount, unit = kg_s, "kg/s"
+        annual = Q_(1.0, rate.units) * Q_(1.0, unit) * Q_(1.0, "h/yr")
+        factor = conversion_factor(annual.units, _ANNUAL)
+        # disposal_cost's order: (rate · flow) · hours, then the conversion
+        total = total + (rate.magnitude * amount) * hours * factor
+    return np.asarray(total, dtype=float)
+
+
+def cost_stages(plant, flows, hours):
+    """Cost every stage once: (stage costs by name, reagent/utility items by name).
+
+    Parameters
+    ----------
+    plant : Plant
+    flows : FlowsheetResult
+    hours : float or ndarray
+        Operating hours [h/yr].
+
+    Returns
+    -------
+    (dict of str to StageCost, dict of str to pint.Quantity)
+        The stage costs with ``labor`` still zero (the plant's labor is shared out by
+        :func:`~tecmodel.costing.plant.cost_plant`), and the annual cost of each consumed
+        reagent or utility summed over the stages [USD/yr].
+    """
+    basis = plant.costing
+    operating_hours = Q_(hours, "h/yr")
+    hours_value = np.asarray(operating_hours.magnitude, dtype=float)
+    hours_value = hours_value[()] if hours_value.ndim == 0 else hours_value
+    book = _PriceBook(basis.prices or {}, hours_value)
+    costs, items = {}, {}
+    for name, result in flows.stage_results.items():
+        equipment = 0.0
+        for item in result.equipment:
+            equipment = equipment + _equipment_usd(item)
+        consumption = dict(result.consumption)
+        stage_items = {key: book.annual_usd(key, rate) for key, rate in consumption.items()}
+        if any(value is None for value in stage_items.values()):
+            # not the usual case: the public function, for its error (or its numbers)
+            stage_items = {
+                key: cost.to(_ANNUAL).magnitude
+                for key, cost in reagent_cost(
+                    consumption, prices=basis.prices or None, operating_hours=operating_hours
+                ).items()
+            }
+        for key, cost in stage_items.items():
+            items[key] = cost if key not in items else items[key] + cost
+        # split_reagents_and_utilities: sums from 0 in the order of the items
+        reagents = utilities = 0.0
+        for key, cost in stage_items.items():
+            if _category(key) == "utility":
+                utilities = utilities + cost
+            else:
+                reagents = reagents + cost
+        waste = _waste_usd(result.wastes, basis.disposal_costs, hours_value, operating_hours)
+        costs[name] = StageCost(
+            *(np.asarray(v, dtype=float) for v in (equipment, reagents, utilities, 0.0, waste))
+        )
+    return costs, {key: Q_(value, _ANNUAL) for key, value in items.items()}
