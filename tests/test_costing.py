@@ -25,6 +25,8 @@ from tecmodel.costing import (
 from tecmodel.errors import InputError, UnitError
 from tecmodel.units import exchange_rates
 
+from .test_reagent_prices import WPU061_2019, WPU061_2023
+
 ROUGHER = 1_285_343.0  # USD_2016 at 61,107 gal, exponent 0.45 (UKy 2019, account 5.4)
 
 
@@ -206,23 +208,8 @@ def test_reagent_cost_by_hand():
     costs = reagent_cost(consumption, operating_hours=Q_(8000, "h/yr"))
     # HCl: 0.1 t/h * 250 USD_2019/t * 8000 h, a reagent: escalated 2019 -> 2023 by the BLS
     # industrial-chemicals PPI (WPU061 annual means of the published months), not by CEPCI
-    ppi_2019 = np.mean([259.9, 257.4, 258.3, 259, 254.4, 253.8, 249.3, 245.8, 242.5, 252.3,
-                        250.9, 246.9])  # fmt: skip
-    ppi_2023 = np.mean(
-        [
-            335.513,
-            336.439,
-            328.228,
-            329.065,
-            323.285,
-            318.053,
-            309.811,
-            307.451,
-            309.468,
-            315.551,
-            306.389,
-        ]
-    )  # fmt: skip  (Jan-Nov)
+    ppi_2019 = np.mean(WPU061_2019)
+    ppi_2023 = np.mean(WPU061_2023)  # Jan-Nov
     assert costs["hydrochloric_acid"].to("USD/yr").magnitude == pytest.approx(
         0.1 * 250 * 8000 * ppi_2023 / ppi_2019, rel=1e-5
     )
