@@ -37,11 +37,13 @@ __all__ = [
     "LOSS_RULES",
     "MACRS_RECOVERY_YEARS",
     "CashFlowTable",
+    "LoanSchedule",
     "capital_recovery_factor",
     "cash_flow_table",
     "declining_balance",
     "irr",
     "levelized_cost",
+    "loan_schedule",
     "macrs",
     "npv",
     "payback",
@@ -559,6 +561,134 @@ def capital_recovery_factor(rate, years):
         factor = rate / -np.expm1(-years * np.log1p(rate))
     factor = np.where(rate == 0, 1.0 / years, factor)
     return factor[()] if factor.ndim == 0 else factor
+
+
+@dataclass(frozen=True)
+class LoanSchedule:
+    """Yearly debt service of a loan; per-year arrays have years on the last axis.
+
+    Index k of the last axis is the k-th payment, made at the end of year k + 1 after
+    the loan is drawn (the drawdown itself is at t = 0 and is not in the arrays).
+    Loans of different tenors in one batch share the longest tenor; a shorter loan
+    holds zeros after its last payment.
+
+    Attributes
+    ----------
+    payment : ndarray or Quantity
+        Level annual payment of the amortising years, interest plus principal
+        [currency/yr]; shape of the broadcast inputs.
+    interest : ndarray or Quantity, shape (..., N)
+        Interest paid in each year [currency/yr] on the balance at its start.
+    principal : ndarray or Quantity, shape (..., N)
+        Principal repaid in each year [currency/yr]; zero in the grace years, and the
+        row sums to the amount borrowed.
+    balance : ndarray or Quantity, shape (..., N)
+        Amount owed at the start of each year [currency], before that year's payment.
+    """
+
+    payment: Any
+    interest: Any
+    principal: Any
+    balance: Any
+
+    @property
+    def debt_service(self):
+        """Interest plus principal paid in each year [currency/yr]."""
+        return self.interest + self.principal
+
+    def __repr__(self) -> str:
+        shape = np.shape(getattr(self.interest, "magnitude", self.interest))
+        return f"LoanSchedule(shape={shape})"
+
+
+def loan_schedule(principal, rate, years, grace_years=0):
+    """Repayment schedule of a loan: interest-only grace years, then level payments.
+
+    Parameters
+    ----------
+    principal : float or array_like or Quantity
+        Amount borrowed at t = 0 [currency], ≥ 0.
+    rate : float or array_like
+        Interest rate per year [1/yr], ≥ 0 (``8 percent`` or 0.08).
+    years : int or array_like of int
+        Tenor [yr]: the number of annual payments, grace years included, ≥ 1.
+    grace_years : int or array_like of int, default 0
+        First years in which only interest is paid [yr], ≥ 0 and < `years`.
+
+    Returns
+    -------
+    LoanSchedule
+        ``payment`` (the level payment of the amortising years, broadcast shape of
+        the inputs) and the per-year ``interest``, ``principal`` and ``balance``
+        arrays of shape ``(..., max(years))``. Money carries the units of
+        `principal` if it has units.
+
+    Raises
+    ------
+    InputError
+        For a negative principal or rate, a tenor that is not a whole number ≥ 1, or
+        grace years that are not a whole number in [0, years).
+
+    Notes
+    -----
+    With principal P, rate r, tenor n and g grace years, years 1..g pay the interest
+    :math:`P r` only; the remaining :math:`m = n - g` years pay the level annuity
+
+    .. math:: A = P\\,\\mathrm{CRF}(r, m) = \\frac{P\\,r}{1 - (1+r)^{-m}}
+
+    (:func:`capital_recovery_factor`; :math:`A = P/m` at r = 0), of which the interest
+    is :math:`r B` on the balance B at the start of the year and the rest repays
+    principal. The last payment repays whatever balance is left, so the principal
+    column sums to P to round-off, and the debt service discounted at r is worth P
+    (Peters, Timmerhaus & West [3]_ ch. 7).
+
+    Examples
+    --------
+    >>> schedule = loan_schedule(100.0, 0.08, 10)
+    >>> round(float(schedule.payment), 4)
+    14.903
+    """
+    amount, units = _money(principal, "principal")
+    rate = _fraction(rate, "rate")
+    if np.any(amount < 0):
+        raise InputError(f"principal must be >= 0 [currency], got {_describe(amount)}")
+    if np.any(rate < 0):
+        raise InputError(
+            f"rate must be >= 0 (a fraction per year, e.g. 0.08), got {_describe(rate)}"
+        )
+    tenor = _years(years, "years")
+    grace = _in_years(grace_years, "grace_years")
+    if np.any(grace < 0) or np.any(grace != np.round(grace)):
+        raise InputError(
+            f"grace_years must be a whole number of years >= 0, got {_describe(grace)}"
+        )
+    grace = grace.astype(int)
+    if np.any(grace >= tenor):
+        raise InputError(
+            f"grace_years must be fewer than years (at least one repaying year), got "
+            f"grace_years={_describe(grace)} and years={_describe(tenor)}"
+        )
+    shape = np.broadcast_shapes(amount.shape, rate.shape, tenor.shape, grace.shape)
+    amount, rate, tenor, grace = (np.broadcast_to(v, shape) for v in (amount, rate, tenor, grace))
+    payment = amount * capital_recovery_factor(rate, tenor - grace)
+    payment = np.asarray(payment, dtype=float)
+    n_years = int(np.max(tenor)) if tenor.size else 1
+    interest = np.zeros((*shape, n_years))
+    repaid = np.zeros((*shape, n_years))
+    owed = np.zeros((*shape, n_years))
+    balance = np.array(amount, dtype=float)
+    for k in range(n_years):
+        owed[..., k] = balance
+        interest[..., k] = np.where(k < tenor, rate * balance, 0.0)
+        amortising = (k >= grace) & (k < tenor)
+        last = k == tenor - 1
+        part = np.where(last, balance, np.where(amortising, payment - rate * balance, 0.0))
+        repaid[..., k] = part
+        balance = balance - part
+    result = [payment[()] if payment.ndim == 0 else payment, interest, repaid, owed]
+    if units is not None:
+        result = [_with_units(value, units, principal) for value in result]
+    return LoanSchedule(*result)
 
 
 def payback(cashflows):
