@@ -748,6 +748,21 @@ _TABLE_FIELDS = (
     "after_tax_cash_flow",
     "discounted_cash_flow",
 )
+#: Columns the policy and finance levers add (zero when no lever is set).
+_LEVER_FIELDS = (
+    "grant",
+    "tax_credit",
+    "price_support",
+    "sustaining_capital",
+    "closure_cost",
+    "debt_drawdown",
+    "interest",
+    "principal_repaid",
+    "project_cash_flow",
+)
+#: How a capital grant is taxed: as income when received, or as a cut in the
+#: depreciable basis (the grant itself untaxed).
+GRANT_TREATMENTS = ("taxable", "basis_reduction")
 
 
 @dataclass(frozen=True)
@@ -782,6 +797,26 @@ class CashFlowTable:
         revenue - operating_cost + salvage - tax - capital_spend - working_capital.
     discounted_cash_flow : array [currency/yr]
         ``after_tax_cash_flow / (1 + discount_rate)**year``.
+    grant : array [currency/yr]
+        Capital grant received, in step with the capital spend.
+    tax_credit : array [currency/yr]
+        Investment and production tax credits received as cash (refundable or sold).
+    price_support : array [currency/yr]
+        Price-floor top-up received (> 0) or upside shared above a cap (< 0); taxed.
+    sustaining_capital : array [currency/yr]
+        Sustaining capital spent in each operating year (deducted when spent).
+    closure_cost : array [currency/yr]
+        Closure and decommissioning paid in the last operating year (deducted).
+    debt_drawdown : array [currency/yr]
+        Debt drawn to pay the capital spend (less any grant).
+    interest : array [currency/yr]
+        Interest paid on the debt.
+    principal_repaid : array [currency/yr]
+        Debt principal repaid.
+    project_cash_flow : array [currency/yr]
+        The unlevered cash flow: ``after_tax_cash_flow`` without the debt's flows and
+        with tax computed without the interest deduction. ``after_tax_cash_flow`` is the
+        equity holders' cash flow; the two are equal when there is no debt.
     """
 
     year: np.ndarray
@@ -795,6 +830,15 @@ class CashFlowTable:
     tax: Any
     after_tax_cash_flow: Any
     discounted_cash_flow: Any
+    grant: Any = None
+    tax_credit: Any = None
+    price_support: Any = None
+    sustaining_capital: Any = None
+    closure_cost: Any = None
+    debt_drawdown: Any = None
+    interest: Any = None
+    principal_repaid: Any = None
+    project_cash_flow: Any = None
 
     @property
     def npv(self):
@@ -802,13 +846,29 @@ class CashFlowTable:
         return self.discounted_cash_flow.sum(axis=-1)
 
     @property
+    def equity_irr(self):
+        """IRR of the equity holders' cash flow, ``after_tax_cash_flow`` [1/yr]."""
+        return irr(self.after_tax_cash_flow)
+
+    @property
+    def project_irr(self):
+        """IRR of the unlevered ``project_cash_flow`` [1/yr]."""
+        unlevered = self.project_cash_flow
+        return irr(self.after_tax_cash_flow if unlevered is None else unlevered)
+
+    @property
     def cumulative_cash_flow(self):
         """Undiscounted cumulative after-tax cash flow [currency]."""
         return self.after_tax_cash_flow.cumsum(axis=-1)
 
     def to_dict(self) -> dict[str, Any]:
-        """Columns by name (``year`` first), arrays or Quantities as stored."""
-        return {item.name: getattr(self, item.name) for item in fields(self)}
+        """Columns by name (``year`` first), arrays or Quantities as stored; the lever
+        columns only when a lever was set."""
+        return {
+            item.name: getattr(self, item.name)
+            for item in fields(self)
+            if getattr(self, item.name) is not None
+        }
 
     def __repr__(self) -> str:
         shape = np.shape(getattr(self.after_tax_cash_flow, "magnitude", self.after_tax_cash_flow))
@@ -871,11 +931,15 @@ def _cash_flow_arrays(
     schedule,
     loss_rule,
     inflation,
+    levers=None,
 ):
     """Kernel of :func:`cash_flow_table` on validated plain arrays; returns a dict.
 
     ``plant_life`` is an int array (batch-broadcastable), ``construction_years`` an
     int, ``spend_profile`` (construction_years,), ``ramp_up`` (R,), ``schedule`` (D,).
+    ``levers``: None, or the policy and finance levers :func:`_prepare_levers` checked
+    (their arithmetic is :func:`_lever_columns`); None leaves every number as it was
+    before the levers existed, bit for bit.
     """
     batch = np.broadcast_shapes(
         np.shape(capital),
@@ -926,20 +990,36 @@ def _cash_flow_arrays(
     written_off = np.where(last, 1.0 - before, fractions)
     depreciation_t = basis * np.where(operating, written_off, 0.0)
 
+    if levers is not None:
+        batch = np.broadcast_shapes(batch, levers["shape"])
+        return _cash_flow_with_levers(
+            levers,
+            locals_=dict(
+                batch=batch,
+                year=year,
+                op=op,
+                life=life,
+                operating=operating,
+                last=last,
+                escalation=escalation,
+                capacity=capacity,
+                spend=spend,
+                capital=col(capital),
+                capital_spend=capital_spend,
+                working_capital_flow=working_capital_flow,
+                revenue_t=revenue_t,
+                cost_t=cost_t,
+                salvage_t=salvage_t,
+                written_off=np.where(operating, written_off, 0.0),
+                tax_rate=tax_rate,
+                loss_rule=loss_rule,
+                discount_rate=discount_rate,
+                n_build=n_build,
+            ),
+        )
     taxable = revenue_t - cost_t - depreciation_t + salvage_t
     taxable = np.broadcast_to(taxable, (*batch, n_years))
-    rate_tax = col(tax_rate)
-    if loss_rule == "offset":
-        tax = rate_tax * taxable
-    else:  # carry_forward: losses reduce later taxable income, without limit or expiry
-        tax = np.zeros_like(taxable)
-        pool = np.zeros(batch)
-        rate_flat = np.broadcast_to(np.asarray(tax_rate, dtype=float), batch)
-        for t in range(n_years):
-            income = taxable[..., t]
-            used = np.minimum(pool, np.maximum(income, 0.0))
-            tax[..., t] = rate_flat * (np.maximum(income, 0.0) - used)
-            pool = pool - used + np.maximum(-income, 0.0)
+    tax = _income_tax(taxable, tax_rate, loss_rule, batch)
 
     after_tax = revenue_t - cost_t + salvage_t - tax - capital_spend - working_capital_flow
     after_tax = np.broadcast_to(after_tax, (*batch, n_years))
@@ -958,6 +1038,142 @@ def _cash_flow_arrays(
         "after_tax_cash_flow": after_tax,
         "discounted_cash_flow": discounted,
     }
+
+
+def _income_tax(taxable, tax_rate, loss_rule, batch):
+    """Income tax by year of a (batch, years) taxable income (see :func:`cash_flow_table`)."""
+    if loss_rule == "offset":
+        return np.asarray(tax_rate, dtype=float)[..., np.newaxis] * taxable
+    # carry_forward: losses reduce later taxable income, without limit or expiry
+    tax = np.zeros_like(taxable)
+    pool = np.zeros(batch)
+    rate_flat = np.broadcast_to(np.asarray(tax_rate, dtype=float), batch)
+    for t in range(taxable.shape[-1]):
+        income = taxable[..., t]
+        used = np.minimum(pool, np.maximum(income, 0.0))
+        tax[..., t] = rate_flat * (np.maximum(income, 0.0) - used)
+        pool = pool - used + np.maximum(-income, 0.0)
+    return tax
+
+
+def _cash_flow_with_levers(levers, locals_):
+    """The cash-flow columns with the policy and finance levers (module of record:
+    :func:`cash_flow_table`, parameters ``debt_fraction`` to ``closure_cost``).
+
+    Every lever amount is escalated by inflation like the flows it belongs to. The
+    grant arrives in step with the capital spend; the debt pays ``debt_fraction`` of
+    the capital spend net of the grant, drawn as it is spent; during construction the
+    interest on what is drawn is paid (and deducted, like all interest when
+    ``interest_deductible``); from the first operating year the balance is repaid by
+    :func:`loan_schedule`. The project (unlevered) cash flow has its own tax, without
+    the interest deduction.
+    """
+    v = locals_
+    batch, year, n_build = v["batch"], v["year"], v["n_build"]
+    n_years = year.size
+    full = (*batch, n_years)
+
+    def col(value):
+        return np.asarray(value, dtype=float)[..., np.newaxis]
+
+    operating, last, escalation = v["operating"], v["last"], v["escalation"]
+    op = v["op"]
+    capital_spend = v["capital_spend"]
+    spend_share = v["spend"] * escalation  # grant and debt follow the spend profile
+    grant_t = np.minimum(col(levers["grant"]), v["capital"]) * spend_share
+    basis = capital_spend.sum(axis=-1, keepdims=True)
+    if levers["grant_treatment"] == "basis_reduction":
+        basis = basis - grant_t.sum(axis=-1, keepdims=True)
+    # investment credit on the basis, received in the first operating year; the basis
+    # is then reduced by half the credit (as 26 U.S.C. 50(c)(3) does for energy credits)
+    investment_credit = col(levers["investment_credit_rate"]) * basis
+    basis = basis - 0.5 * investment_credit
+    credit_t = np.where(year == n_build, investment_credit, 0.0)
+    phase = np.ones(n_years)
+    schedule = levers["production_credit_schedule"]
+    if schedule is not None:  # its last entry holds for the later years
+        phase[n_build:] = schedule[np.minimum(np.arange(n_years - n_build), schedule.size - 1)]
+    credit_t = credit_t + col(levers["production_credit_rate"]) * v["cost_t"] * phase
+    support_t = np.zeros(full)
+    for amount, years in levers["top_up"]:
+        paid = operating & (op < col(years))
+        support_t = support_t + np.where(paid, col(amount) * v["capacity"] * escalation, 0.0)
+    sustaining_t = np.where(
+        operating, col(levers["sustaining_capital_fraction"]) * v["capital"] * escalation, 0.0
+    )
+    closure_t = np.where(last, col(levers["closure_cost"]) * escalation, 0.0)
+    depreciation_t = basis * v["written_off"]
+
+    # debt: drawn with the spend, interest-only during construction, then amortised
+    draw_t = col(levers["debt_fraction"]) * (capital_spend - grant_t)
+    rate = col(levers["debt_rate"])
+    drawn = draw_t.sum(axis=-1)
+    interest_t = np.zeros(np.broadcast_shapes(full, draw_t.shape))
+    repaid_t = np.zeros_like(interest_t)
+    cumulative = np.cumsum(draw_t, axis=-1)
+    interest_t[..., 1:n_build] = (rate * cumulative)[..., : n_build - 1]
+    if np.any(drawn):
+        loan = loan_schedule(
+            drawn, levers["debt_rate"], levers["debt_years"], levers["grace_years"]
+        )
+        tenor = min(loan.interest.shape[-1], n_years - n_build)
+        interest_t[..., n_build : n_build + tenor] = loan.interest[..., :tenor]
+        repaid_t[..., n_build : n_build + tenor] = loan.principal[..., :tenor]
+
+    revenue_t, cost_t, salvage_t = v["revenue_t"], v["cost_t"], v["salvage_t"]
+    taxable_project = (
+        revenue_t
+        - cost_t
+        - depreciation_t
+        + salvage_t
+        + support_t
+        - sustaining_t
+        - closure_t
+        + (grant_t if levers["grant_treatment"] == "taxable" else 0.0)
+    )
+    taxable_project = np.broadcast_to(taxable_project, full)
+    deduction = interest_t if levers["interest_deductible"] else 0.0
+    taxable = np.broadcast_to(taxable_project - deduction, full)
+    tax = _income_tax(taxable, v["tax_rate"], v["loss_rule"], batch)
+    tax_project = _income_tax(taxable_project, v["tax_rate"], v["loss_rule"], batch)
+    before_tax = (
+        revenue_t
+        - cost_t
+        + salvage_t
+        - capital_spend
+        - v["working_capital_flow"]
+        + grant_t
+        + credit_t
+        + support_t
+        - sustaining_t
+        - closure_t
+    )
+    project = np.broadcast_to(before_tax - tax_project, full)
+    after_tax = np.broadcast_to(before_tax - tax + draw_t - interest_t - repaid_t, full)
+    discounted = after_tax / (1.0 + col(v["discount_rate"])) ** year
+    columns = {
+        "year": year,
+        "capital_spend": capital_spend,
+        "working_capital": v["working_capital_flow"],
+        "revenue": revenue_t,
+        "operating_cost": cost_t,
+        "depreciation": depreciation_t,
+        "salvage": salvage_t,
+        "taxable_income": taxable,
+        "tax": tax,
+        "after_tax_cash_flow": after_tax,
+        "discounted_cash_flow": discounted,
+        "grant": grant_t,
+        "tax_credit": credit_t,
+        "price_support": support_t,
+        "sustaining_capital": sustaining_t,
+        "closure_cost": closure_t,
+        "debt_drawdown": draw_t,
+        "interest": interest_t,
+        "principal_repaid": repaid_t,
+        "project_cash_flow": project,
+    }
+    return {k: (c if k == "year" else np.broadcast_to(c, full)) for k, c in columns.items()}
 
 
 def _registry_of(*values):
@@ -982,8 +1198,13 @@ def _prepare(
     depreciation_life,
     loss_rule,
     inflation,
+    levers=None,
 ):
-    """Validate arguments and strip units; returns (money units, arrays, kernel kwargs)."""
+    """Validate arguments and strip units; returns (money units, arrays, kernel kwargs).
+
+    ``levers``: the policy and finance levers by name (see :data:`_LEVER_DEFAULTS`);
+    they enter the kernel's arguments as ``levers`` only when one is not at its default.
+    """
     registry = _registry_of(capital, *annual_amounts)
     money_units = capital.units if _is_quantity(capital) else None
     plain = [_money(capital, "capital")[0]]
@@ -1077,7 +1298,141 @@ def _prepare(
         "loss_rule": loss_rule,
         "inflation": inflation,
     }
+    checked = None if levers is None else _prepare_levers(levers, life, money_units, registry)
+    if checked is not None:
+        kwargs["levers"] = checked
     return money_units, registry, plain, kwargs
+
+
+#: The levers' values that leave the cash flow as it is without them.
+_LEVER_DEFAULTS = {
+    "debt_fraction": 0.0,
+    "debt_rate": 0.0,
+    "debt_years": None,
+    "grace_years": 0,
+    "interest_deductible": True,
+    "grant": 0.0,
+    "grant_treatment": "taxable",
+    "investment_credit_rate": 0.0,
+    "production_credit_rate": 0.0,
+    "production_credit_schedule": None,
+    "price_support": 0.0,
+    "price_support_years": None,
+    "sustaining_capital_fraction": 0.0,
+    "closure_cost": 0.0,
+}
+
+
+def _is_default(name: str, value: Any) -> bool:
+    default = _LEVER_DEFAULTS[name]
+    if default is None or isinstance(default, bool | str):
+        return value is default or (isinstance(default, str) and value == default)
+    if _is_quantity(value):
+        return False
+    try:
+        return np.ndim(value) == 0 and float(value) == default
+    except (TypeError, ValueError):
+        return False
+
+
+def _amount(value, name, money_units, registry, per_year):
+    """A money amount (per year if ``per_year``) as plain floats in the table's units."""
+    if money_units is None or not _is_quantity(value):
+        if money_units is not None and np.any(np.asarray(value) != 0):
+            raise InputError(
+                f"{name} must carry units like capital ({money_units}"
+                f"{'/yr' if per_year else ''}) when capital has units, got {value!r}"
+            )
+        array, _ = _money(getattr(value, "magnitude", value), name)
+        return array
+    target = money_units / registry.year if per_year else money_units
+    try:
+        return _money(value.to(target), name)[0]
+    except InputError:
+        raise
+    except Exception as error:  # pint's DimensionalityError
+        raise InputError(f"{name} must be in {target}, got {value!r}") from error
+
+
+def _prepare_levers(levers: dict, life: np.ndarray, money_units, registry) -> dict | None:
+    """Check the policy and finance levers; None when every one is at its default."""
+    if all(_is_default(name, value) for name, value in levers.items()):
+        return None
+    out = {}
+    fraction_bounds = {"low": 0.0, "high": 1.0}
+    out["debt_fraction"] = _fraction(levers["debt_fraction"], "debt_fraction", **fraction_bounds)
+    out["debt_rate"] = _fraction(
+        levers["debt_rate"], "debt_rate", low=0.0, high=1.0, percent_hint=True
+    )
+    tenor = life if levers["debt_years"] is None else _years(levers["debt_years"], "debt_years")
+    if np.any(tenor > life):
+        raise InputError(
+            "debt_years must not exceed plant_life (the debt is repaid while the plant "
+            f"operates), got debt_years={_describe(tenor)} and plant_life={_describe(life)}"
+        )
+    grace = _in_years(levers["grace_years"], "grace_years")
+    if np.any(grace < 0) or np.any(grace != np.round(grace)) or np.any(grace >= tenor):
+        raise InputError(
+            "grace_years must be a whole number of years >= 0 and fewer than debt_years, got "
+            f"{_describe(grace)}"
+        )
+    out["debt_years"], out["grace_years"] = tenor, grace.astype(int)
+    if not isinstance(levers["interest_deductible"], bool | np.bool_):
+        raise InputError(
+            f"interest_deductible must be True or False, got {levers['interest_deductible']!r}"
+        )
+    out["interest_deductible"] = bool(levers["interest_deductible"])
+    out["grant"] = _amount(levers["grant"], "grant", money_units, registry, per_year=False)
+    if np.any(out["grant"] < 0):
+        raise InputError(f"grant must be >= 0 [currency], got {_describe(out['grant'])}")
+    if levers["grant_treatment"] not in GRANT_TREATMENTS:
+        raise InputError(
+            f"grant_treatment must be one of {GRANT_TREATMENTS}, got {levers['grant_treatment']!r}"
+        )
+    out["grant_treatment"] = levers["grant_treatment"]
+    for name in (
+        "investment_credit_rate",
+        "production_credit_rate",
+        "sustaining_capital_fraction",
+    ):
+        out[name] = _fraction(levers[name], name, **fraction_bounds)
+    schedule = levers["production_credit_schedule"]
+    if schedule is not None:
+        schedule = np.atleast_1d(_fraction(schedule, "production_credit_schedule", low=0.0))
+        if schedule.ndim != 1 or schedule.size == 0:
+            raise InputError(
+                "production_credit_schedule must be a 1-D sequence of multipliers, one per "
+                f"operating year, got {_describe(schedule)}"
+            )
+    out["production_credit_schedule"] = schedule
+    out["closure_cost"] = _amount(
+        levers["closure_cost"], "closure_cost", money_units, registry, per_year=False
+    )
+    if np.any(out["closure_cost"] < 0):
+        raise InputError(
+            f"closure_cost must be >= 0 [currency], got {_describe(out['closure_cost'])}"
+        )
+    support, years = levers["price_support"], levers["price_support_years"]
+    if not isinstance(support, tuple):
+        support, years = (support,), (years,)
+    if not isinstance(years, tuple) or len(years) != len(support):
+        raise InputError(
+            "price_support_years must match price_support: one number of years (or None, "
+            f"the whole life) per amount, got {years!r} for {len(support)} amounts"
+        )
+    out["top_up"] = []
+    for amount, paid_years in zip(support, years, strict=True):
+        amount = _amount(amount, "price_support", money_units, registry, per_year=True)
+        paid_years = life if paid_years is None else _years(paid_years, "price_support_years")
+        out["top_up"].append((amount, paid_years))
+    shapes = [
+        np.shape(v)
+        for k, v in out.items()
+        if isinstance(v, np.ndarray) and k not in ("production_credit_schedule",)
+    ]
+    shapes += [np.shape(a) for pair in out["top_up"] for a in pair]
+    out["shape"] = np.broadcast_shapes(*shapes)
+    return out
 
 
 _COMMON_PARAMETERS = """discount_rate : float or array_like
@@ -1140,6 +1495,20 @@ def cash_flow_table(
     depreciation_life=None,
     loss_rule="carry_forward",
     inflation=0.0,
+    debt_fraction=0.0,
+    debt_rate=0.0,
+    debt_years=None,
+    grace_years=0,
+    interest_deductible=True,
+    grant=0.0,
+    grant_treatment="taxable",
+    investment_credit_rate=0.0,
+    production_credit_rate=0.0,
+    production_credit_schedule=None,
+    sustaining_capital_fraction=0.0,
+    closure_cost=0.0,
+    price_support=0.0,
+    price_support_years=None,
 ):
     """Yearly after-tax cash flows of a plant, vectorized over a leading sample axis.
 
@@ -1152,6 +1521,58 @@ def cash_flow_table(
     annual_operating_cost : float or array_like or Quantity
         Operating cost per year at full capacity [currency/yr].
     {common}
+    debt_fraction : float or array_like, default 0.0
+        Share of the capital spend (less any grant) paid with debt [–], in [0, 1].
+        Debt is drawn as the capital is spent; interest on what is drawn is paid during
+        construction, and from the first operating year the balance is repaid as
+        :func:`loan_schedule` sets out. With debt, ``after_tax_cash_flow``, the NPV and
+        the levelized cost are the equity holders' (discounted at `discount_rate`, the
+        cost of equity); ``project_cash_flow`` is the unlevered cash flow.
+    debt_rate : float or array_like, default 0.0
+        Interest rate on the debt [1/yr], in [0, 1].
+    debt_years : int or array_like of int, optional
+        Tenor of the debt from the first operating year [yr], grace years included,
+        at most `plant_life`. Default: `plant_life`.
+    grace_years : int or array_like of int, default 0
+        First operating years in which only interest is paid [yr], fewer than
+        `debt_years`.
+    interest_deductible : bool, default True
+        Interest is deducted from taxable income (26 U.S.C. 163(a); the 30 % limit of
+        163(j) is not applied).
+    grant : float or array_like or Quantity, default 0.0
+        Capital grant [currency] in money of t = 0 (e.g. a Defense Production Act Title
+        III award), received in step with the capital spend and at most the capital.
+    grant_treatment : {"taxable", "basis_reduction"}, default "taxable"
+        ``"taxable"``: the grant is income in the year it is received (since Pub. L.
+        115-97 (2017), 26 U.S.C. 118(b)(2) no longer excludes a contribution by a
+        governmental entity from income); ``"basis_reduction"``: the grant is not
+        taxed and the depreciable basis is reduced by it.
+    investment_credit_rate : float or array_like, default 0.0
+        Investment tax credit as a fraction of the depreciable basis [–] (e.g. the
+        30 % of 26 U.S.C. 48C), received in the first operating year; the basis is
+        reduced by half the credit, as 26 U.S.C. 50(c)(3) does for energy credits.
+    production_credit_rate : float or array_like, default 0.0
+        Production tax credit as a fraction of the year's operating cost [–] (0.10 for
+        critical minerals under 26 U.S.C. 45X(b)(1)(M): 10 % of the costs of
+        production). Credits are cash in the year earned, as with a transfer or an
+        elective payment (26 U.S.C. 6417, 6418), and are not taxed.
+    production_credit_schedule : sequence of float, optional
+        Multiplier of the production credit in each operating year [–] (a phase-out);
+        its last entry holds for later years. Default: 1 in every year.
+    sustaining_capital_fraction : float or array_like, default 0.0
+        Sustaining and replacement capital in each operating year as a fraction of
+        `capital` [–], escalated, deducted in the year spent.
+    closure_cost : float or array_like or Quantity, default 0.0
+        Closure and decommissioning of the site and its residue facilities [currency]
+        in money of t = 0, paid and deducted in the last operating year.
+    price_support : float or array_like or Quantity or tuple, default 0.0
+        Money received per year at full capacity on top of `annual_revenue`
+        [currency/yr], taxed as revenue and scaled by ramp-up and inflation: a
+        price-floor top-up (> 0) or the upside shared above a price cap (< 0). A tuple
+        of amounts gives several, each paid for its own number of years.
+    price_support_years : int or array_like of int or tuple, optional
+        Operating years in which `price_support` is paid [yr], from the first; a tuple
+        matching a tuple of amounts. Default: the whole life.
 
     Returns
     -------
@@ -1208,11 +1629,28 @@ def cash_flow_table(
         depreciation_life,
         loss_rule,
         inflation,
+        levers={
+            "debt_fraction": debt_fraction,
+            "debt_rate": debt_rate,
+            "debt_years": debt_years,
+            "grace_years": grace_years,
+            "interest_deductible": interest_deductible,
+            "grant": grant,
+            "grant_treatment": grant_treatment,
+            "investment_credit_rate": investment_credit_rate,
+            "production_credit_rate": production_credit_rate,
+            "production_credit_schedule": production_credit_schedule,
+            "sustaining_capital_fraction": sustaining_capital_fraction,
+            "closure_cost": closure_cost,
+            "price_support": price_support,
+            "price_support_years": price_support_years,
+        },
     )
     columns = _cash_flow_arrays(capital_, revenue_, cost_, **kwargs)
     if money_units is not None:
-        for name in _TABLE_FIELDS:
-            columns[name] = _with_units(columns[name], money_units, capital)
+        for name in _TABLE_FIELDS + _LEVER_FIELDS:
+            if name in columns:
+                columns[name] = _with_units(columns[name], money_units, capital)
     return CashFlowTable(**columns)
 
 
@@ -1234,6 +1672,18 @@ def levelized_cost(
     depreciation_life=None,
     loss_rule="carry_forward",
     inflation=0.0,
+    debt_fraction=0.0,
+    debt_rate=0.0,
+    debt_years=None,
+    grace_years=0,
+    interest_deductible=True,
+    grant=0.0,
+    grant_treatment="taxable",
+    investment_credit_rate=0.0,
+    production_credit_rate=0.0,
+    production_credit_schedule=None,
+    sustaining_capital_fraction=0.0,
+    closure_cost=0.0,
 ):
     """Levelized cost (minimum selling price): the product price at which NPV = 0.
 
@@ -1248,6 +1698,50 @@ def levelized_cost(
     annual_byproduct_revenue : float or array_like or Quantity, default 0.0
         Revenue per year from other products at full capacity [currency/yr].
     {common}
+    debt_fraction : float or array_like, default 0.0
+        Share of the capital spend (less any grant) paid with debt [–], in [0, 1].
+        Debt is drawn as the capital is spent; interest on what is drawn is paid during
+        construction, and from the first operating year the balance is repaid as
+        :func:`loan_schedule` sets out. With debt, ``after_tax_cash_flow``, the NPV and
+        the levelized cost are the equity holders' (discounted at `discount_rate`, the
+        cost of equity); ``project_cash_flow`` is the unlevered cash flow.
+    debt_rate : float or array_like, default 0.0
+        Interest rate on the debt [1/yr], in [0, 1].
+    debt_years : int or array_like of int, optional
+        Tenor of the debt from the first operating year [yr], grace years included,
+        at most `plant_life`. Default: `plant_life`.
+    grace_years : int or array_like of int, default 0
+        First operating years in which only interest is paid [yr], fewer than
+        `debt_years`.
+    interest_deductible : bool, default True
+        Interest is deducted from taxable income (26 U.S.C. 163(a); the 30 % limit of
+        163(j) is not applied).
+    grant : float or array_like or Quantity, default 0.0
+        Capital grant [currency] in money of t = 0 (e.g. a Defense Production Act Title
+        III award), received in step with the capital spend and at most the capital.
+    grant_treatment : {"taxable", "basis_reduction"}, default "taxable"
+        ``"taxable"``: the grant is income in the year it is received (since Pub. L.
+        115-97 (2017), 26 U.S.C. 118(b)(2) no longer excludes a contribution by a
+        governmental entity from income); ``"basis_reduction"``: the grant is not
+        taxed and the depreciable basis is reduced by it.
+    investment_credit_rate : float or array_like, default 0.0
+        Investment tax credit as a fraction of the depreciable basis [–] (e.g. the
+        30 % of 26 U.S.C. 48C), received in the first operating year; the basis is
+        reduced by half the credit, as 26 U.S.C. 50(c)(3) does for energy credits.
+    production_credit_rate : float or array_like, default 0.0
+        Production tax credit as a fraction of the year's operating cost [–] (0.10 for
+        critical minerals under 26 U.S.C. 45X(b)(1)(M): 10 % of the costs of
+        production). Credits are cash in the year earned, as with a transfer or an
+        elective payment (26 U.S.C. 6417, 6418), and are not taxed.
+    production_credit_schedule : sequence of float, optional
+        Multiplier of the production credit in each operating year [–] (a phase-out);
+        its last entry holds for later years. Default: 1 in every year.
+    sustaining_capital_fraction : float or array_like, default 0.0
+        Sustaining and replacement capital in each operating year as a fraction of
+        `capital` [–], escalated, deducted in the year spent.
+    closure_cost : float or array_like or Quantity, default 0.0
+        Closure and decommissioning of the site and its residue facilities [currency]
+        in money of t = 0, paid and deducted in the last operating year.
 
     Returns
     -------
@@ -1302,6 +1796,22 @@ def levelized_cost(
         depreciation_life,
         loss_rule,
         inflation,
+        levers={
+            "debt_fraction": debt_fraction,
+            "debt_rate": debt_rate,
+            "debt_years": debt_years,
+            "grace_years": grace_years,
+            "interest_deductible": interest_deductible,
+            "grant": grant,
+            "grant_treatment": grant_treatment,
+            "investment_credit_rate": investment_credit_rate,
+            "production_credit_rate": production_credit_rate,
+            "production_credit_schedule": production_credit_schedule,
+            "sustaining_capital_fraction": sustaining_capital_fraction,
+            "closure_cost": closure_cost,
+            "price_support": 0.0,
+            "price_support_years": None,
+        },
     )
     production_units = None
     if _is_quantity(annual_production):
@@ -1326,7 +1836,8 @@ def levelized_cost(
     scale = np.abs(capital_ * capital_recovery_factor(rate, life) + cost_) / production
     scale = np.where(scale > 0, scale, 1.0)
 
-    if np.all(kwargs["discount_rate"] >= 0):
+    # the lean kernel knows no levers: with any lever set the general path solves it
+    if np.all(kwargs["discount_rate"] >= 0) and "levers" not in kwargs:
         price = _levelized_cost_kernel(capital_, cost_, production, byproduct_, scale, **kwargs)
     else:
         price = _levelized_cost_general(capital_, cost_, production, byproduct_, scale, kwargs)
