@@ -117,6 +117,21 @@ class Product:
         The scenario states explicitly that this product is sold as licensed source
         material. A product at or above the 0.25 wt % Th + U exemption limit (10 CFR
         40.13(c)(1)(vi)) earns no revenue unless this is True (issue 9). Default False.
+    price_floor : pint.Quantity, optional
+        Guaranteed price [currency/mass]: when the realized price is below it, the
+        difference is paid on every kg sold (a top-up, taxed as revenue), as in MP
+        Materials' 2025 agreement with the U.S. Department of Defense (US$110/kg NdPr
+        oxide for ten years, :func:`tecmodel.policy.ndpr_price_floor`). It enters the
+        NPV, IRR and cash flow at the products' prices, not the levelized cost (the
+        price the plant needs, whoever pays it).
+    price_floor_years : int, optional
+        Operating years in which the floor (and cap) apply [yr], from the first;
+        default the whole life.
+    price_cap : pint.Quantity, optional
+        Price above which the producer hands back ``upside_share`` of the excess
+        [currency/mass]; None for no cap.
+    upside_share : float
+        Share of the price above ``price_cap`` paid away [-]; default 0.
     """
 
     source: str
@@ -125,6 +140,10 @@ class Product:
     grade: object = 0.0
     off_grade_discount: object = None
     licensed_source_material: bool = False
+    price_floor: object = None
+    price_floor_years: object = None
+    price_cap: object = None
+    upside_share: object = 0.0
 
     def __post_init__(self):
         if not isinstance(self.source, str):
@@ -145,6 +164,33 @@ class Product:
                     f"graded_components must be rare earths, got {component!r} for {self.source}"
                 )
         check(self.grade, "grade", "", low=0.0, high=1.0, high_open=True, where=where)
+        for name in ("price_floor", "price_cap"):
+            if getattr(self, name) is not None:
+                check(getattr(self, name), name, "USD/kg", low=0.0, where=where)
+        if self.price_floor_years is not None:
+            years = self.price_floor_years
+            unit = "yr" if hasattr(years, "units") and not years.dimensionless else ""
+            check(years, "price_floor_years", unit, low=1.0, integer=True, where=where)
+        check_fraction(self.upside_share, "upside_share", where=where)
+
+    def price_support(self, unit_price) -> np.ndarray:
+        """Top-up (> 0) or shared upside (< 0) per kg sold at ``unit_price`` [USD/kg]:
+        ``max(0, floor - p) - upside_share * max(0, p - cap)``."""
+        support = np.zeros(np.shape(unit_price))
+        if self.price_floor is not None:
+            floor = magnitude(self.price_floor, "USD/kg", "price_floor")
+            support = support + np.maximum(floor - unit_price, 0.0)
+        if self.price_cap is not None:
+            cap = magnitude(self.price_cap, "USD/kg", "price_cap")
+            share = magnitude(self.upside_share, "", "upside_share")
+            support = support - share * np.maximum(unit_price - cap, 0.0)
+        return support
+
+    def has_price_support(self) -> bool:
+        """A floor, or a cap with a share paid away, is set."""
+        return self.price_floor is not None or (
+            self.price_cap is not None and np.any(np.asarray(self.upside_share) != 0)
+        )
 
     def purity(self, stream: Stream) -> np.ndarray:
         """Purity of ``stream`` for this product [-] (1 if no graded components)."""
@@ -247,7 +293,55 @@ class CostingBasis:
 
 @dataclass(frozen=True)
 class FinanceAssumptions:
-    """Discounted-cash-flow assumptions (defaults: ``finance_defaults.toml``)."""
+    """Discounted-cash-flow assumptions (defaults: ``finance_defaults.toml``).
+
+    The fields up to ``inflation`` are those of :func:`tecmodel.finance.cash_flow_table`.
+    The policy and finance levers after them (issue 15) are all off by default, and a
+    plant without any lever is computed exactly as before they existed.
+
+    Parameters
+    ----------
+    debt_fraction : float
+        Share of the capital spend (less any grant) paid with debt [-].
+    debt_rate : float
+        Interest rate on the debt [1/yr].
+    debt_years : int, optional
+        Loan tenor from the first operating year [yr], grace years included; default
+        the plant life.
+    grace_years : int
+        First operating years of interest-only payments [yr].
+    interest_deductible : bool
+        Interest is deducted from taxable income. Default True.
+    grant : pint.Quantity or float
+        Capital grant [USD] (e.g. a Defense Production Act Title III award), received as
+        the capital is spent.
+    grant_treatment : {"taxable", "basis_reduction"}
+        The grant taxed as income (the law since Pub. L. 115-97, 26 U.S.C. 118(b)(2)),
+        or untaxed with the depreciable basis reduced by it.
+    investment_credit_rate : float
+        Investment tax credit as a fraction of the depreciable capital [-] (§48C: 0.30,
+        :func:`tecmodel.policy.investment_credit_rate_48c`).
+    production_credit_rate : float
+        Production tax credit as a fraction of the operating cost, feed purchase
+        included [-] (§45X critical minerals: 0.10,
+        :func:`tecmodel.policy.production_credit_rate`).
+    first_production_year : int, optional
+        Calendar year of the first operating year. When given, the production credit
+        follows the §45X phase-out of Pub. L. 119-21 (2025,
+        :func:`tecmodel.policy.production_credit_schedule`); when None it is earned in
+        every year.
+    sustaining_capital_fraction : float
+        Sustaining and replacement capital per operating year as a fraction of the
+        depreciable capital [-] (SX organic make-up beyond opex, equipment
+        replacement), deducted when spent.
+    closure_cost : pint.Quantity or float
+        Closure and decommissioning of the site and its residue facilities [USD], paid
+        in the last operating year.
+
+    With debt the NPV, IRR and levelized cost are the equity holders' at
+    ``discount_rate`` (the cost of equity); :meth:`tecmodel.results.PlantResult.project_irr`
+    is the unlevered return.
+    """
 
     discount_rate: object = None
     plant_life: object = None
@@ -260,6 +354,18 @@ class FinanceAssumptions:
     ramp_up: tuple = ()
     loss_rule: str = "carry_forward"
     inflation: object = 0.0
+    debt_fraction: object = 0.0
+    debt_rate: object = 0.0
+    debt_years: object = None
+    grace_years: object = 0
+    interest_deductible: bool = True
+    grant: object = 0.0
+    grant_treatment: str = "taxable"
+    investment_credit_rate: object = 0.0
+    production_credit_rate: object = 0.0
+    first_production_year: object = None
+    sustaining_capital_fraction: object = 0.0
+    closure_cost: object = 0.0
 
     def __post_init__(self):
         for key in ("discount_rate", "plant_life", "construction_years", "tax_rate"):
@@ -286,7 +392,63 @@ class FinanceAssumptions:
         if values["capital_spend_profile"] is None:
             n = values["construction_years"]
             values["capital_spend_profile"] = (0.4, 0.6) if n == 2 else (1.0 / n,) * n
+        for name in ("debt_fraction", "debt_rate", "investment_credit_rate"):
+            values[name] = _plain(values[name], "", name)
+        values["production_credit_rate"] = _plain(
+            values["production_credit_rate"], "", "production_credit_rate"
+        )
+        values["sustaining_capital_fraction"] = _plain(
+            values["sustaining_capital_fraction"], "", "sustaining_capital_fraction"
+        )
+        for name in ("grant", "closure_cost"):
+            values[name] = _usd_amount(values[name], name)
+        for name in ("debt_years", "grace_years"):
+            if values[name] is not None:
+                values[name] = _plain(values[name], "yr", name)
         return values
+
+    def levers(self) -> dict:
+        """The policy and finance levers that are set, as keyword arguments of
+        :func:`tecmodel.finance.levelized_cost` (plain numbers, USD); empty when none."""
+        values = self.resolved()
+        levers = {}
+        for name in (
+            "debt_fraction",
+            "grant",
+            "investment_credit_rate",
+            "production_credit_rate",
+            "sustaining_capital_fraction",
+            "closure_cost",
+        ):
+            if np.ndim(values[name]) or float(values[name]) != 0.0:
+                levers[name] = values[name]
+        if not levers:
+            return {}
+        if "debt_fraction" in levers:  # the loan's terms matter only with a loan
+            levers["debt_rate"] = values["debt_rate"]
+            if values["debt_years"] is not None:
+                levers["debt_years"] = values["debt_years"]
+            if np.ndim(values["grace_years"]) or values["grace_years"] != 0:
+                levers["grace_years"] = values["grace_years"]
+            if not self.interest_deductible:
+                levers["interest_deductible"] = False
+        if self.grant_treatment != "taxable":
+            levers["grant_treatment"] = self.grant_treatment
+        if self.first_production_year is not None and "production_credit_rate" in levers:
+            from .policy import production_credit_schedule
+
+            life = np.max(values["plant_life"])
+            levers["production_credit_schedule"] = production_credit_schedule(
+                self.first_production_year, int(life)
+            )
+        return levers
+
+
+def _usd_amount(value, name: str):
+    """A money amount [USD]: a Quantity converted, a plain number taken as USD."""
+    if hasattr(value, "units"):
+        return magnitude(value, "USD", name)
+    return magnitude(value, "", name)
 
 
 # ------------------------------------------------------------------ parameter checks
@@ -403,6 +565,41 @@ def _validate_finance(finance) -> None:
         where=where,
         percent_hint=True,
     )
+    for name in ("debt_fraction", "investment_credit_rate", "production_credit_rate"):
+        check_fraction(getattr(finance, name), name, where=where)
+    check_fraction(finance.sustaining_capital_fraction, "sustaining_capital_fraction", where=where)
+    check(finance.debt_rate, "debt_rate", "", low=0.0, high=1.0, percent_hint=True, where=where)
+    for name in ("grant", "closure_cost"):
+        value = getattr(finance, name)
+        check(value, name, "USD" if hasattr(value, "units") else "", low=0.0, where=where)
+    for name, low in (("debt_years", 1.0), ("grace_years", 0.0)):
+        value = getattr(finance, name)
+        if value is not None:
+            unit = "yr" if hasattr(value, "units") and not value.dimensionless else ""
+            check(value, name, unit, low=low, integer=True, where=where)
+    if not isinstance(finance.interest_deductible, bool | np.bool_):
+        raise InputError(
+            f"finance.interest_deductible must be True or False, got "
+            f"{describe(finance.interest_deductible)}"
+        )
+    check_choice(
+        finance.grant_treatment, ("taxable", "basis_reduction"), "grant_treatment", where=where
+    )
+    if finance.first_production_year is not None:
+        check(
+            finance.first_production_year,
+            "first_production_year",
+            "",
+            low=1900.0,
+            high=2200.0,
+            integer=True,
+            where=where,
+        )
+        if np.ndim(finance.first_production_year) != 0:
+            raise InputError(
+                "finance.first_production_year must be one calendar year, got "
+                f"{describe(finance.first_production_year)}"
+            )
     for i, share in enumerate(finance.ramp_up):
         check(share, f"ramp_up[{i}]", "", low=0.0, where=where, percent_hint=False)
     if finance.capital_spend_profile is not None:

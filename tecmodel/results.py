@@ -218,13 +218,56 @@ class PlantResult(PlantCost):
             return total
         return magnitude(price, "USD/kg", "price") * self._production_kg()
 
+    def _unit_prices_at(self, price) -> dict:
+        """Each product's price [USD/kg] at ``price`` (as in :meth:`npv`)."""
+        if price is None:
+            return dict(self.unit_prices)
+        if isinstance(price, Mapping):
+            return {
+                name: magnitude(price[name], "USD/kg", f"price of {name}")
+                if name in price
+                else self.unit_prices[name]
+                for name in self.products
+            }
+        uniform = magnitude(price, "USD/kg", "price")
+        return {name: uniform for name in self.products}
+
+    def price_support(self, price=None) -> tuple:
+        """Price-floor top-ups and shared upside of the products at ``price``.
+
+        Returns
+        -------
+        tuple of (tuple of ndarray, tuple)
+            Amounts per year at full capacity [USD/yr], one per product with a floor or
+            cap, and the operating years each is paid (None: the whole life); the
+            ``price_support`` and ``price_support_years`` of
+            :func:`tecmodel.finance.cash_flow_table`. Products that earn no revenue
+            (unlicensed source material) earn no support.
+        """
+        prices = self._unit_prices_at(price)
+        amounts, years = [], []
+        for name, product in self.plant.products.items():
+            if not product.has_price_support():
+                continue
+            if name in self.radioactive_products and not product.licensed_source_material:
+                continue
+            support = product.price_support(np.asarray(prices[name], dtype=float))
+            amounts.append(support * self.annual_production_kg[name])
+            paid = product.price_floor_years
+            years.append(None if paid is None else int(magnitude(paid, "", "price_floor_years")))
+        return tuple(amounts), tuple(years)
+
     def cash_flow(self, price=None):
-        """Yearly cash-flow table at ``price`` (see :meth:`npv`)."""
+        """Yearly cash-flow table at ``price`` (see :meth:`npv`), with the products'
+        price floors and caps (:meth:`price_support`)."""
+        amounts, years = self.price_support(price)
+        support = {"price_support": amounts, "price_support_years": years} if amounts else {}
         return finance.cash_flow_table(
             self._depreciable_capital(),
             self._revenue(price),
             _usd_yr(self.opex),
             **self.finance_arguments,
+            **support,
         )
 
     def npv(self, price=None):
@@ -238,8 +281,19 @@ class PlantResult(PlantCost):
         return Q_(finance.payback(self.cash_flow(price).after_tax_cash_flow), "yr")
 
     def irr(self, price=None) -> np.ndarray:
-        """Internal rate of return [-] at ``price`` (as in :meth:`npv`); NaN if none."""
+        """Internal rate of return [-] at ``price`` (as in :meth:`npv`); NaN if none.
+        With debt, the equity holders' (:meth:`equity_irr`)."""
         return finance.irr(self.cash_flow(price).after_tax_cash_flow)
+
+    def equity_irr(self, price=None) -> np.ndarray:
+        """IRR of the equity holders' cash flow [-] at ``price``: after debt service,
+        with the interest deducted; equals :meth:`irr`."""
+        return self.cash_flow(price).equity_irr
+
+    def project_irr(self, price=None) -> np.ndarray:
+        """IRR of the unlevered project cash flow [-] at ``price``: no debt flows, tax
+        without the interest deduction; equals :meth:`irr` when there is no debt."""
+        return self.cash_flow(price).project_irr
 
     # ------------------------------------------------------------------ breakdowns
     def capital_breakdown(self) -> dict:
