@@ -338,9 +338,11 @@ class FinanceAssumptions:
         Closure and decommissioning of the site and its residue facilities [USD], paid
         in the last operating year.
 
+    Notes
+    -----
     With debt the NPV, IRR and levelized cost are the equity holders' at
-    ``discount_rate`` (the cost of equity); :meth:`tecmodel.results.PlantResult.project_irr`
-    is the unlevered return.
+    ``discount_rate`` (the cost of equity);
+    :meth:`tecmodel.results.PlantResult.project_irr` is the unlevered return.
     """
 
     discount_rate: object = None
