@@ -1098,6 +1098,12 @@ def _cash_flow_with_levers(levers, locals_):
     for amount, years in levers["top_up"]:
         paid = operating & (op < col(years))
         support_t = support_t + np.where(paid, col(amount) * v["capacity"] * escalation, 0.0)
+    revenue_t = v["revenue_t"]
+    adjustment = levers["revenue_adjustment"]
+    if adjustment is not None:  # by operating year; the last entry holds for later years
+        j = np.clip(op, 0, adjustment.shape[-1] - 1)
+        by_year = np.take(adjustment, j, axis=-1)
+        revenue_t = revenue_t + np.where(operating, by_year * v["capacity"] * escalation, 0.0)
     sustaining_t = np.where(
         operating, col(levers["sustaining_capital_fraction"]) * v["capital"] * escalation, 0.0
     )
@@ -1120,7 +1126,7 @@ def _cash_flow_with_levers(levers, locals_):
         interest_t[..., n_build : n_build + tenor] = loan.interest[..., :tenor]
         repaid_t[..., n_build : n_build + tenor] = loan.principal[..., :tenor]
 
-    revenue_t, cost_t, salvage_t = v["revenue_t"], v["cost_t"], v["salvage_t"]
+    cost_t, salvage_t = v["cost_t"], v["salvage_t"]
     taxable_project = (
         revenue_t
         - cost_t
@@ -1318,6 +1324,7 @@ _LEVER_DEFAULTS = {
     "production_credit_schedule": None,
     "price_support": 0.0,
     "price_support_years": None,
+    "revenue_adjustment": None,
     "sustaining_capital_fraction": 0.0,
     "closure_cost": 0.0,
 }
@@ -1425,12 +1432,26 @@ def _prepare_levers(levers: dict, life: np.ndarray, money_units, registry) -> di
         amount = _amount(amount, "price_support", money_units, registry, per_year=True)
         paid_years = life if paid_years is None else _years(paid_years, "price_support_years")
         out["top_up"].append((amount, paid_years))
+    adjustment = levers["revenue_adjustment"]
+    if adjustment is not None:
+        adjustment = _amount(
+            adjustment, "revenue_adjustment", money_units, registry, per_year=True
+        )
+        if adjustment.ndim == 0 or adjustment.shape[-1] == 0:
+            raise InputError(
+                "revenue_adjustment must have an axis of operating years (last axis), got "
+                f"{_describe(adjustment)}"
+            )
+    out["revenue_adjustment"] = adjustment
     shapes = [
         np.shape(v)
         for k, v in out.items()
-        if isinstance(v, np.ndarray) and k not in ("production_credit_schedule",)
+        if isinstance(v, np.ndarray)
+        and k not in ("production_credit_schedule", "revenue_adjustment")
     ]
     shapes += [np.shape(a) for pair in out["top_up"] for a in pair]
+    if adjustment is not None:
+        shapes.append(adjustment.shape[:-1])
     out["shape"] = np.broadcast_shapes(*shapes)
     return out
 
@@ -1509,6 +1530,7 @@ def cash_flow_table(
     closure_cost=0.0,
     price_support=0.0,
     price_support_years=None,
+    revenue_adjustment=None,
 ):
     """Yearly after-tax cash flows of a plant, vectorized over a leading sample axis.
 
@@ -1573,6 +1595,12 @@ def cash_flow_table(
     price_support_years : int or array_like of int or tuple, optional
         Operating years in which `price_support` is paid [yr], from the first; a tuple
         matching a tuple of amounts. Default: the whole life.
+    revenue_adjustment : array_like or Quantity, shape (..., L), optional
+        Revenue added in each operating year at full capacity [currency/yr], in money
+        of t = 0, scaled by ramp-up and inflation like `annual_revenue` and taxed: a
+        price deck's difference from the constant price (see
+        :mod:`tecmodel.price_decks`). The last axis is the operating year; its last
+        entry holds for later years.
 
     Returns
     -------
@@ -1644,6 +1672,7 @@ def cash_flow_table(
             "closure_cost": closure_cost,
             "price_support": price_support,
             "price_support_years": price_support_years,
+            "revenue_adjustment": revenue_adjustment,
         },
     )
     columns = _cash_flow_arrays(capital_, revenue_, cost_, **kwargs)
@@ -1811,6 +1840,7 @@ def levelized_cost(
             "closure_cost": closure_cost,
             "price_support": 0.0,
             "price_support_years": None,
+            "revenue_adjustment": None,
         },
     )
     production_units = None

@@ -132,6 +132,17 @@ class Product:
         [currency/mass]; None for no cap.
     upside_share : float
         Share of the price above ``price_cap`` paid away [-]; default 0.
+    price_deck : str or mapping of int to pint.Quantity, optional
+        Prices by calendar year: a shipped deck's name (``"usgs_nd_oxide"``,
+        :mod:`tecmodel.price_decks`) or ``{year: price}``. Replaces ``price`` in the
+        NPV, IRR and cash flow (the floor and cap then apply year by year), not in the
+        levelized cost. Stored as ``(year, price)`` pairs.
+    price_deck_start : int, optional
+        Calendar year of the deck read in the first operating year (e.g. 2011 to
+        replay the 2011 peak); default ``finance.first_production_year``.
+    price_deck_basis : {"real", "nominal"}
+        ``"real"``: deck prices in constant money, escalated by ``finance.inflation``
+        like every price; ``"nominal"``: money of each year, not escalated again.
     """
 
     source: str
@@ -144,6 +155,9 @@ class Product:
     price_floor_years: object = None
     price_cap: object = None
     upside_share: object = 0.0
+    price_deck: object = None
+    price_deck_start: object = None
+    price_deck_basis: str = "real"
 
     def __post_init__(self):
         if not isinstance(self.source, str):
@@ -172,6 +186,16 @@ class Product:
             unit = "yr" if hasattr(years, "units") and not years.dimensionless else ""
             check(years, "price_floor_years", unit, low=1.0, integer=True, where=where)
         check_fraction(self.upside_share, "upside_share", where=where)
+        if isinstance(self.price_deck, Mapping):
+            pairs = tuple(sorted((int(y), p) for y, p in self.price_deck.items()))
+            object.__setattr__(self, "price_deck", pairs)
+        if self.price_deck is not None:
+            from .price_decks import deck_prices
+
+            deck_prices(self.price_deck, 2000, 1)  # a bad deck fails now, not later
+        if self.price_deck_start is not None:
+            check(self.price_deck_start, "price_deck_start", "", integer=True, where=where)
+        check_choice(self.price_deck_basis, ("real", "nominal"), "price_deck_basis", where=where)
 
     def price_support(self, unit_price) -> np.ndarray:
         """Top-up (> 0) or shared upside (< 0) per kg sold at ``unit_price`` [USD/kg]:

@@ -257,9 +257,79 @@ class PlantResult(PlantCost):
             years.append(None if paid is None else int(magnitude(paid, "", "price_floor_years")))
         return tuple(amounts), tuple(years)
 
+    def _deck_adjustment(self, price):
+        """Revenue by operating year that the products' price decks (and floors and caps
+        applied to the deck's prices) add [USD/yr at full capacity], or None without a
+        deck. A product given a price in ``price`` keeps that price, not its deck."""
+        decked = [
+            name
+            for name, p in self.plant.products.items()
+            if p.price_deck is not None
+            and not (isinstance(price, Mapping) and name in price)
+            and not (price is not None and not isinstance(price, Mapping))
+        ]
+        if not decked:
+            return None
+        from .price_decks import deck_prices
+
+        values = self.plant.finance.resolved()
+        life = int(np.max(values["plant_life"]))
+        n_build = values["construction_years"]
+        escalation = (1.0 + np.asarray(values["inflation"], dtype=float))[..., None] ** (
+            n_build + np.arange(life)
+        )
+        prices = self._unit_prices_at(price)
+        total = 0.0
+        for name, product in self.plant.products.items():
+            if name in self.radioactive_products and not product.licensed_source_material:
+                continue
+            flat = np.asarray(prices[name], dtype=float)[..., None]
+            by_year = np.broadcast_to(flat, (*np.shape(flat)[:-1], life))
+            if name in decked:
+                start = product.price_deck_start
+                if start is None:
+                    start = self.plant.finance.first_production_year
+                if start is None:
+                    raise InputError(
+                        f"products.{name}.price_deck needs a calendar year to start from: "
+                        "set products.<name>.price_deck_start or finance.first_production_year"
+                    )
+                deck = deck_prices(product.price_deck, int(start), life)
+                if product.price_deck_basis == "nominal":
+                    deck = deck / escalation
+                # the off-grade discount of the constant price applies to the deck too
+                listed = (
+                    0.0
+                    if product.price is None
+                    else magnitude(product.price, "USD/kg", f"price of {name}")
+                )
+                ratio = np.divide(
+                    flat, listed, out=np.ones_like(flat), where=np.asarray(listed) > 0
+                )
+                by_year = deck * ratio
+                kg = np.asarray(self.annual_production_kg[name], dtype=float)[..., None]
+                total = total + (by_year - flat) * kg
+            if product.has_price_support():
+                support = product.price_support(by_year)
+                paid = product.price_floor_years
+                if paid is not None:
+                    years = int(magnitude(paid, "", "price_floor_years"))
+                    support = np.where(np.arange(life) < years, support, 0.0)
+                total = total + support * np.asarray(self.annual_production_kg[name])[..., None]
+        return np.asarray(total, dtype=float)
+
     def cash_flow(self, price=None):
         """Yearly cash-flow table at ``price`` (see :meth:`npv`), with the products'
-        price floors and caps (:meth:`price_support`)."""
+        price floors and caps (:meth:`price_support`) and price decks."""
+        adjustment = self._deck_adjustment(price)
+        if adjustment is not None:
+            return finance.cash_flow_table(
+                self._depreciable_capital(),
+                self._revenue(price),
+                _usd_yr(self.opex),
+                **self.finance_arguments,
+                revenue_adjustment=adjustment,
+            )
         amounts, years = self.price_support(price)
         support = {"price_support": amounts, "price_support_years": years} if amounts else {}
         return finance.cash_flow_table(
