@@ -8,7 +8,9 @@ Two shipped reference plants process the same bastnäsite concentrate at the sam
   feed into five oxide products, at Chinese cost levels (labor, reagents, plant cost,
   engineered storage of the thorium-bearing residue);
 * ``high_waste_route`` — a U.S. plant making 99.5 % NdPr oxide whose thorium-bearing
-  leach residue is disposed of as low-level radioactive waste at U.S. rates.
+  leach residue is source material, held on site under a state licence (the U.S. waste
+  regime's default route; ``costing.radioactive_route`` picks a uranium mill, a TENORM
+  landfill or LLRW instead).
 
 Every input is sourced or labelled in the scenario files (``tecmodel/scenarios/``).
 Run: ``python examples/cascade_vs_waste.py``; figures, the attribution waterfall and the
@@ -52,9 +54,16 @@ print(
 )
 # Disposal cost is proportional to the rate, so the rate that takes 40 % of revenue is:
 rate_for_40 = rate * (0.40 / share)
+if rate_for_40.check("[currency]/[mass]"):
+    # per volume at the residue's bulk density (the cracking stage's 1,600 kg/m³ default)
+    per_volume = (rate_for_40 * Q_(1600, "kg/m**3")).to("USD/m**3")
+    per_volume_text = f" ({per_volume:,.0f~P} at 1,600 kg/m³)"
+else:
+    per_volume_text = ""
 print(
     f"  The news report's '~40 % of revenue' (a claim, not a filing) would need a disposal "
-    f"cost of {rate_for_40:,.0f~P}, inside the historical U.S. range of 137-17,660 USD/m³."
+    f"cost of {rate_for_40:,.0f~P}{per_volume_text}; the historical U.S. range of LLRW "
+    "rates is 137-17,660 USD/m³."
 )
 
 # The cascade's cost hangs on its separation factors: the default β were read for
@@ -111,7 +120,7 @@ price_zero = breakeven(
     metric="npv",
 )
 print(
-    f"  at U.S. LLRW rates it needs NdPr oxide at {price_zero.value:.1f~P} to break even "
+    f"  at its disposal rate it needs NdPr oxide at {price_zero.value:.1f~P} to break even "
     f"(list: {waste_plant.get('products.NdPr_oxide.price'):~P})"
 )
 

@@ -48,6 +48,7 @@ GROUPS: dict[str, str] = {
     "costing.prices": "reagent prices",
     "costing.disposal_costs": "disposal rules",
     "costing.waste_regime": "disposal rules",
+    "costing.radioactive_route": "disposal rules",
     "costing.location_factor": "capital factors",
     "costing.installation": "capital factors",
     "costing.owners_cost_fraction": "capital factors",

@@ -263,6 +263,12 @@ class CostingBasis:
         Jurisdiction whose disposal prices (``tecmodel/data/waste_regimes.toml``) replace
         the embedded defaults; ``disposal_costs`` still override single classes. Default
         None (the embedded ``disposal.toml`` prices).
+    radioactive_route : str, optional
+        Route of the regime's radioactive (source-material) residue, priced by the
+        regime's ``radioactive_<route>`` entry in ``waste_regimes.toml``. U.S.:
+        ``"uranium_mill"`` (alternate feed to a uranium mill, tailings 11e.(2) byproduct
+        material), ``"tenorm_landfill"``, ``"llrw"``; None (default) keeps the regime's
+        own ``radioactive`` price (U.S.: held on site under a state licence).
     new_site : bool
         True for a plant on a new (greenfield) site: land is bought (issue 10,
         ``site_capital.toml``); False for an addition to an existing site.
@@ -284,6 +290,7 @@ class CostingBasis:
     working_capital_fraction: object = None
     royalty_rate: object = 0.0
     waste_regime: str | None = None
+    radioactive_route: str | None = None
     new_site: object = False
     crews_per_position: object = None
     capital_estimate_factor: object = 1.0
@@ -297,7 +304,27 @@ class CostingBasis:
         if self.waste_regime is not None:
             from .stages.waste import waste_regime
 
-            regime = waste_regime(self.waste_regime)["disposal_costs"]
+            rules = waste_regime(self.waste_regime)
+            regime = dict(rules["disposal_costs"])
+            if self.radioactive_route is not None:
+                routes = sorted(
+                    k.removeprefix("radioactive_")
+                    for k in rules["alternatives"]
+                    if k.startswith("radioactive_")
+                )
+                if self.radioactive_route not in routes:
+                    raise InputError(
+                        f"costing.radioactive_route must be one of {routes or 'none'} for "
+                        f"waste_regime {self.waste_regime!r}, got {self.radioactive_route!r}"
+                    )
+                regime["radioactive"] = rules["alternatives"][
+                    f"radioactive_{self.radioactive_route}"
+                ]
+        elif self.radioactive_route is not None:
+            raise InputError(
+                f"costing.radioactive_route {self.radioactive_route!r} needs a waste_regime "
+                "(e.g. waste_regime = 'us'), got waste_regime None"
+            )
         object.__setattr__(self, "prices", freeze_mapping({**default_prices(), **self.prices}))
         object.__setattr__(
             self,

@@ -1,6 +1,6 @@
 """Issue 9, item 4: the saponification base changes the reagent bill and the brine, each
 from its own balance (3 NaOH or 3 NH3 per mol of rare earth loaded; non-saponification
-with Mg pre-loading, 1.5 MgO), checked by hand."""
+with Mg or Ca pre-loading, 1.5 MgO or CaO), checked by hand."""
 
 import numpy as np
 import pytest
@@ -11,11 +11,13 @@ from tecmodel.stages.solvent_extraction import SolventExtractionSection
 from tecmodel.streams import Stream
 
 # CIAAW 2021 atomic weights
-H, N, OX, NA, MG, CL = 1.008, 14.007, 15.999, 22.98977, 24.305, 35.45
+H, N, OX, NA, MG, CA, CL = 1.008, 14.007, 15.999, 22.98977, 24.305, 40.078, 35.45
 BASES = {  # base: (consumption name, g/mol, mol per mol REE loaded, salt g/mol)
     "sodium_hydroxide": ("sodium_hydroxide", NA + OX + H, 3.0, NA + CL),
     "ammonia": ("ammonia", N + 3 * H, 3.0, N + 4 * H + CL),
     "magnesia": ("magnesia", MG + OX, 1.5, MG + 2 * CL),
+    # 2 RE3+ exchange 3 Ca2+ from the Ca-loaded organic: 1.5 CaO per REE, 3 Cl- as CaCl2
+    "lime": ("lime", CA + OX, 1.5, CA + 2 * CL),
 }
 
 
@@ -48,7 +50,7 @@ def test_base_consumption_by_hand(base):
 
 @pytest.mark.parametrize("base", sorted(BASES))
 def test_brine_salt_by_hand(base):
-    # one mol of salt per mol of base: NaCl, NH4Cl; MgCl2 per MgO (3 Cl- per REE each)
+    # one mol of salt per mol of base: NaCl, NH4Cl; MgCl2 per MgO, CaCl2 per CaO (3 Cl- per REE)
     _, _, per_ree, salt_molar_mass = BASES[base]
     result, loaded = _run(base, brine_treatment="evaporation")
     salt = result.details["crystallised_salt"].to("kg/h").magnitude
@@ -74,6 +76,6 @@ def test_routes_in_a_batch_equal_one_by_one():
 
 def test_unknown_base_is_refused():
     with pytest.raises(TecModelError) as info:
-        SolventExtractionSection(split_between=("La", "Ce"), saponification_base="lime")
-    for word in ("saponification_base", "lime", "magnesia"):
+        SolventExtractionSection(split_between=("La", "Ce"), saponification_base="potash")
+    for word in ("saponification_base", "potash", "magnesia", "lime"):
         assert word in str(info.value)

@@ -256,15 +256,46 @@ def test_waste_regimes_carry_the_cited_thresholds():
     us = waste_regime("us")
     assert us["source_material_threshold"] == 0.0005  # 10 CFR 40.4
     assert us["product_exemption_limit"] == 0.0025  # 10 CFR 40.13(c)(1)(vi)
-    # geometric mean of US$15-420/bbl over 0.158987 m3/bbl
-    assert us["disposal_costs"]["radioactive"].magnitude == pytest.approx(
+    # the default U.S. route, held on site under a state licence, priced as Lynas' PDF
+    # (US$98M / 580,000 t) per m3 at the 1,600 kg/m3 bulk density of a dewatered residue
+    default = us["disposal_costs"]["radioactive"]
+    assert default.to("USD_2020/m**3").magnitude == pytest.approx(98e6 / 580_000 * 1.6, rel=3e-3)
+    # TENORM landfill: geometric mean of US$15-420/bbl over 0.158987 m3/bbl
+    assert us["alternatives"]["radioactive_tenorm_landfill"].magnitude == pytest.approx(
         (15 * 420) ** 0.5 / 0.158987, rel=2e-3
     )
+    # 11e.(2) at a uranium mill: DOE Moab UMTRA ~US$1 billion for ~16 million tons
+    mill = us["alternatives"]["radioactive_uranium_mill"]
+    assert mill.to("USD_2018/short_ton").magnitude == pytest.approx(1e9 / 16e6)
     assert waste_regime("malaysia")["disposal_costs"]["radioactive"].magnitude == pytest.approx(
         98e6 / 580_000, rel=3e-3
     )
     with pytest.raises(InputError, match="waste_regime"):
         waste_regime("mars")
+
+
+def test_radioactive_route_prices_the_residue_by_its_route():
+    from tecmodel.plant import CostingBasis
+
+    us = waste_regime("us")
+    default = CostingBasis(waste_regime="us").disposal_costs["radioactive"]
+    assert default == us["disposal_costs"]["radioactive"]
+    for route in ("uranium_mill", "tenorm_landfill", "llrw"):
+        costing = CostingBasis(waste_regime="us", radioactive_route=route)
+        assert costing.disposal_costs["radioactive"] == us["alternatives"][f"radioactive_{route}"]
+    # a plant's own disposal_costs still override the route
+    own = CostingBasis(
+        waste_regime="us", radioactive_route="llrw", disposal_costs={"radioactive": "1 USD/t"}
+    )
+    assert Q_(own.disposal_costs["radioactive"]) == Q_(1, "USD/t")
+    with pytest.raises(TecModelError) as info:
+        CostingBasis(waste_regime="us", radioactive_route="ocean")
+    for word in ("radioactive_route", "ocean", "uranium_mill", "llrw"):
+        assert word in str(info.value)
+    with pytest.raises(TecModelError, match="waste_regime"):
+        CostingBasis(radioactive_route="llrw")
+    with pytest.raises(TecModelError, match="radioactive_route"):
+        CostingBasis(waste_regime="malaysia", radioactive_route="llrw")
 
 
 def test_shipped_plants_have_no_uncosted_outlet_and_no_radioactive_product():

@@ -88,6 +88,38 @@ def test_lime_for_free_hcl_and_rare_earths_by_hand():
     assert sulfuric.details["gypsum_mass_flow"].magnitude > 0
 
 
+def test_lime_for_dissolved_iron_by_hand():
+    # Fe (element basis) dissolved as Fe2+: 2 H+ per Fe whether it lands as Fe(OH)2 or is
+    # air-oxidised to Fe(OH)3 (1 H+ used by the oxidation, 3 released by the hydroxide).
+    # 55.845 kg/h Fe = 1 kmol/h Fe = 2 kmol/h H+ -> 1 kmol/h CaO, +10 % excess.
+    liquor = Stream.from_mass_flows({"Fe": Q_(55.845, "kg/h"), "B_other": Q_(5.0, "kg/h")})
+    stage = LimeNeutralisation(other_precipitation=1.0)
+    result = stage.run({"liquor": liquor})
+    assert result.consumption["lime"].to("kg/h").magnitude == pytest.approx(
+        1.0 * 1.1 * (M_CA + M_O), rel=1e-12
+    )
+    # a component of unknown charge takes other_lime_demand, Fe keeps its own charge
+    more = LimeNeutralisation(other_precipitation=1.0, other_lime_demand=Q_(10, "mol/kg"))
+    lime = more.run({"liquor": liquor}).consumption["lime"].to("kg/h").magnitude
+    assert lime == pytest.approx((2.0 + 5.0 * 10 / 1000) / 2 * 1.1 * (M_CA + M_O), rel=1e-12)
+
+
+def test_effluent_treatment_neutralises_iron_by_hand():
+    from tecmodel.stages.effluent import EffluentTreatment
+
+    # 111.69 kg/h Fe = 2 kmol/h Fe2+; 99 % precipitated: 2 x 2 x 0.99 kmol/h H+ -> CaO/2
+    liquor = Stream.from_mass_flows({"Fe": Q_(2 * 55.845, "kg/h")})
+    result = EffluentTreatment(water_flow=Q_(10, "m**3/h")).run({"liquor": liquor})
+    assert result.consumption["lime"].to("kg/h").magnitude == pytest.approx(
+        4.0 * 0.99 / 2 * 1.1 * (M_CA + M_O), rel=1e-12
+    )
+    assert result.mass_balance_error() < 1e-9
+    batch = EffluentTreatment(precipitation=np.array([0.5, 0.99])).run({"liquor": liquor})
+    for i, share in enumerate((0.5, 0.99)):
+        one = EffluentTreatment(precipitation=share).run({"liquor": liquor})
+        assert batch.consumption["lime"].magnitude[i] == one.consumption["lime"].magnitude
+
+
 # ------------------------------------------------------------------------------ metal
 def test_faraday_557_ah_per_kg_nd():
     by_hand = 3 * F / (M_ND / 1000) / 3600  # A·h per kg

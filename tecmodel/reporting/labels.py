@@ -47,6 +47,7 @@ PARAMETER_LABELS: dict[str, str] = {
     "costing.prices.*": "Price of {1}",
     "costing.disposal_costs.*": "{1} waste disposal rate",
     "costing.waste_regime": "Waste regime",
+    "costing.radioactive_route": "Radioactive residue route",
     "finance.discount_rate": "Discount rate",
     "finance.plant_life": "Plant life",
     "finance.construction_years": "Construction time",

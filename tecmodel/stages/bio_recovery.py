@@ -207,7 +207,8 @@ class Bioleaching:
         Treat the spent lixiviant here, where its volume and gluconate are known (it
         leaves the plant after biosorption with the same water). ``None`` (default):
         not treated by this stage. ``"discharge"``: the gluconic acid neutralised with
-        lime (all gluconate ends as calcium gluconate, 0.5 mol CaO per mol), its COD
+        lime (all gluconate ends as calcium gluconate, 0.5 mol CaO per mol; the share that
+        dissolved Fe, 2 mol per mol Fe, is neutralised where the Fe precipitates), its COD
         (0.897 kg O2 per kg gluconic acid) removed biologically
         (:func:`tecmodel.stages.effluent.biological_treatment`: electricity and a
         biological sludge), the water discharged under permit. ``"evaporation"``:
@@ -307,13 +308,19 @@ class Bioleaching:
         lixiviant_details = {}
         if self.spent_lixiviant_treatment is not None:
             from .effluent import SALTS, biological_treatment, effluent_treatment
+            from .waste import proton_equivalents_per_kg
 
             salt = acid_mol / 2.0 * SALTS["calcium_gluconate"][0] / 1000.0  # kg/s
+            # The acid that dissolved Fe (2 H+ per Fe) is not free acid here: its lime is
+            # counted where the Fe precipitates as hydroxide (EffluentTreatment of the
+            # biosorption raffinate), so the plant's lime stays 0.5 CaO per mol acid.
+            # The rare earths' share stays here: biosorption frees their gluconate again.
+            metal_h = (leached * ~rare * proton_equivalents_per_kg(feed.components)).sum(-1)
             treated, solid, lixiviant_details = effluent_treatment(
                 water_m3_s=lixiviant, salts={"calcium_gluconate": salt},
                 method=self.spent_lixiviant_treatment,
                 recycle_fraction=self.spent_lixiviant_recycle_fraction,
-                free_acid_mol_s=acid_mol,
+                free_acid_mol_s=np.maximum(acid_mol - metal_h, 0.0),
             )  # fmt: skip
             empty = Stream.empty(feed.components)
             cls = self.spent_lixiviant_sludge_class

@@ -48,8 +48,8 @@ import numpy as np
 from ..errors import InputError
 from ..streams import Stream
 from ..units import Q_
-from ._common import check_choice, check_fraction, check_positive, check_stream, mol_per_kg
-from .waste import SOURCE_MATERIAL_THRESHOLD, cation_charges, classified_wastes
+from ._common import check_choice, check_fraction, check_positive, check_stream
+from .waste import SOURCE_MATERIAL_THRESHOLD, classified_wastes, proton_equivalents_per_kg
 
 __all__ = [
     "METHODS",
@@ -287,8 +287,8 @@ class EffluentTreatment:
         sludge_flows = liquor.mass_flows * np.asarray(share)[..., None]
         dissolved = np.maximum(liquor.mass_flows - sludge_flows, 0.0)
         sludge = Stream(liquor.components, sludge_flows)
-        metal_h = (sludge_flows * mol_per_kg(liquor.components)
-                   * cation_charges(liquor.components)).sum(axis=-1)  # fmt: skip
+        # hydroxide precipitation: charge x mol of each metal (REE 3, Th 4, U 2, Fe 2)
+        metal_h = (sludge_flows * proton_equivalents_per_kg(liquor.components)).sum(axis=-1)
         consumption, solid, details = effluent_treatment(
             water_m3_s=water, salts=salts, method=self.method,
             recycle_fraction=self.recycle_fraction, free_acid_mol_s=acid,

@@ -242,15 +242,13 @@ class _Precipitation:
         ``details["released_outlets"]``.
         """
         from .effluent import SALTS, effluent_treatment
-        from .waste import cation_charges, classified_wastes
+        from .waste import classified_wastes, proton_equivalents_per_kg
 
         check_choice(self.liquor_anion, ("chloride", "sulfate"), "liquor_anion")
         ree = np.array([is_rare_earth(c) for c in feed.components], dtype=float)
         mol_ree = (precipitate * mol_per_kg(feed.components) * ree).sum(axis=-1)
         excess_mol = reagent_kg_s * 1000.0 / self.reagent_molar_mass * excess / (1.0 + excess)
-        metal_h = (liquor * mol_per_kg(feed.components) * cation_charges(feed.components)).sum(
-            axis=-1
-        )
+        metal_h = (liquor * proton_equivalents_per_kg(feed.components)).sum(axis=-1)
         if self.reagent == "oxalic_acid":
             salts, free_h = {}, 3.0 * mol_ree + 2.0 * excess_mol
         else:
@@ -266,9 +264,10 @@ class _Precipitation:
         merged = dict(consumption)
         for key, rate in treated.items():
             merged[key] = rate if key not in merged else merged[key] + rate
-        # metals (rare earths, Th, U) drop out as hydroxides; other dissolved components
-        # (Ca, Sr, Na from gangue and reagents) stay in the discharged or evaporated water
-        is_element = np.array([c in ELEMENTS for c in feed.components])
+        # metals (rare earths, Th, U, Fe) drop out as hydroxides - the ones whose lime
+        # is counted above; other dissolved components (Ca, Sr, Na from gangue and
+        # reagents) stay in the discharged or evaporated water
+        is_element = proton_equivalents_per_kg(feed.components) > 0
         sludge = Stream(feed.components, liquor * is_element)
         dissolved = Stream(feed.components, liquor * ~is_element)
         wastes, class_details = classified_wastes(

@@ -95,12 +95,16 @@ ACID_PER_RARE_EARTH = 3.0
 
 #: Saponification routes (issue 9): base → (consumption name, molar mass [g/mol], mol per
 #: mol REE loaded, brine salt). NaOH and NH3: 3 mol per mol REE (3 Na+/NH4+ displaced and
-#: leaving as NaCl/NH4Cl); "magnesia": non-saponification with Mg pre-loading (GRINM's
-#: process, relayed in REFERENCE_DATA.md), 1.5 mol MgO per mol REE, MgCl2 brine.
+#: leaving as NaCl/NH4Cl); "magnesia" and "lime": non-saponification with Mg or Ca
+#: pre-loading (GRINM's processes, relayed in REFERENCE_DATA.md): the organic is loaded
+#: with the alkaline-earth ion, which the rare earth then exchanges (2 RE3+ for 3 M2+),
+#: so 1.5 mol MgO or CaO per mol REE (charge balance), and an MgCl2 or CaCl2 brine.
+#: Ca suits chloride circuits only: with sulfate in the feed it would scale as gypsum.
 SAPONIFICATION_BASES = {
     "sodium_hydroxide": ("sodium_hydroxide", MOLAR_MASS_NAOH, 3.0, "sodium_chloride"),
     "ammonia": ("ammonia", 14.007 + 3 * 1.008, 3.0, "ammonium_chloride"),
     "magnesia": ("magnesia", 24.305 + 15.999, 1.5, "magnesium_chloride"),
+    "lime": ("lime", 40.078 + 15.999, 1.5, "calcium_chloride"),
 }
 
 #: Densities [kg/m³] of the organic components (typical supplier data; assumption):
@@ -232,10 +236,11 @@ class SolventExtractionSection:
         has been read). The shipped P507 plants set 0.9, a labelled assumption of
         ``data/solvent_extraction_practice.toml``. An explicit ``strip_stages`` counts real
         stages.
-    saponification_base : {"sodium_hydroxide", "ammonia", "magnesia"}
+    saponification_base : {"sodium_hydroxide", "ammonia", "magnesia", "lime"}
         Base that saponifies the organic: 3 mol NaOH or NH3 per mol REE loaded (NaCl or
-        NH4Cl brine), or non-saponification with Mg pre-loading, 1.5 mol MgO (MgCl2
-        brine). Its consumption name is the price-list key. Default "sodium_hydroxide".
+        NH4Cl brine), or non-saponification with Mg or Ca pre-loading, 1.5 mol MgO or
+        CaO (quicklime; MgCl2 or CaCl2 brine). Its consumption name is the price-list
+        key. Default "sodium_hydroxide".
     brine_treatment : {None, "discharge", "evaporation", "ammonia_recovery"}
         Treat the saponification brine (one mol of salt per mol of base, in the base and
         scrub water) with :func:`tecmodel.stages.effluent.effluent_treatment`; None
@@ -454,7 +459,7 @@ class SolventExtractionSection:
         if self.brine_treatment is not None:
             from .effluent import SALTS, effluent_treatment
 
-            # one mol of brine salt per mol of base (NaCl, NH4Cl; MgCl2 per MgO)
+            # one mol of brine salt per mol of base (NaCl, NH4Cl; MgCl2 per MgO, CaCl2 per CaO)
             salt_kg = base_amount * SALTS[brine_salt][0] / 1000.0
             treated, _solid, brine_details = effluent_treatment(
                 water_m3_s=base + scrub, salts={brine_salt: salt_kg},

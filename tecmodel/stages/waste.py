@@ -53,6 +53,7 @@ __all__ = [
     "Disposal",
     "LimeNeutralisation",
     "classified_wastes",
+    "proton_equivalents_per_kg",
     "source_material_fraction",
     "thorium_activity",
     "waste_regime",
@@ -89,13 +90,20 @@ ACIDS = {
     "hydrochloric_acid": {"protons": 1.0, "molar_mass": 36.458},
     "sulfuric_acid": {"protons": 2.0, "molar_mass": 98.072},
 }
-#: Charge of the dissolved cation: rare earths 3+, Th 4+, U as uranyl UO2(2+).
-CATION_CHARGE = {"Th": 4.0, "U": 2.0}
+#: Charge of the dissolved cation: rare earths 3+, Th 4+, U as uranyl UO2(2+), Fe 2+.
+CATION_CHARGE = {"Th": 4.0, "U": 2.0, "Fe": 2.0}
 RARE_EARTH_CHARGE = 3.0
+#: Dissolved metals tracked by element mass rather than as a commercial oxide: molar mass
+#: [g/mol] (CIAAW 2021). ``"Fe"`` is iron as the metal (NdFeB magnet scrap), which a
+#: non-oxidising acid dissolves as Fe2+ (Fe + 2 H+ -> Fe2+ + H2). Neutralising it takes
+#: 2 H+ equivalents per mol whether it precipitates as Fe(OH)2 or is oxidised by air on
+#: the way: 4 Fe2+ + O2 + 4 H+ -> 4 Fe3+ + 2 H2O consumes 1 H+ per Fe, and
+#: Fe3+ + 3 H2O -> Fe(OH)3 + 3 H+ releases 3, so 2 net either way.
+ELEMENT_MASS_CATIONS = {"Fe": 55.845}
 
 
 def cation_charges(components) -> np.ndarray:
-    """Charge per mol metal for each component (3 for REE, 4 Th, 2 U, 0 otherwise)."""
+    """Charge per mol metal for each component (3 REE, 4 Th, 2 U, 2 Fe, 0 otherwise)."""
     out = []
     for c in components:
         if c in CATION_CHARGE:
@@ -105,6 +113,23 @@ def cation_charges(components) -> np.ndarray:
         else:
             out.append(0.0)
     return np.asarray(out)
+
+
+def proton_equivalents_per_kg(components) -> np.ndarray:
+    """H+ equivalents that neutralising 1 kg of each dissolved component takes [mol/kg].
+
+    Charge · mol per kg: rare earths, Th and U on their commercial-oxide basis
+    (:func:`tecmodel.stages._common.mol_per_kg`), the metals of
+    :data:`ELEMENT_MASS_CATIONS` (Fe) on their element mass; 0 for anything else. For
+    1 kg of Fe: 2 · 1000 / 55.845 = 35.81 mol H+ (0.5 mol CaO per mol H+).
+    """
+    components = tuple(components)
+    mol = mol_per_kg(components)
+    mass = np.array(
+        [1000.0 / ELEMENT_MASS_CATIONS[c] if c in ELEMENT_MASS_CATIONS else 0.0
+         for c in components]
+    )  # fmt: skip
+    return (mol + mass) * cation_charges(components)
 
 
 # --------------------------------------------------------------------------- kernels
@@ -276,7 +301,8 @@ class LimeNeutralisation:
 
     Lime (as CaO) = [free acid H+ + Σ charge · mol metal precipitated] / 2 · (1 + excess).
     Each metal is precipitated as hydroxide: rare earths RE(OH)3 (3 H+ equivalents per
-    mol), Th(OH)4 (4), U as uranyl (2); other components consume no lime unless given in
+    mol), Th(OH)4 (4), U as uranyl (2), Fe (element basis) 2 per mol (see
+    :data:`ELEMENT_MASS_CATIONS`); other components consume no lime unless given in
     ``other_lime_demand``.
 
     Parameters
@@ -346,9 +372,11 @@ class LimeNeutralisation:
         acid = ACIDS[self.acid]
         # mol/s of H+ equivalents to neutralise
         free_h = free_acid * 1000.0 / acid["molar_mass"] * acid["protons"]
-        metal_mol = sludge.mass_flows * mol_per_kg(liquor.components)
-        metal_h = (metal_mol * cation_charges(liquor.components)).sum(axis=-1)
-        other_kg = (sludge.mass_flows * ~is_element).sum(axis=-1)
+        equivalents = proton_equivalents_per_kg(liquor.components)
+        metal_h = (sludge.mass_flows * equivalents).sum(axis=-1)
+        # components with no known charge take other_lime_demand (Fe has its own, above)
+        unknown_charge = ~is_element & (equivalents == 0)
+        other_kg = (sludge.mass_flows * unknown_charge).sum(axis=-1)
         h_total = free_h + metal_h + other_demand * other_kg
         cao_mol = h_total / _H_PER_CAO * (1.0 + excess)
         lime_kg_s = cao_mol * _CAO_MOLAR_MASS / 1000.0

@@ -47,7 +47,7 @@ def test_phoenix_published_value_inside_class_range_is_reported():
     strict=True,
     reason="scope and feed gap: White Mesa cracks monazite (caustic digestion, radium/thorium "
     "removal) which the model represents with the bastnäsite HCl route, and costs heavy-REE "
-    "(Dy, Tb) circuits the U.S. route lacks; the model is ~0.43 of the published capital",
+    "(Dy, Tb) circuits the U.S. route lacks; the model is ~0.42 of the published capital",
 )
 def test_white_mesa_capital():
     model, _ = cases.white_mesa_capital()
