@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 
+from ..data import load_table
 from ..errors import InputError, describe
 from ..plant import Feed, Plant, Product
 from ..stages import BicarbonatePrecipitation, Calcination, OxalatePrecipitation
@@ -24,7 +25,7 @@ from ..units import Q_, magnitude
 from .feeds import refinery_feed
 from .locations import location_basis
 from .products import oxide_price, product_slate
-from .sequences import cut_table, search, tree_cuts
+from .sequences import cut_table, search, tree_cuts, tree_rows
 
 __all__ = ["EXTRACTANTS", "design", "sequences"]
 
@@ -48,6 +49,22 @@ BRINE_RECYCLE = 0.85
 #: acid; common Chinese practice, assumption as in the shipped scenarios); all others
 #: with oxalic acid.
 _BICARBONATE = {"La", "Ce"}
+
+
+def practice_options(extractant: str) -> dict:
+    """Operating practice every SX section of a refinery runs with ``extractant``.
+
+    P507: the stage efficiency and saponification degree of
+    ``data/solvent_extraction_practice.toml`` (what the shipped P507 plants set); other
+    extractants: none (the stage defaults).
+    """
+    if extractant != "p507":
+        return {}
+    practice = load_table("solvent_extraction_practice")
+    return {
+        "stage_efficiency": practice["stage_efficiency"].value,
+        "saponification_degree": practice["saponification_degree"].value,
+    }
 
 
 def _extractant(extractant):
@@ -75,6 +92,7 @@ class _Context:
         present = self.feed.rare_earths
         self.products = product_slate(products, present, purity)
         self.extractant, self.system = _extractant(extractant)
+        self.practice = practice_options(self.extractant)
         self.costing, self.finance = location_basis(location)
         self.location = location
         reo = sum(self.feed.composition[s] for s in present)
@@ -104,11 +122,11 @@ class _Context:
             stream = stage.run({port: stream}).outlets["liquor"]
         return float(stream.reo_kg_s) / reo_in
 
-    def table(self):
+    def table(self, rows=None):
         return cut_table(
             self.products, self.shares, self.rare_earths, system=self.system,
             extractant=self.extractant, reo_kg_s=self.reo_to_sx, costing=self.costing,
-            finance=self.finance,
+            finance=self.finance, section_options=self.practice, rows=rows,
         )  # fmt: skip
 
     def labels(self):
@@ -161,6 +179,7 @@ class _Context:
                 brine_treatment="evaporation",
                 brine_recycle_fraction=BRINE_RECYCLE,
                 max_stages=3000,
+                **self.practice,
             )
             if inlet is not None:
                 connections.append((inlet, f"{key}.feed"))
@@ -230,9 +249,11 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         unknown feed, location or extractant (the message names it).
     """
     context = _Context(feed, products, purity, capacity, location, extractant)
-    table = context.table()
     if tree is None:
+        table = context.table()
         tree = search(table, context.labels(), keep=1)[0].tree
+    else:  # only the cuts of the given tree are designed
+        table = context.table(tree_rows(tree, context.labels()))
     return context.plant(tree, table)
 
 
