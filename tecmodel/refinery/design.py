@@ -87,7 +87,10 @@ def _stage_key(text: str) -> str:
 class _Context:
     """Everything design and sequences share: checked inputs, shares, costing."""
 
-    def __init__(self, feed, products, purity, capacity, location, extractant):
+    def __init__(self, feed, products, purity, capacity, location, extractant, linked=False):
+        if not isinstance(linked, bool):
+            raise InputError(f"linked must be True or False, got {linked!r}")
+        self.linked = linked
         self.feed = refinery_feed(feed)
         present = self.feed.rare_earths
         self.products = product_slate(products, present, purity)
@@ -142,7 +145,7 @@ class _Context:
             connections.append((f"{a}.liquor", f"{b}.{stages[b].inlet_ports[0]}"))
         products = {}
 
-        def build(t, inlet):
+        def build(t, inlet, organic_feed=False):
             if isinstance(t, str):
                 spec = by_label[t]
                 key = _stage_key(spec.name)
@@ -170,6 +173,8 @@ class _Context:
             cut = tree_cuts(t, table, labels)[0]
             light_key, heavy_key = cut.name.split("|")
             key = f"sx_{light_key.lower()}_{heavy_key.lower()}"
+            # linked extraction: a loaded extract that another cut splits goes on unstripped
+            linked_extract = self.linked and not isinstance(t[1], str)
             stages[key] = SolventExtractionSection(
                 split_between=(light_key, heavy_key),
                 purity_extract=cut.purity_extract,
@@ -179,6 +184,8 @@ class _Context:
                 brine_treatment="evaporation",
                 brine_recycle_fraction=BRINE_RECYCLE,
                 max_stages=3000,
+                feed_phase="organic" if organic_feed else "aqueous",
+                strip_extract=not linked_extract,
                 **self.practice,
             )
             if inlet is not None:
@@ -186,7 +193,7 @@ class _Context:
             else:
                 self._root = f"{key}.feed"
             build(t[0], f"{key}.raffinate")
-            build(t[1], f"{key}.extract")
+            build(t[1], f"{key}.extract", organic_feed=linked_extract)
 
         self._root = None
         first = f"{head_names[-1]}.liquor" if head_names else None
@@ -212,7 +219,7 @@ class _Context:
 
 
 def design(feed, products, *, purity=0.999, capacity=None, location="china",
-           extractant="p507_hcl", tree=None):  # fmt: skip
+           extractant="p507_hcl", tree=None, linked=False):  # fmt: skip
     """A full-separation refinery for ``feed`` and ``products``: a :class:`~tecmodel.plant.Plant`.
 
     Parameters
@@ -236,6 +243,13 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
     tree : nested tuples of product labels, optional
         Use this split sequence instead of the cheapest one (labels as in
         :func:`sequences`).
+    linked : bool
+        Linked extraction (Chinese practice): an extract that a later cut splits again
+        leaves its section loaded, unstripped, and feeds the next section as organic
+        (``SolventExtractionSection(strip_extract=False)`` and ``feed_phase="organic"``):
+        no strip acid for it and less fresh saponified organic downstream, by the
+        balances of Xu's organic-feed design. The split sequence is still chosen without
+        linking (the proxy knows aqueous feeds only). Default False.
 
     Returns
     -------
@@ -248,7 +262,7 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         An element not in the feed, overlapping products, a purity outside (0, 1), an
         unknown feed, location or extractant (the message names it).
     """
-    context = _Context(feed, products, purity, capacity, location, extractant)
+    context = _Context(feed, products, purity, capacity, location, extractant, linked)
     if tree is None:
         table = context.table()
         tree = search(table, context.labels(), keep=1)[0].tree
