@@ -2,13 +2,11 @@
 
 A Chinese full-separation line designed by ``tecmodel.refinery.design`` for three sold
 products (Tb4O7, Dy2O3, Y2O3); the other rare earths leave as unsold by-product
-concentrates. The cost of Dy2O3 is the price at which the plant's NPV is zero with Tb4O7
-and Y2O3 sold at their (purity-ruled) prices as credits, and likewise for Tb4O7
-(``PlantResult.product_cost``).
-Each purity is a new design (the SX cascades design their own stages). Writes
-``dy_tb_cost_vs_purity.png`` to the temporary folder when matplotlib is available.
-The Tb4O7 cost can fall as purity rises: its credits (Dy2O3, Y2O3) are priced by the
-labelled purity-premium rule, and their value rises faster than the separation cost.
+concentrates. The cost per kg of Dy2O3 and Tb4O7 is ``tecmodel.refinery.product_costs``:
+each stage's cost shared by the TREO of each product's rare earths in its inlets, so a
+product pays for its share of the cuts it passes through and all of its own precipitation
+and calcination. Each purity is a new design (the SX cascades design their own stages).
+Writes ``dy_tb_cost_vs_purity.png`` to the temporary folder when matplotlib is available.
 """
 
 import tempfile
@@ -26,8 +24,9 @@ def main():
     for purity in PURITIES:
         plant = refinery.design("ion_adsorption_clay", ["Tb", "Dy", "Y"], purity=purity)
         result = plant.evaluate()
-        dy = float(result.product_cost("Dy2O3").magnitude)
-        tb = float(result.product_cost("Tb4O7").magnitude)
+        costs = refinery.product_costs(result)
+        dy = float(costs["Dy2O3"].magnitude)
+        tb = float(costs["Tb4O7"].magnitude)
         rows.append((purity, dy, tb))
         print(
             f"purity {purity:.5f}: Dy2O3 {dy:8.1f} USD/kg, Tb4O7 {tb:8.1f} USD/kg, "

@@ -9,6 +9,8 @@
   the location);
 * :func:`sequences` → candidate split sequences ranked by levelized cost, each with its
   cuts and their costs;
+* :func:`product_costs` → cost per kg of each product by the stages its rare earths pass
+  through (:mod:`~tecmodel.refinery.allocation`; :func:`stage_shares` stage by stage);
 * :func:`oxide_price`, :func:`feed_names`, :func:`location_names`.
 
 Modules: :mod:`~tecmodel.refinery.feeds` (feeds and heads), :mod:`~.products` (slates and
@@ -16,6 +18,7 @@ oxide prices), :mod:`~.locations` (cost bases), :mod:`~.sequences` (split-sequen
 synthesis), :mod:`~.design` (assembly).
 """
 
+from .allocation import product_costs, stage_shares
 from .design import EXTRACTANTS, design, sequences
 from .feeds import RefineryFeed, feed_names, refinery_feed
 from .locations import location_basis, location_names
@@ -34,7 +37,9 @@ __all__ = [
     "location_basis",
     "location_names",
     "oxide_price",
+    "product_costs",
     "product_slate",
     "refinery_feed",
     "sequences",
+    "stage_shares",
 ]

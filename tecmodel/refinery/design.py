@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 
+from ..data import load_table
 from ..errors import InputError, describe
 from ..plant import Feed, Plant, Product
 from ..stages import BicarbonatePrecipitation, Calcination, OxalatePrecipitation
@@ -24,7 +25,7 @@ from ..units import Q_, magnitude
 from .feeds import refinery_feed
 from .locations import location_basis
 from .products import oxide_price, product_slate
-from .sequences import cut_table, search, tree_cuts
+from .sequences import cut_table, search, tree_cuts, tree_rows
 
 __all__ = ["EXTRACTANTS", "design", "sequences"]
 
@@ -50,6 +51,22 @@ BRINE_RECYCLE = 0.85
 _BICARBONATE = {"La", "Ce"}
 
 
+def practice_options(extractant: str) -> dict:
+    """Operating practice every SX section of a refinery runs with ``extractant``.
+
+    P507: the stage efficiency and saponification degree of
+    ``data/solvent_extraction_practice.toml`` (what the shipped P507 plants set); other
+    extractants: none (the stage defaults).
+    """
+    if extractant != "p507":
+        return {}
+    practice = load_table("solvent_extraction_practice")
+    return {
+        "stage_efficiency": practice["stage_efficiency"].value,
+        "saponification_degree": practice["saponification_degree"].value,
+    }
+
+
 def _extractant(extractant):
     if isinstance(extractant, str) and extractant in separation_factor_systems():
         return "p507", extractant
@@ -70,11 +87,15 @@ def _stage_key(text: str) -> str:
 class _Context:
     """Everything design and sequences share: checked inputs, shares, costing."""
 
-    def __init__(self, feed, products, purity, capacity, location, extractant):
+    def __init__(self, feed, products, purity, capacity, location, extractant, linked=False):
+        if not isinstance(linked, bool):
+            raise InputError(f"linked must be True or False, got {linked!r}")
+        self.linked = linked
         self.feed = refinery_feed(feed)
         present = self.feed.rare_earths
         self.products = product_slate(products, present, purity)
         self.extractant, self.system = _extractant(extractant)
+        self.practice = practice_options(self.extractant)
         self.costing, self.finance = location_basis(location)
         self.location = location
         reo = sum(self.feed.composition[s] for s in present)
@@ -104,11 +125,11 @@ class _Context:
             stream = stage.run({port: stream}).outlets["liquor"]
         return float(stream.reo_kg_s) / reo_in
 
-    def table(self):
+    def table(self, rows=None):
         return cut_table(
             self.products, self.shares, self.rare_earths, system=self.system,
             extractant=self.extractant, reo_kg_s=self.reo_to_sx, costing=self.costing,
-            finance=self.finance,
+            finance=self.finance, section_options=self.practice, rows=rows,
         )  # fmt: skip
 
     def labels(self):
@@ -124,7 +145,7 @@ class _Context:
             connections.append((f"{a}.liquor", f"{b}.{stages[b].inlet_ports[0]}"))
         products = {}
 
-        def build(t, inlet):
+        def build(t, inlet, organic_feed=False):
             if isinstance(t, str):
                 spec = by_label[t]
                 key = _stage_key(spec.name)
@@ -152,6 +173,8 @@ class _Context:
             cut = tree_cuts(t, table, labels)[0]
             light_key, heavy_key = cut.name.split("|")
             key = f"sx_{light_key.lower()}_{heavy_key.lower()}"
+            # linked extraction: a loaded extract that another cut splits goes on unstripped
+            linked_extract = self.linked and not isinstance(t[1], str)
             stages[key] = SolventExtractionSection(
                 split_between=(light_key, heavy_key),
                 purity_extract=cut.purity_extract,
@@ -161,13 +184,16 @@ class _Context:
                 brine_treatment="evaporation",
                 brine_recycle_fraction=BRINE_RECYCLE,
                 max_stages=3000,
+                feed_phase="organic" if organic_feed else "aqueous",
+                strip_extract=not linked_extract,
+                **self.practice,
             )
             if inlet is not None:
                 connections.append((inlet, f"{key}.feed"))
             else:
                 self._root = f"{key}.feed"
             build(t[0], f"{key}.raffinate")
-            build(t[1], f"{key}.extract")
+            build(t[1], f"{key}.extract", organic_feed=linked_extract)
 
         self._root = None
         first = f"{head_names[-1]}.liquor" if head_names else None
@@ -193,7 +219,7 @@ class _Context:
 
 
 def design(feed, products, *, purity=0.999, capacity=None, location="china",
-           extractant="p507_hcl", tree=None):  # fmt: skip
+           extractant="p507_hcl", tree=None, linked=False):  # fmt: skip
     """A full-separation refinery for ``feed`` and ``products``: a :class:`~tecmodel.plant.Plant`.
 
     Parameters
@@ -217,6 +243,13 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
     tree : nested tuples of product labels, optional
         Use this split sequence instead of the cheapest one (labels as in
         :func:`sequences`).
+    linked : bool
+        Linked extraction (Chinese practice): an extract that a later cut splits again
+        leaves its section loaded, unstripped, and feeds the next section as organic
+        (``SolventExtractionSection(strip_extract=False)`` and ``feed_phase="organic"``):
+        no strip acid for it and less fresh saponified organic downstream, by the
+        balances of Xu's organic-feed design. The split sequence is still chosen without
+        linking (the proxy knows aqueous feeds only). Default False.
 
     Returns
     -------
@@ -229,10 +262,12 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         An element not in the feed, overlapping products, a purity outside (0, 1), an
         unknown feed, location or extractant (the message names it).
     """
-    context = _Context(feed, products, purity, capacity, location, extractant)
-    table = context.table()
+    context = _Context(feed, products, purity, capacity, location, extractant, linked)
     if tree is None:
+        table = context.table()
         tree = search(table, context.labels(), keep=1)[0].tree
+    else:  # only the cuts of the given tree are designed
+        table = context.table(tree_rows(tree, context.labels()))
     return context.plant(tree, table)
 
 

@@ -47,17 +47,30 @@ import numpy as np
 from ..costing import purchase_cost, reagent_cost
 from ..costing.capital import lang_factor
 from ..costing.crews import operator_labor_cost
+from ..errors import InputError
 from ..separation import design_cascade, kremser_stages
 from ..separation.cut import _molar_purity, _oxide_mass_per_mol, _relative_factors
+from ..separation.design import actual_stages
 from ..stages.solvent_extraction import (
+    BASE_PER_RARE_EARTH,
     EXTRACTANT_DENSITY,
+    EXTRACTANT_MOLAR_MASS,
     SAPONIFICATION_BASES,
     SolventExtractionSection,
     _settler_stage_volume,
 )
 from ..units import Q_, magnitude
 
-__all__ = ["Cut", "SplitSequence", "all_trees", "cut_table", "cut_targets", "search", "tree_cuts"]
+__all__ = [
+    "Cut",
+    "SplitSequence",
+    "all_trees",
+    "cut_table",
+    "cut_targets",
+    "search",
+    "tree_cuts",
+    "tree_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,7 @@ class Cut:
     purity_raffinate, purity_extract : float
         Targets of the light and heavy outlets (oxide-mass basis) [-].
     stages : int
-        Extraction + scrub stages of the proxy design [-].
+        Real (built) extraction + scrub stages of the proxy design [-].
     annual_cost : float
         Proxy cost of the cut [USD/yr].
     """
@@ -149,9 +162,11 @@ def cut_targets(masses, purities, i, k, j):
 
 
 def _annual_cut_costs(rows, products, shares, rare_earths, system, extractant, reo_kg_s,
-                      costing, finance, max_stages):  # fmt: skip
+                      costing, finance, max_stages, section_options):  # fmt: skip
     """Proxy cost [USD/yr] and stages of every cut in ``rows`` ((i, k, j) triples)."""
-    template = SolventExtractionSection(extractant=extractant, separation_factor_system=system)
+    template = SolventExtractionSection(
+        extractant=extractant, separation_factor_system=system, **section_options
+    )
     _, pairs = _relative_factors(rare_earths, system, {})
     masses = [sum(shares[s] for s in p.elements) for p in products]
     purities = [p.purity for p in products]
@@ -177,10 +192,20 @@ def _annual_cut_costs(rows, products, shares, rare_earths, system, extractant, r
     t_b = np.maximum(t_b, (1 - f_a) + 0.5 * f_a)
     design = design_cascade(beta, f_a, t_a, t_b, max_stages=max_stages)
     S, W = np.asarray(design.organic_flux), np.asarray(design.scrub_flux)
-    n_ext, n_scrub = np.asarray(design.extraction_stages), np.asarray(design.scrub_stages)
+    # real stages as SolventExtractionSection.run counts them (ideal / stage efficiency)
+    efficiency = template.stage_efficiency
+    n_ext = np.asarray(actual_stages(np.asarray(design.extraction_stages), efficiency))
+    n_scrub = np.asarray(actual_stages(np.asarray(design.scrub_stages), efficiency))
 
-    # sizing as SolventExtractionSection.run does (its defaults)
-    loading = magnitude(template.organic_loading, "mol/m**3", "organic_loading")
+    # sizing as SolventExtractionSection.run does (its defaults and section_options)
+    if template.saponification_degree is None:
+        loading = magnitude(template.organic_loading, "mol/m**3", "organic_loading")
+    else:  # loading = c_extractant · degree / 3 (the stage's stoichiometry)
+        loading = (
+            float(template.extractant_volume_fraction) * EXTRACTANT_DENSITY[extractant]
+            / (EXTRACTANT_MOLAR_MASS[extractant] / 1000.0)
+            * float(template.saponification_degree) / BASE_PER_RARE_EARTH
+        )  # fmt: skip
     c_feed = magnitude(template.feed_concentration, "mol/m**3", "feed_concentration")
     c_scrub = magnitude(template.scrub_acid_concentration, "mol/m**3", "scrub_acid_concentration")
     c_strip = magnitude(template.strip_acid_concentration, "mol/m**3", "strip_acid_concentration")
@@ -189,8 +214,9 @@ def _annual_cut_costs(rows, products, shares, rare_earths, system, extractant, r
     settling = magnitude(template.settling_rate, "m/s", "settling_rate")
     depth = magnitude(template.settler_depth, "m", "settler_depth")
     excess = float(template.acid_excess)
-    strip_stages = int(np.ceil(kremser_stages(template.stripping_factor, template.strip_residual)
-                               - 1e-9))  # fmt: skip
+    ideal_strip = int(np.ceil(kremser_stages(template.stripping_factor, template.strip_residual)
+                              - 1e-9))  # fmt: skip
+    strip_stages = int(actual_stages(ideal_strip, efficiency))
     loaded = S * F
     organic = loaded / loading
     scrub = 3 * W * F * (1 + excess) / c_scrub
@@ -248,7 +274,7 @@ def _annual_cut_costs(rows, products, shares, rare_earths, system, extractant, r
 
 
 def cut_table(products, shares, rare_earths, *, system, extractant, reo_kg_s, costing,
-              finance, max_stages=3000):  # fmt: skip
+              finance, max_stages=3000, section_options=None, rows=None):  # fmt: skip
     """Every possible cut of ``products`` with its proxy cost: {(i, k, j): Cut}.
 
     (i, k, j): the cascade takes products i..j and cuts between k − 1 and k.
@@ -261,15 +287,22 @@ def cut_table(products, shares, rare_earths, *, system, extractant, reo_kg_s, co
         TREO share of each rare earth in the feed [-].
     reo_kg_s : float
         TREO entering separation [kg/s].
+    section_options : mapping, optional
+        SolventExtractionSection parameters every cut runs with (stage efficiency,
+        saponification degree: :func:`tecmodel.refinery.design.practice_options`).
+    rows : iterable of (i, k, j), optional
+        Only these cuts (e.g. :func:`tree_rows` of a given tree); default every cut.
     """
     n = len(products)
     labels = [p.label for p in products]
-    rows = [(i, k, j) for i in range(n) for j in range(i + 1, n) for k in range(i + 1, j + 1)]
+    if rows is None:
+        rows = [(i, k, j) for i in range(n) for j in range(i + 1, n) for k in range(i + 1, j + 1)]
+    rows = list(rows)
     if not rows:
         return {}
     annual, stages, targets = _annual_cut_costs(
         rows, products, shares, rare_earths, system, extractant, reo_kg_s, costing, finance,
-        max_stages,
+        max_stages, dict(section_options or {}),
     )  # fmt: skip
     table = {}
     for row, cost, st, (p_b, p_a) in zip(rows, annual, stages, targets, strict=True):
@@ -303,6 +336,47 @@ def search(table, labels, keep=3) -> list[SplitSequence]:
             candidates.sort(key=lambda c: c[0])
             best[(i, j)] = candidates[:keep]
     return [SplitSequence(tree, cuts, cost) for cost, tree, cuts in best[(0, n - 1)]]
+
+
+def _span(tree, labels):
+    if isinstance(tree, str):
+        i = labels.index(tree)
+        return i, i
+    return _span(tree[0], labels)[0], _span(tree[1], labels)[1]
+
+
+def tree_rows(tree, labels) -> list[tuple[int, int, int]]:
+    """The (i, k, j) cuts of ``tree`` (nested pairs of labels), root first."""
+    if isinstance(tree, str):
+        return []
+    if not (isinstance(tree, tuple) and len(tree) == 2):
+        raise InputError(f"tree must be nested pairs of product labels, got {tree!r}")
+    for leaf in _leaves(tree):
+        if leaf not in labels:
+            raise InputError(
+                f"tree names {leaf!r}, which is not a product label; labels are "
+                f"{', '.join(labels)}"
+            )
+    if _leaves(tree) != list(labels):
+        raise InputError(
+            f"tree must hold every product label once, in extraction order ({', '.join(labels)})"
+            f", got {tree!r}"
+        )
+    return _rows(tree, labels)
+
+
+def _leaves(tree):
+    if isinstance(tree, str):
+        return [tree]
+    return [leaf for t in tree for leaf in _leaves(t)]
+
+
+def _rows(tree, labels):
+    if isinstance(tree, str):
+        return []
+    i, j = _span(tree, labels)
+    k = _span(tree[1], labels)[0]
+    return [(i, k, j), *_rows(tree[0], labels), *_rows(tree[1], labels)]
 
 
 def tree_cuts(tree, table, labels) -> tuple[Cut, ...]:

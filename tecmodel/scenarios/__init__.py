@@ -54,6 +54,7 @@ from collections.abc import Mapping
 from importlib import resources
 
 import numpy as np
+from pint.errors import OffsetUnitCalculusError
 
 from ..errors import ScenarioError, TecModelError
 
@@ -168,6 +169,13 @@ def _value(value, where: str):
     if isinstance(value, str) and _NUMBER_START.match(value):
         try:
             return Q_(value)
+        except OffsetUnitCalculusError:  # "400.0 °C": a number and an offset unit
+            number, _, unit = value.strip().partition(" ")
+            try:
+                return Q_(float(number), unit)
+            except Exception as exc:
+                message = f"{where}: cannot read {value!r} as a quantity ({exc})"
+                raise ScenarioError(message) from exc
         except Exception as exc:
             raise ScenarioError(f"{where}: cannot read {value!r} as a quantity ({exc})") from exc
     if isinstance(value, list):

@@ -125,6 +125,21 @@ DILUENT_DENSITY = 800.0
 # ---------------------------------------------------------------------------------------
 
 
+def _organic_feed_fluxes(separation_factor, extract_fraction):
+    """Xu's optimum (S, W) per mol of an organic feed, for the outlet split f'_A.
+
+    Scrub-controlled S = (1 − √β f'_B)/(√β − 1), extraction-controlled
+    S = f'_B/(√β − 1), the larger controls; W = S + 1 − f'_A (the organic-feed balance),
+    as :func:`tecmodel.separation.design_cascade` with ``feed="organic"``.
+    """
+    root = np.sqrt(np.asarray(separation_factor, dtype=float))
+    split_b = 1.0 - np.asarray(extract_fraction, dtype=float)
+    s_scrub = (1.0 - root * split_b) / (root - 1.0)
+    s_extraction = split_b / (root - 1.0)
+    organic_flux = np.maximum(s_scrub, s_extraction)
+    return organic_flux, organic_flux + split_b
+
+
 def _settler_stage_volume(total_flow, mixer_time, settling_rate, settler_depth):
     """Volume of one mixer-settler [m³] from its total flow [m³/s].
 
@@ -247,6 +262,21 @@ class SolventExtractionSection:
         (default) leaves it untreated and uncosted.
     brine_recycle_fraction : float or array_like
         Treated brine water reused [-]. Default 0.
+    feed_phase : {"aqueous", "organic"}
+        ``"organic"``: linked extraction — the feed arrives as the loaded organic of an
+        upstream section's extract (that section sets ``strip_extract=False``), enters at
+        the feed stage and serves as extractant itself. The fluxes follow Xu's
+        organic-feed optimum for the same outlet split f'_A (module
+        :func:`tecmodel.separation.design_cascade` notes): scrub-controlled
+        S = (1 − √β f'_B)/(√β − 1), one mol per mol of feed less fresh saponified organic
+        than the aqueous feed's √β f'_A/(√β − 1), with the same W; extraction-controlled
+        S = f'_B/(√β − 1), the same S and W one larger (W = S + f'_B). Base, scrub acid and
+        flows follow from these S, W; there is no aqueous feed. The stage numbers stay
+        those of the aqueous-feed multicomponent design (an approximation: the feed stage
+        moves by one). Default "aqueous".
+    strip_extract : bool
+        False when the extract leaves loaded to a linked downstream section
+        (``feed_phase="organic"`` there): no strip section and no strip acid. Default True.
 
     Notes
     -----
@@ -292,6 +322,9 @@ class SolventExtractionSection:
     saponification_base: str = "sodium_hydroxide"
     brine_treatment: str | None = None
     brine_recycle_fraction: object = 0.0
+    # -- linked extraction (issue 12) --
+    feed_phase: str = "aqueous"
+    strip_extract: bool = True
 
     def __post_init__(self):
         if self.saponification_base not in SAPONIFICATION_BASES:
@@ -305,6 +338,13 @@ class SolventExtractionSection:
                 f"{self.extractant!r}"
             )
         resolve_separation_factor_system(self.separation_factor_system)
+        if self.feed_phase not in ("aqueous", "organic"):
+            raise InputError(
+                f"feed_phase must be 'aqueous' or 'organic' (the loaded organic of a linked "
+                f"upstream section), got {self.feed_phase!r}"
+            )
+        if not isinstance(self.strip_extract, bool | np.bool_):
+            raise InputError(f"strip_extract must be True or False, got {self.strip_extract!r}")
 
     def _positive(self, name, unit):
         value = getattr(self, name)
@@ -379,7 +419,9 @@ class SolventExtractionSection:
         efficiency = self.stage_efficiency
         extraction_stages = actual_stages(split.extraction_stages, efficiency)
         scrub_stages = actual_stages(split.scrub_stages, efficiency)
-        if self.strip_stages is None:
+        if not self.strip_extract:  # the loaded extract goes on to a linked section
+            strip = np.asarray(0)
+        elif self.strip_stages is None:
             ideal_strip = np.ceil(
                 kremser_stages(
                     magnitude(self.stripping_factor, "", "stripping_factor"),
@@ -403,12 +445,17 @@ class SolventExtractionSection:
         # -- flows (mol/s and m³/s) --------------------------------------------------------
         S, W = split.organic_flux, split.scrub_flux
         F = split.rare_earth_feed
-        loaded = S * F  # mol/s of REE loaded into the organic
+        fed_organic = 0.0  # mol of RE per mol of feed that arrive on the organic
+        if self.feed_phase == "organic":
+            S, W = _organic_feed_fluxes(split.key_separation_factor, split.design.extract_fraction)
+            fed_organic = 1.0
+        loaded = S * F  # mol/s of REE loaded into the fresh (saponified) organic
         base_mol = BASE_PER_RARE_EARTH * loaded
         scrub_acid_mol = ACID_PER_RARE_EARTH * W * F * (1 + excess)
-        strip_acid_mol = ACID_PER_RARE_EARTH * (S - W) * F * (1 + excess)
-        organic = loaded / loading
-        aqueous_feed = F / c_feed
+        extract_mol = (S + fed_organic - W) * F  # leaves on the organic (= f'_A F)
+        strip_acid_mol = ACID_PER_RARE_EARTH * extract_mol * (1 + excess) * self.strip_extract
+        organic = (S + fed_organic) * F / loading
+        aqueous_feed = F / c_feed * (1.0 - fed_organic)
         scrub = scrub_acid_mol / c_scrub
         strip_liquor = strip_acid_mol / c_strip
         base = base_mol / c_base
@@ -494,6 +541,7 @@ class SolventExtractionSection:
             "stages_added_by_multicomponent_check": split.stages_added,
             "organic_flux": S,
             "scrub_flux": W,
+            "feed_phase": self.feed_phase,
             "extraction_ratio": split.design.extraction_ratio,
             "scrub_extraction_ratio": split.design.scrub_extraction_ratio,
             "purity_extract": split.purity_extract,
