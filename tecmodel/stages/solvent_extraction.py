@@ -70,6 +70,7 @@ from ..separation.cut import (  # noqa: F401
 from ..separation.design import actual_stages
 from ..streams import Stream
 from ..units import Q_, magnitude
+from ..validation import check_integer
 from ._common import check_stream
 from .base import Equipment, StageResult
 
@@ -300,6 +301,27 @@ class SolventExtractionSection:
                 f"{self.extractant!r}"
             )
         resolve_separation_factor_system(self.separation_factor_system)
+        # checked when built or replaced (dataclasses.replace runs this too)
+        check_integer(self.saponification_stages, "saponification_stages", low=0)
+        if np.ndim(self.saponification_stages) != 0:
+            raise InputError(
+                "saponification_stages must be one whole number >= 0 (not an array), got "
+                f"{describe(self.saponification_stages)}"
+            )
+        check_integer(self.max_stages, "max_stages", low=1)
+        if self.strip_stages is not None:
+            check_integer(self.strip_stages, "strip_stages", low=1)
+        impurities = self.impurities_to_extract
+        if isinstance(impurities, str):
+            impurities = (impurities,)  # one name, not its letters
+        if not isinstance(impurities, tuple | list) or not all(
+            isinstance(name, str) for name in impurities
+        ):
+            raise InputError(
+                "impurities_to_extract must be a list of component names such as ['Th'], got "
+                f"{describe(self.impurities_to_extract)}"
+            )
+        object.__setattr__(self, "impurities_to_extract", tuple(impurities))
 
     def _positive(self, name, unit):
         value = getattr(self, name)
@@ -384,16 +406,10 @@ class SolventExtractionSection:
             ).astype(np.int64)
             strip = np.asarray(actual_stages(ideal_strip, efficiency))
         else:
-            strip = np.asarray(self.strip_stages)
-            if strip.dtype.kind not in "iu" or np.any(strip < 1):
-                raise InputError(
-                    f"strip_stages must be a whole number >= 1, got {self.strip_stages!r}"
-                )
-        saponification = int(self.saponification_stages)
-        if saponification < 0:
-            raise InputError(
-                f"saponification_stages must be >= 0, got {self.saponification_stages!r}"
-            )
+            strip = np.asarray(check_integer(self.strip_stages, "strip_stages", low=1))
+        saponification = int(
+            check_integer(self.saponification_stages, "saponification_stages", low=0)
+        )
 
         # -- flows (mol/s and m³/s) --------------------------------------------------------
         S, W = split.organic_flux, split.scrub_flux
