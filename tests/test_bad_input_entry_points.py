@@ -200,3 +200,62 @@ def test_error_inside_write_leaves_no_temporary(tmp_path):
         raise RuntimeError("stop")
     assert target.read_text() == "old"
     assert not [p for p in os.listdir(tmp_path) if TEMPORARY_MARK in p]
+
+
+# ------------------------------------------------------------------ every stage field at the door
+def _numeric_fields():
+    """(stage class, field name, default) for every field with a number or Quantity default."""
+    import pint
+
+    cases = []
+    for cls in scenarios.stage_types().values():
+        for item in dataclasses.fields(cls):
+            if item.default is not dataclasses.MISSING:
+                default = item.default
+            elif item.default_factory is not dataclasses.MISSING:
+                default = item.default_factory()
+            else:
+                continue
+            if isinstance(default, bool) or not isinstance(default, int | float | pint.Quantity):
+                continue
+            cases.append(pytest.param(cls, item.name, default, id=f"{cls.__name__}.{item.name}"))
+    return cases
+
+
+def _build(cls, **fields):
+    required = {"yields": {}} if cls.__name__ == "GenericStage" else {}
+    return cls(**required, **fields)
+
+
+@pytest.mark.parametrize(("cls", "name", "default"), _numeric_fields())
+def test_every_numeric_stage_field_is_checked_when_built(cls, name, default):
+    _build(cls, **{name: default})  # the default itself is valid
+    for bad in (math.nan, True, "abc", None, np.array([1.0, math.inf])):
+        with pytest.raises(TecModelError, match=name):
+            _build(cls, **{name: bad})
+    if hasattr(default, "units") and not default.dimensionless:  # units are needed
+        with pytest.raises(TecModelError, match=name):
+            _build(cls, **{name: 1.0})
+    elif np.all(np.asarray(default) >= 0):  # a negative count, fraction or rate
+        with pytest.raises(TecModelError, match=name):
+            _build(cls, **{name: -1.0})
+
+
+def test_boolean_stage_fields_need_booleans():
+    from tecmodel.stages.cracking import CausticCracking, SulfuricBake
+
+    for bad in ("no", 0, 1, math.nan):
+        with pytest.raises(TecModelError, match="phosphate_price_credit"):
+            CausticCracking(phosphate_price_credit=bad)
+        with pytest.raises(TecModelError, match="co_dispose_gypsum"):
+            SulfuricBake(co_dispose_gypsum=bad)
+    assert SulfuricBake(co_dispose_gypsum=True).co_dispose_gypsum is True
+
+
+def test_unused_design_fields_are_checked_too():
+    # with a saponification degree the organic loading is not used, but a bad one is an error
+    stage = SolventExtractionSection(saponification_degree=0.36)
+    with pytest.raises(TecModelError, match="organic_loading"):
+        dataclasses.replace(stage, organic_loading=-1.0)
+    with pytest.raises(TecModelError, match="saponification_degree"):
+        dataclasses.replace(stage, saponification_degree=0.0)

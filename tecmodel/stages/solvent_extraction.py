@@ -71,7 +71,7 @@ from ..separation.design import actual_stages
 from ..streams import Stream
 from ..units import Q_, magnitude
 from ..validation import check_integer
-from ._common import check_stream
+from ._common import check_fraction, check_positive, check_stage_fields, check_stream
 from .base import Equipment, StageResult
 
 __all__ = [
@@ -290,6 +290,7 @@ class SolventExtractionSection:
     brine_recycle_fraction: object = 0.0
 
     def __post_init__(self):
+        check_stage_fields(self)  # type, unit, finiteness of every field
         if self.saponification_base not in SAPONIFICATION_BASES:
             raise InputError(
                 f"saponification_base must be one of {', '.join(SAPONIFICATION_BASES)}, got "
@@ -301,7 +302,16 @@ class SolventExtractionSection:
                 f"{self.extractant!r}"
             )
         resolve_separation_factor_system(self.separation_factor_system)
-        # checked when built or replaced (dataclasses.replace runs this too)
+        # checked when built or replaced (dataclasses.replace runs this too), also where
+        # this design does not use them (organic_loading with a saponification_degree)
+        check_positive(self.organic_loading, "mol/m**3", "organic_loading")
+        if self.saponification_degree is not None:
+            degree = check_fraction(self.saponification_degree, "saponification_degree")
+            if np.any(np.asarray(degree) <= 0):
+                raise InputError(
+                    "saponification_degree must lie in (0, 1], got "
+                    f"{describe(self.saponification_degree)}"
+                )
         check_integer(self.saponification_stages, "saponification_stages", low=0)
         if np.ndim(self.saponification_stages) != 0:
             raise InputError(
