@@ -5,6 +5,9 @@ A reader never sees a half-written file, and an error (or SIGTERM) leaves the ol
 :class:`~tecmodel.errors.OutputError` naming the path:
 
 - a target that exists and is not a regular file (a directory, ``/dev/full``, a FIFO);
+- a path that names a stream of this process (``/dev/stdout``, ``/dev/fd/1``,
+  ``/proc/self/fd/2``, or a symlink to one), even when standard output is redirected
+  to a regular file: ``"-"`` is the way to write to standard output;
 - a target whose folder does not exist (folders are never created);
 - any operating-system error on the way (read-only folder, full disk, permission).
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import stat
@@ -59,6 +63,32 @@ def _install_handler() -> None:
             signal.signal(signal.SIGTERM, _on_sigterm)
 
 
+#: Paths that name a stream of the running process rather than a file: replacing what
+#: they resolve to (the file standard output is redirected to) would be wrong.
+_PROCESS_STREAM = re.compile(r"^/(?:dev/(?:fd|stdin|stdout|stderr)|proc/[^/]+/fd)(?:/|$)")
+
+
+def _is_process_stream(path: str) -> bool:
+    """True if ``path`` or any symlink on the way to its target is such a stream."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on nested links
+        folder, name = os.path.split(current)
+        if _PROCESS_STREAM.match(current):
+            return True
+        resolved_folder = os.path.realpath(folder)
+        current = os.path.join(resolved_folder, name)
+        if _PROCESS_STREAM.match(current):
+            return True
+        if not os.path.islink(current):
+            return False
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False
+        current = os.path.normpath(os.path.join(resolved_folder, link))
+    return False
+
+
 def resolve_target(path) -> str:
     """The regular file that writing ``path`` would replace (symlinks followed).
 
@@ -73,6 +103,11 @@ def resolve_target(path) -> str:
         raise OutputError(f"output path must be a file name, got {path!r}") from exc
     if not path:
         raise OutputError("output path is empty; give a file name (or '-' for standard output)")
+    if _is_process_stream(path):
+        raise OutputError(
+            f"cannot write {path!r}: it is a stream of this process (like /dev/stdout), "
+            "not a file; use '-' for standard output"
+        )
     target = os.path.realpath(path)
     if os.path.exists(target):
         mode = os.stat(target).st_mode
@@ -97,8 +132,10 @@ def atomic_path(path) -> Iterator[str]:
     """
     to_stdout = isinstance(path, str) and path == "-"
     if to_stdout:
-        handle, temporary = tempfile.mkstemp(prefix="tecmodel-stdout-")
+        _install_handler()
+        handle, temporary = tempfile.mkstemp(prefix=f"stdout{TEMPORARY_MARK}{os.getpid()}-")
         os.close(handle)
+        _LIVE.add(temporary)
         try:
             yield temporary
             with open(temporary, "rb") as stream:
@@ -112,6 +149,7 @@ def atomic_path(path) -> Iterator[str]:
         except OSError as exc:
             raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from exc
         finally:
+            _LIVE.discard(temporary)
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         return

@@ -98,9 +98,16 @@ def evaluate_in_chunks(
         True: a one-line progress bar with the rate and the time left on stderr,
         updated per chunk. A callable receives a :class:`Progress` after each chunk.
     """
-    size = DEFAULT_CHUNK_SIZE if chunk_size is None else int(chunk_size)
-    if size < 1:
-        raise InputError(f"chunk_size must be >= 1, got {chunk_size!r}")
+    from .validation import check_integer
+
+    size = (
+        DEFAULT_CHUNK_SIZE if chunk_size is None else int(check_integer(chunk_size, "chunk_size"))
+    )
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise InputError(
+            "executor must be a concurrent.futures.Executor (an object with a submit method, "
+            f"e.g. ThreadPoolExecutor() or a dask Client.get_executor()) or None, got {executor!r}"
+        )
     bounds = [(i, min(i + size, n)) for i in range(0, n, size)]
     results: list = [None] * len(bounds)
     start_time = time.perf_counter()

@@ -466,9 +466,10 @@ class Study:
         O(n·P) whatever the number of resamples (scipy's BCa bootstrap needs the
         jackknife, O(n²), and fails at n = 2^16); percentile intervals at
         ``confidence``. A warning names the indices whose interval is wider than
-        ``max_width``: raise n.
+        ``max_width`` (> 0): raise n. ``bootstrap=0`` skips the intervals (NaN) and the
+        warning.
         """
-        from .validation import check_integer, check_size
+        from .validation import check, check_integer, check_size
 
         n = int(check_integer(n, "n", low=2))
         check_size(
@@ -482,8 +483,11 @@ class Study:
                 "Sobol indices assume independent inputs; this study has a correlation "
                 "matrix (use monte_carlo(...).correlations() for rank correlations)"
             )
-        if not 0 < confidence < 1:
-            raise InputError(f"confidence must be in (0, 1), got {confidence!r}")
+        confidence = float(
+            check(confidence, "confidence", low=0.0, high=1.0, low_open=True, high_open=True)
+        )
+        bootstrap = int(check_integer(bootstrap, "bootstrap", low=0))
+        max_width = float(check(max_width, "max_width", low=0.0, low_open=True))
         paths = list(self.parameters)
         p = len(paths)
         rng = _rng(seed)

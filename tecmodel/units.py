@@ -172,8 +172,10 @@ def cepci(year):
     InputError
         If a year is not in the embedded table; the message lists the years available.
     """
+    from .validation import check_integer
+
     table = _cepci_table()
-    years = np.asarray(year)
+    years = np.asarray(check_integer(year, "year", low=0, where="cepci"))
     if not np.all(np.isin(years, list(table))):
         missing = sorted({int(y) for y in np.ravel(years) if int(y) not in table})
         raise InputError(
@@ -197,8 +199,12 @@ def set_exchange_rate(currency: str, usd_per_unit: float) -> None:
     Quantities already expressed in that currency convert at the new rate from now on.
     """
     _check_currency(currency)
-    rate = float(usd_per_unit)
-    if not np.isfinite(rate) or rate <= 0:
+    from .validation import check
+
+    if np.ndim(getattr(usd_per_unit, "magnitude", usd_per_unit)) != 0:
+        raise InputError(f"usd_per_unit for {currency} must be one number, got {usd_per_unit!r}")
+    rate = float(check(usd_per_unit, f"usd_per_unit for {currency}"))
+    if rate <= 0:
         raise InputError(
             f"usd_per_unit for {currency} must be a positive number, got {usd_per_unit!r}"
         )
@@ -230,6 +236,8 @@ def _check_currency(currency: str) -> None:
 def escalate(cost, cost_year: int):
     """Express a money Quantity in dollars of ``cost_year`` (CEPCI escalation)."""
     magnitude(cost, "USD", "cost")
+    if np.ndim(cost_year) != 0:
+        raise InputError(f"cost_year must be one whole year such as 2023, got {cost_year!r}")
     cepci(cost_year)  # validates the year with a helpful message
     return cost.to(f"USD_{int(cost_year)}")
 
@@ -264,13 +272,18 @@ def price_index(series: str, year: int) -> float:
     InputError
         For an unknown series or a year the table does not hold (the message lists them).
     """
+    from .validation import check_integer
+
     years = price_index_years(series)
-    if int(year) not in years:
+    if np.ndim(year) != 0:
+        raise InputError(f"year must be one whole year such as 2023, got {year!r}")
+    whole = int(check_integer(year, "year", low=0, where=f"price index {series!r}"))
+    if whole not in years:
         raise InputError(
             f"price index {series!r} has no value for year {year!r}; tabulated years are "
             f"{years[0]}–{years[-1]}"
         )
-    return _price_index_table()[series][int(year)]
+    return _price_index_table()[series][whole]
 
 
 def escalate_reagent_price(price, quote_year: int | None = None):
@@ -323,7 +336,13 @@ def escalate_reagent_price(price, quote_year: int | None = None):
         )
         units = price.units / ureg.Unit(dated[0]) * ureg.USD
         return Q_(price.magnitude * ratio, units)
-    if quote_year is None or int(quote_year) == DEFAULT_COST_YEAR:
+    if quote_year is not None:
+        from .validation import check_integer
+
+        if np.ndim(quote_year) != 0:
+            raise InputError(f"quote_year must be one whole year such as 2023, got {quote_year!r}")
+        quote_year = int(check_integer(quote_year, "quote_year", low=0))
+    if quote_year is None or quote_year == DEFAULT_COST_YEAR:
         return price
     if "CNY" not in names:
         raise InputError(

@@ -144,7 +144,11 @@ def check(
         raise InputError(
             f"{label} must be a number{' with units of ' + unit if unit else ''}, "
             f"got {value!r}"
-            + ("; write a fraction such as 0.5" if _is_bool(value) and not unit else "")
+            + (
+                ("; write a whole number" if integer else "; write a fraction such as 0.5")
+                if _is_bool(value) and not unit
+                else ""
+            )
         )
     given = value
     if isinstance(value, str):

@@ -238,18 +238,18 @@ def test_batch_equals_one_by_one():
 
 
 @pytest.mark.parametrize(
-    ("stage", "message"),
+    ("make_stage", "message"),
     [
-        (BastnaesiteCracking(recovery=1.5), "recovery must lie in"),
-        (BastnaesiteCracking(route="acid"), "route must be one of"),
-        (BastnaesiteCracking(gangue_dissolution={"unobtainium": 1}), "known gangue"),
-        (SulfuricBake(iron_dissolution=-0.1), "iron_dissolution"),
+        (lambda: BastnaesiteCracking(recovery=1.5), "recovery must lie in"),
+        (lambda: BastnaesiteCracking(route="acid"), "route must be one of"),
+        (lambda: BastnaesiteCracking(gangue_dissolution={"unobtainium": 1}), "known gangue"),
+        (lambda: SulfuricBake(iron_dissolution=-0.1), "iron_dissolution"),
     ],
 )
-def test_bad_input_names_the_parameter(stage, message):
+def test_bad_input_names_the_parameter(make_stage, message):
     feed, _ = bastnaesite_feed()
     with pytest.raises(InputError, match=message):
-        stage.run({"feed": feed})
+        make_stage().run({"feed": feed})
 
 
 def test_waste_regimes_carry_the_cited_thresholds():

@@ -176,35 +176,38 @@ def test_calcination_co2_and_energy_by_hand():
 
 
 @pytest.mark.parametrize(
-    ("stage", "word"),
+    ("make_stage", "word"),
     [
-        (OxalatePrecipitation(excess=-0.1), "excess"),
-        (OxalatePrecipitation(recovery=1.5), "recovery"),
-        (OxalatePrecipitation(impurity_coprecipitation={"Zn": 0.5}), "Zn"),
-        (OxalatePrecipitation(impurity_coprecipitation={"Nd": 0.5}), "impurity_coprecipitation"),
-        (OxalatePrecipitation(ree_concentration=30.0), "ree_concentration"),
-        (BicarbonatePrecipitation(cake_moisture=1.0), "cake_moisture"),
+        (lambda: OxalatePrecipitation(excess=-0.1), "excess"),
+        (lambda: OxalatePrecipitation(recovery=1.5), "recovery"),
+        (lambda: OxalatePrecipitation(impurity_coprecipitation={"Zn": 0.5}), "Zn"),
+        (
+            lambda: OxalatePrecipitation(impurity_coprecipitation={"Nd": 0.5}),
+            "impurity_coprecipitation",
+        ),
+        (lambda: OxalatePrecipitation(ree_concentration=30.0), "ree_concentration"),
+        (lambda: BicarbonatePrecipitation(cake_moisture=1.0), "cake_moisture"),
     ],
 )
-def test_bad_precipitation_input(stage, word):
+def test_bad_precipitation_input(make_stage, word):
     feed = Stream.from_mass_flows({"Nd": Q_(100, "kg/h"), "Fe": Q_(1, "kg/h")})
     with pytest.raises(TecModelError, match=word):
-        stage.run({"feed": feed})
+        make_stage().run({"feed": feed})
 
 
 @pytest.mark.parametrize(
-    ("stage", "word"),
+    ("make_stage", "word"),
     [
-        (Calcination(precipitate_form="sulfate"), "precipitate_form"),
-        (Calcination(fuel="coal"), "fuel"),
-        (Calcination(recovery=-0.5), "recovery"),
-        (Calcination(specific_energy=Q_(15, "MJ")), "specific_energy"),
+        (lambda: Calcination(precipitate_form="sulfate"), "precipitate_form"),
+        (lambda: Calcination(fuel="coal"), "fuel"),
+        (lambda: Calcination(recovery=-0.5), "recovery"),
+        (lambda: Calcination(specific_energy=Q_(15, "MJ")), "specific_energy"),
     ],
 )
-def test_bad_calcination_input(stage, word):
+def test_bad_calcination_input(make_stage, word):
     feed = Stream.from_mass_flows({"Nd": Q_(100, "kg/h")})
     with pytest.raises(TecModelError, match=word):
-        stage.run({"precipitate": feed})
+        make_stage().run({"precipitate": feed})
 
 
 def test_unit_error_is_a_tecmodel_error():

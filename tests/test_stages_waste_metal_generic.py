@@ -212,21 +212,21 @@ def test_metal_mass_balances_close(flows, metal_yield, efficiency):
 
 
 @pytest.mark.parametrize(
-    ("stage", "word"),
+    ("make_stage", "word"),
     [
-        (MoltenSaltElectrolysis(current_efficiency=1.2), "current_efficiency"),
-        (MoltenSaltElectrolysis(current_efficiency=0.0), "current_efficiency"),
-        (MoltenSaltElectrolysis(cell_voltage=10), "cell_voltage"),
-        (MoltenSaltElectrolysis(anode_carbon_ratio=0.5), "anode_carbon_ratio"),
-        (MoltenSaltElectrolysis(loss_class="toxic"), "loss_class"),
-        (MetallothermicReduction(metal_yield=-0.1), "metal_yield"),
-        (MetallothermicReduction(calcium_excess=-0.5), "calcium_excess"),
+        (lambda: MoltenSaltElectrolysis(current_efficiency=1.2), "current_efficiency"),
+        (lambda: MoltenSaltElectrolysis(current_efficiency=0.0), "current_efficiency"),
+        (lambda: MoltenSaltElectrolysis(cell_voltage=10), "cell_voltage"),
+        (lambda: MoltenSaltElectrolysis(anode_carbon_ratio=0.5), "anode_carbon_ratio"),
+        (lambda: MoltenSaltElectrolysis(loss_class="toxic"), "loss_class"),
+        (lambda: MetallothermicReduction(metal_yield=-0.1), "metal_yield"),
+        (lambda: MetallothermicReduction(calcium_excess=-0.5), "calcium_excess"),
     ],
 )
-def test_bad_metal_input(stage, word):
+def test_bad_metal_input(make_stage, word):
     feed = Stream.from_mass_flows({"Nd": Q_(100, "kg/h")})
     with pytest.raises(TecModelError, match=word):
-        stage.run({"feed": feed})
+        make_stage().run({"feed": feed})
 
 
 def test_metal_needs_a_rare_earth():

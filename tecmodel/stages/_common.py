@@ -20,6 +20,7 @@ __all__ = [
     "check_choice",
     "check_fraction",
     "check_positive",
+    "check_stage_fields",
     "component_shares",
     "mol_per_kg",
     "split_stream",
@@ -46,6 +47,51 @@ def check_positive(value, unit: str, name: str, *, allow_zero: bool = False) -> 
 def check_choice(value, options: Iterable[str], name: str) -> str:
     """A name that must be one of ``options``."""
     return validation.check_choice(value, options, name)
+
+
+def check_stage_fields(stage) -> None:
+    """Check every field of a stage dataclass against the kind of its default.
+
+    Called from each stage's ``__post_init__``, so a stage built, loaded or changed with
+    :func:`dataclasses.replace` (or :meth:`tecmodel.plant.Plant.replace`) is checked at
+    once, before it is run. The check follows the field's default value:
+
+    - a boolean default: the value must be a real boolean (``"no"``, 0 or 1 are refused);
+    - a pint Quantity default: a Quantity (or a string such as ``"3 m"``) of the same
+      dimension, finite, or an array of them;
+    - a number default: a finite plain number or array (percent understood), never a
+      boolean or a string that is not a number;
+    - anything else (None, names, tuples, mappings): left to the stage's own checks.
+
+    A field whose default is zero or positive must not be negative (every such field of
+    the shipped stages is a flow, size, count, fraction, excess or rate), except a
+    temperature, whose zero is a convention. Tighter ranges (a fraction, whole numbers,
+    strictly positive) are the stage's own checks, in its ``__post_init__`` or where
+    :meth:`run` converts the value.
+    """
+    import dataclasses
+
+    import pint
+
+    for item in dataclasses.fields(stage):
+        if item.default is not dataclasses.MISSING:
+            default = item.default
+        elif item.default_factory is not dataclasses.MISSING:
+            default = item.default_factory()
+        else:
+            continue
+        value = getattr(stage, item.name)
+        if value is default:
+            continue
+        if isinstance(default, bool):
+            validation.check_bool(value, item.name)
+        elif isinstance(default, pint.Quantity):
+            unit = f"{default.units}"
+            temperature = default.dimensionality == {"[temperature]": 1}
+            low = 0.0 if np.all(default.magnitude >= 0) and not temperature else None
+            validation.check(value, item.name, unit, low=low)
+        elif isinstance(default, int | float):
+            validation.check(value, item.name, "", low=0.0 if default >= 0 else None)
 
 
 def check_stream(inlets: Mapping[str, Stream], port: str, stage: str) -> Stream:

@@ -47,7 +47,7 @@ import numpy as np
 
 from ..errors import InputError, describe
 from ..units import Q_
-from ._common import check_choice, check_fraction, check_positive
+from ._common import check_choice, check_fraction, check_positive, check_stage_fields
 
 __all__ = ["ROUTES", "AcidRecovery", "acid_recovery"]
 
@@ -204,6 +204,7 @@ class AcidRecovery:
 
     def __post_init__(self):
         # checked when built or replaced
+        check_stage_fields(self)  # type, unit, finiteness of every field
         from .base import WASTE_CLASSES
 
         check_choice(self.route, ROUTES, "route")

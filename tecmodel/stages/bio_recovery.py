@@ -38,6 +38,7 @@ from ..errors import InputError, describe
 from ..separation.cut import cascade_split, resolve_separation_factor_system
 from ..streams import Stream
 from ..units import Q_, magnitude
+from ._common import check_stage_fields
 from .base import WASTE_CLASSES, Equipment, StageResult, Waste
 from .solvent_extraction import ACID_PER_RARE_EARTH, MOLAR_MASS_HCL, _inlet
 
@@ -246,6 +247,10 @@ class Bioleaching:
     spent_lixiviant_sludge_class: str = "non_hazardous"
 
     def __post_init__(self):
+        check_stage_fields(self)  # type, unit, finiteness of every field
+        from ..validation import check
+
+        check(self.operators_per_shift, "operators_per_shift", "", low=0.0)
         for name in ("residue_class", "spent_lixiviant_sludge_class"):
             if getattr(self, name) not in WASTE_CLASSES:
                 raise InputError(
@@ -426,6 +431,7 @@ class Biosorption:
 
     def __post_init__(self):
         # checked when built or replaced, even where this plant's design does not use them
+        check_stage_fields(self)  # type, unit, finiteness of every field
         from ..validation import check
 
         split = self.split_between

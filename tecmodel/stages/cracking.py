@@ -56,7 +56,14 @@ from ..elements import ELEMENTS, RARE_EARTHS
 from ..errors import InputError, describe
 from ..streams import Stream
 from ..units import Q_
-from ._common import check_choice, check_fraction, check_positive, check_stream, mol_per_kg
+from ._common import (
+    check_choice,
+    check_fraction,
+    check_positive,
+    check_stage_fields,
+    check_stream,
+    mol_per_kg,
+)
 from .base import Equipment, StageResult
 from .effluent import effluent_treatment
 from .waste import (
@@ -135,6 +142,10 @@ class GangueMineral:
     fluorine: float = 0.0
     phosphorus: float = 0.0
     calcium: float = 0.0
+
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
 
 
 #: Gangue minerals (formula masses computed from CIAAW 2021 weights; reaction counts from
@@ -361,6 +372,10 @@ class _Common:
     residue_density: object = field(default_factory=lambda: Q_(1600.0, "kg/m**3"))
     radioactive_threshold: object = SOURCE_MATERIAL_THRESHOLD
     operators_per_shift: object = 2.0
+
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
 
     def _common(self):
         return {
@@ -1060,6 +1075,10 @@ class ClayLeaching:
     operators_per_shift: object = 2.0
     radioactive_threshold: object = SOURCE_MATERIAL_THRESHOLD
 
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
+
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         feed = check_stream(inlets, "feed", "ClayLeaching")
         check_choice(self.lixiviant, ("ammonium_sulfate", "magnesium_sulfate"), "lixiviant")
@@ -1186,6 +1205,10 @@ class ThoriumRemoval:
     cake_moisture: object = 0.5
     radioactive_threshold: object = SOURCE_MATERIAL_THRESHOLD
     operators_per_shift: object = 0.5
+
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
 
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         liquor = check_stream(inlets, "liquor", "ThoriumRemoval")

@@ -48,7 +48,13 @@ import numpy as np
 from ..errors import InputError
 from ..streams import Stream
 from ..units import Q_
-from ._common import check_choice, check_fraction, check_positive, check_stream
+from ._common import (
+    check_choice,
+    check_fraction,
+    check_positive,
+    check_stage_fields,
+    check_stream,
+)
 from .waste import SOURCE_MATERIAL_THRESHOLD, classified_wastes, proton_equivalents_per_kg
 
 __all__ = [
@@ -259,6 +265,7 @@ class EffluentTreatment:
 
     def __post_init__(self):
         # checked when built or replaced, also where a design does not reach them
+        check_stage_fields(self)  # type, unit, finiteness of every field
         from ..validation import check
         from .base import WASTE_CLASSES
 

@@ -16,7 +16,13 @@ import numpy as np
 from ..errors import InputError, UnitError, describe
 from ..streams import Stream, mix
 from ..units import Q_, ureg
-from ._common import check_choice, check_fraction, check_positive, component_shares
+from ._common import (
+    check_choice,
+    check_fraction,
+    check_positive,
+    check_stage_fields,
+    component_shares,
+)
 from .base import WASTE_CLASSES, Equipment, StageResult, Waste
 
 __all__ = ["GenericStage"]
@@ -77,6 +83,10 @@ class GenericStage:
     consumption_per_feed: Mapping[str, object] = field(default_factory=dict)
     equipment: tuple[Equipment, ...] = ()
     operators_per_shift: object = 0.0
+
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
 
     @property
     def inlet_ports(self) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from ._common import (
     check_choice,
     check_fraction,
     check_positive,
+    check_stage_fields,
     check_stream,
     component_shares,
     mol_per_kg,
@@ -208,6 +209,10 @@ class AcidLeaching:
     residue_density: object = field(default_factory=lambda: Q_(1600.0, "kg/m**3"))
     radioactive_threshold: object = SOURCE_MATERIAL_THRESHOLD
     operators_per_shift: object = 1.0
+
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
 
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         feed = check_stream(inlets, "feed", "AcidLeaching")

@@ -33,6 +33,7 @@ from ._common import (
     check_choice,
     check_fraction,
     check_positive,
+    check_stage_fields,
     check_stream,
     mol_per_kg,
 )
@@ -199,6 +200,10 @@ class MoltenSaltElectrolysis:
     loss_class: str = "hazardous"
     operators_per_shift: object = 2.0
 
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
+
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         feed = check_stream(inlets, "feed", "MoltenSaltElectrolysis")
         _check_rare_earth_feed(feed, "MoltenSaltElectrolysis")
@@ -332,6 +337,10 @@ class MetallothermicReduction:
     slag_class: str = "non_hazardous"
     slag_density: object = field(default_factory=lambda: Q_(2000.0, "kg/m**3"))
     operators_per_shift: object = 1.0
+
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
 
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         feed = check_stream(inlets, "feed", "MetallothermicReduction")

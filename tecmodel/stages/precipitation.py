@@ -32,6 +32,7 @@ from ._common import (
     check_choice,
     check_fraction,
     check_positive,
+    check_stage_fields,
     check_stream,
     component_shares,
     mol_per_kg,
@@ -142,6 +143,10 @@ class _Precipitation:
     liquor_treatment: str | None = None
     liquor_anion: str = "chloride"
     recycle_fraction: object = 0.0
+
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
 
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         stage = type(self).__name__
@@ -437,6 +442,10 @@ class Calcination:
     )
     recovery: object = 1.0
     operators_per_shift: object = 0.5
+
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
 
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         feed = check_stream(inlets, "precipitate", "Calcination")

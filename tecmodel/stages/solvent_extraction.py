@@ -70,7 +70,8 @@ from ..separation.cut import (  # noqa: F401
 from ..separation.design import actual_stages
 from ..streams import Stream
 from ..units import Q_, magnitude
-from ._common import check_stream
+from ..validation import check_integer
+from ._common import check_fraction, check_positive, check_stage_fields, check_stream
 from .base import Equipment, StageResult
 
 __all__ = [
@@ -327,6 +328,7 @@ class SolventExtractionSection:
     strip_extract: bool = True
 
     def __post_init__(self):
+        check_stage_fields(self)  # type, unit, finiteness of every field
         if self.saponification_base not in SAPONIFICATION_BASES:
             raise InputError(
                 f"saponification_base must be one of {', '.join(SAPONIFICATION_BASES)}, got "
@@ -345,6 +347,36 @@ class SolventExtractionSection:
             )
         if not isinstance(self.strip_extract, bool | np.bool_):
             raise InputError(f"strip_extract must be True or False, got {self.strip_extract!r}")
+        # checked when built or replaced (dataclasses.replace runs this too), also where
+        # this design does not use them (organic_loading with a saponification_degree)
+        check_positive(self.organic_loading, "mol/m**3", "organic_loading")
+        if self.saponification_degree is not None:
+            degree = check_fraction(self.saponification_degree, "saponification_degree")
+            if np.any(np.asarray(degree) <= 0):
+                raise InputError(
+                    "saponification_degree must lie in (0, 1], got "
+                    f"{describe(self.saponification_degree)}"
+                )
+        check_integer(self.saponification_stages, "saponification_stages", low=0)
+        if np.ndim(self.saponification_stages) != 0:
+            raise InputError(
+                "saponification_stages must be one whole number >= 0 (not an array), got "
+                f"{describe(self.saponification_stages)}"
+            )
+        check_integer(self.max_stages, "max_stages", low=1)
+        if self.strip_stages is not None:
+            check_integer(self.strip_stages, "strip_stages", low=1)
+        impurities = self.impurities_to_extract
+        if isinstance(impurities, str):
+            impurities = (impurities,)  # one name, not its letters
+        if not isinstance(impurities, tuple | list) or not all(
+            isinstance(name, str) for name in impurities
+        ):
+            raise InputError(
+                "impurities_to_extract must be a list of component names such as ['Th'], got "
+                f"{describe(self.impurities_to_extract)}"
+            )
+        object.__setattr__(self, "impurities_to_extract", tuple(impurities))
 
     def _positive(self, name, unit):
         value = getattr(self, name)
@@ -431,16 +463,10 @@ class SolventExtractionSection:
             ).astype(np.int64)
             strip = np.asarray(actual_stages(ideal_strip, efficiency))
         else:
-            strip = np.asarray(self.strip_stages)
-            if strip.dtype.kind not in "iu" or np.any(strip < 1):
-                raise InputError(
-                    f"strip_stages must be a whole number >= 1, got {self.strip_stages!r}"
-                )
-        saponification = int(self.saponification_stages)
-        if saponification < 0:
-            raise InputError(
-                f"saponification_stages must be >= 0, got {self.saponification_stages!r}"
-            )
+            strip = np.asarray(check_integer(self.strip_stages, "strip_stages", low=1))
+        saponification = int(
+            check_integer(self.saponification_stages, "saponification_stages", low=0)
+        )
 
         # -- flows (mol/s and m³/s) --------------------------------------------------------
         S, W = split.organic_flux, split.scrub_flux

@@ -39,6 +39,7 @@ from ._common import (
     check_choice,
     check_fraction,
     check_positive,
+    check_stage_fields,
     check_stream,
     mol_per_kg,
     split_stream,
@@ -262,6 +263,10 @@ class Disposal:
     waste_class: str | None = None
     operators_per_shift: object = 0.0
 
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
+
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         feed = check_stream(inlets, "feed", "Disposal")
         moisture = check_fraction(self.moisture_fraction, "moisture_fraction", high=0.99)
@@ -344,6 +349,10 @@ class LimeNeutralisation:
     threshold: object = SOURCE_MATERIAL_THRESHOLD
     other_lime_demand: object = field(default_factory=lambda: Q_(0.0, "mol/kg"))
     operators_per_shift: object = 0.5
+
+    def __post_init__(self):
+        # checked when built or replaced (type, unit, finiteness of every field)
+        check_stage_fields(self)
 
     def run(self, inlets: Mapping[str, Stream]) -> StageResult:
         liquor = check_stream(inlets, "liquor", "LimeNeutralisation")
