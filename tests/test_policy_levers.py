@@ -153,3 +153,19 @@ def test_loan_terms_are_a_batch_like_any_parameter(waste_plant):
 def test_bad_levers_are_refused_naming_the_path(waste_plant, path, value):
     with pytest.raises(TecModelError, match=path.split(".")[-1]):
         waste_plant.replace(path, value)
+
+
+def test_levers_set_to_their_defaults_are_bit_identical(waste_plant, waste):
+    same = _with(
+        waste_plant,
+        {
+            "finance.debt_fraction": 0.0,
+            "finance.grant": 0.0,
+            "finance.production_credit_rate": 0.0,
+            "finance.closure_cost": 0.0,
+        },
+    ).evaluate()
+    assert same.levelized_cost.magnitude == waste.levelized_cost.magnitude
+    assert same.npv().magnitude == waste.npv().magnitude
+    assert same.irr() == waste.irr()
+    assert "debt_fraction" not in same.finance_arguments
