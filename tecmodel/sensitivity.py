@@ -354,6 +354,12 @@ class Study:
         for i, path in enumerate(paths):
             distribution = self.parameters[path]
             base = get_path(self.plant, path)
+            if base is None:
+                raise InputError(
+                    f"tornado holds the other parameters at the plant's values, and {path} is "
+                    "not set on the plant; set a base first (plant.replace(path, value)) or "
+                    "leave it out of the tornado (Monte Carlo and Sobol take it as it is)"
+                )
             unit = distribution.unit
             base_magnitude = base.to(unit).magnitude if hasattr(base, "units") else base
             column = np.full(count, np.nan)
@@ -1037,6 +1043,8 @@ def _rng(seed):
 
 def _check_compatible(path: str, current, distribution: Distribution) -> None:
     """The distribution's unit must fit the parameter it replaces."""
+    if current is None:  # an optional lever not set (a price floor): the plant checks it
+        return
     wanted = Q_(1.0, distribution.unit).dimensionality if distribution.unit else None
     if hasattr(current, "units") and not current.dimensionless:
         if wanted != current.dimensionality:

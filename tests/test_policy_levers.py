@@ -169,3 +169,25 @@ def test_levers_set_to_their_defaults_are_bit_identical(waste_plant, waste):
     assert same.npv().magnitude == waste.npv().magnitude
     assert same.irr() == waste.irr()
     assert "debt_fraction" not in same.finance_arguments
+
+
+def test_a_study_samples_an_unset_price_floor_like_setting_it_by_hand(waste_plant):
+    from tecmodel import Study, Uniform
+
+    study = Study(
+        waste_plant,
+        {"products.NdPr_oxide.price_floor": Uniform(Q_(60, "USD/kg"), Q_(110, "USD/kg"))},
+        metric="npv",
+    )
+    samples = study.sample(3, seed=4)
+    run = study.monte_carlo(3, seed=4)
+    floors = samples["products.NdPr_oxide.price_floor"]
+    by_hand = [
+        waste_plant.replace("products.NdPr_oxide.price_floor", Q_(f, "USD/kg")).evaluate().npv()
+        for f in floors
+    ]
+    np.testing.assert_allclose(
+        run.values.to("USD").magnitude, [v.to("USD").magnitude for v in by_hand], rtol=1e-12
+    )
+    with pytest.raises(TecModelError, match="not set on the plant"):
+        study.tornado()
