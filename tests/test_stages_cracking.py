@@ -293,6 +293,27 @@ def test_bad_input_names_the_parameter(stage, message):
         stage.run({"feed": feed})
 
 
+@pytest.mark.parametrize(
+    ("stage", "port", "make_feed", "words"),
+    [
+        (CausticCracking(thorium_rejection=1.2), "feed", _monazite_feed,
+         ("thorium_rejection", "1.2")),
+        (SulfuricBake(acid_excess=-0.5), "feed", _monazite_feed, ("acid_excess", "-0.5")),
+        (ClayLeaching(lixiviant="brine"), "feed", EVERY_CRACKING_STAGE[4][3],
+         ("lixiviant", "brine", "ammonium_sulfate")),
+        (ThoriumRemoval(base="lime"), "liquor", EVERY_CRACKING_STAGE[5][3],
+         ("base", "lime", "magnesia")),
+        (ThoriumRemoval(thorium_removal=2.0), "liquor", EVERY_CRACKING_STAGE[5][3],
+         ("thorium_removal", "2")),
+    ],
+)  # fmt: skip
+def test_every_cracking_stage_names_bad_input(stage, port, make_feed, words):
+    with pytest.raises(TecModelError) as info:
+        stage.run({port: make_feed()})
+    for word in words:
+        assert word in str(info.value), word
+
+
 def test_waste_regimes_carry_the_cited_thresholds():
     us = waste_regime("us")
     assert us["source_material_threshold"] == 0.0005  # 10 CFR 40.4
