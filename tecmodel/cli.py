@@ -232,10 +232,12 @@ def cmd_capacity(args):
 
 def cmd_sweep(args):
     from . import plotting
-    from .curves import cost_vs_parameter
+    from .curves import check_table_size, cost_vs_parameter
 
+    plant = _plant(args)
+    check_table_size(plant, args.points, f"sweep --points {args.points}")  # before linspace
     values = _values(args.low, args.high, args.points, args.unit, args.log)
-    curve = cost_vs_parameter(_plant(args), args.path, values, metric=args.metric)
+    curve = cost_vs_parameter(plant, args.path, values, metric=args.metric)
     _print_curve(curve)
     if args.csv:
         curve.to_csv(args.csv)
