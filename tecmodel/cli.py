@@ -132,6 +132,8 @@ def _unit_quantity(value: float, unit: str):
         raise UnitError(f"cannot read the unit {unit!r} ({exc})") from exc
 
 
+# the same list as tecmodel.plotting.FIGURE_TYPES, kept here so that checking the
+# arguments does not import matplotlib
 _FIGURE_TYPES = ("png", "pdf", "svg", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp")
 
 
@@ -149,7 +151,8 @@ def _check_outputs(args) -> None:
             if extension not in _FIGURE_TYPES:
                 raise InputError(
                     f"--plot {path!r}: the file type is set by the extension; use one of "
-                    f"{', '.join('.' + e for e in _FIGURE_TYPES)}"
+                    f"{', '.join('.' + e for e in _FIGURE_TYPES)} (or '-' for PNG on "
+                    "standard output)"
                 )
         resolve_target(path)
 
@@ -229,10 +232,12 @@ def cmd_capacity(args):
 
 def cmd_sweep(args):
     from . import plotting
-    from .curves import cost_vs_parameter
+    from .curves import check_table_size, cost_vs_parameter
 
+    plant = _plant(args)
+    check_table_size(plant, args.points, f"sweep --points {args.points}")  # before linspace
     values = _values(args.low, args.high, args.points, args.unit, args.log)
-    curve = cost_vs_parameter(_plant(args), args.path, values, metric=args.metric)
+    curve = cost_vs_parameter(plant, args.path, values, metric=args.metric)
     _print_curve(curve)
     if args.csv:
         curve.to_csv(args.csv)
@@ -540,6 +545,8 @@ def main(argv=None) -> int:
         args.function(args)
         sys.stdout.flush()
     except TecModelError as exc:
+        if args.debug:  # where the check fired, for a developer
+            traceback.print_exc()
         message = " ".join(str(exc).split())
         print(f"tecmodel: error: {message}", file=sys.stderr)
         return 2

@@ -68,6 +68,17 @@ class Curve:
         return self.table()._repr_html_()
 
 
+def check_table_size(plant, count: int, what: str) -> None:
+    """Refuse, before any work, ``count`` evaluations whose cash-flow table (count ×
+    years) would exceed :data:`tecmodel.validation.MAX_ELEMENTS`: the limit the finance
+    code applies, checked before the costing allocates arrays of that many values."""
+    from .validation import check_size
+
+    finance = plant.finance.resolved()
+    years = int(finance["construction_years"]) + int(np.max(finance["plant_life"]))
+    check_size(count * years, f"{what} × {years} years of cash flow")
+
+
 def cost_vs_parameter(plant, path: str, values, metric: str = "levelized_cost") -> Curve:
     """``metric`` against the parameter at dotted ``path`` set to each of ``values``.
 
@@ -76,6 +87,8 @@ def cost_vs_parameter(plant, path: str, values, metric: str = "levelized_cost") 
     from .reporting.labels import metric_label, parameter_label
 
     get_path(plant, path)  # a clear error for a wrong path before any work
+    count = np.size(getattr(values, "magnitude", values))
+    check_table_size(plant, count, f"cost_vs_parameter with {count} values")
     result = plant.replace(path, values).evaluate()
     title = (
         f"{plant.name}: {metric_label(metric).lower()} against "

@@ -505,6 +505,12 @@ def _usd_amount(value, name: str):
 
 
 # ------------------------------------------------------------------ parameter checks
+#: Longest plant life a plant accepts [yr] (a validation range, not data: real plants
+#: are financed over 10–40 years; the limit keeps a typo such as 1e6 from running for
+#: minutes through a million-year cash-flow table).
+MAX_PLANT_LIFE = 200.0
+
+
 # Every costing and finance field is checked where it enters (construction and
 # Plant.replace), with the boundary validator: type, unit, finiteness, range.
 def _currency_rate(value, name: str, where: str) -> None:
@@ -579,6 +585,7 @@ def _validate_finance(finance) -> None:
         "plant_life",
         "yr" if hasattr(life, "units") and not life.dimensionless else "",
         low=1.0,
+        high=MAX_PLANT_LIFE,
         integer=True,
         where=where,
     )

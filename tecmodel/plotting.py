@@ -449,15 +449,49 @@ def plot_waterfall(
 def save(ax_or_figure, path) -> None:
     """Save a figure atomically (temporary file in the same folder, then rename).
 
-    The format follows the suffix (``.png``, ``.svg``, ``.pdf``); SVG keeps text as text.
+    The format follows the suffix (``.png``, ``.svg``, ``.pdf``, … see
+    :data:`FIGURE_TYPES`); SVG keeps text as text. ``path == "-"`` writes PNG to
+    standard output. Another suffix, or none, raises :class:`~tecmodel.errors.OutputError`
+    before anything is written.
     """
     import matplotlib
 
     from .atomic import atomic_path
 
+    kind = figure_type(path)
     figure = getattr(ax_or_figure, "figure", ax_or_figure)
     with matplotlib.rc_context({"svg.fonttype": "none"}), atomic_path(path) as temporary:
-        figure.savefig(temporary, dpi=150, bbox_inches="tight")
+        figure.savefig(temporary, dpi=150, bbox_inches="tight", format=kind)
+
+
+#: File types a figure can be saved as, by suffix.
+FIGURE_TYPES = ("png", "pdf", "svg", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp")
+
+
+def figure_type(path) -> str:
+    """The figure format of an output path: its suffix, or PNG for ``"-"`` (stdout).
+
+    Raises
+    ------
+    OutputError
+        When the suffix is missing or not one of :data:`FIGURE_TYPES`.
+    """
+    import os
+
+    from .errors import OutputError
+
+    if isinstance(path, str) and path == "-":
+        return "png"
+    try:
+        extension = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+    except TypeError as exc:
+        raise OutputError(f"figure path must be a file name, got {path!r}") from exc
+    if extension not in FIGURE_TYPES:
+        raise OutputError(
+            f"cannot write the figure {os.fspath(path)!r}: the file type is set by the "
+            f"extension; use one of {', '.join('.' + e for e in FIGURE_TYPES)}"
+        )
+    return extension
 
 
 def to_svg(ax_or_figure, close: bool = True) -> str:

@@ -259,3 +259,36 @@ def test_unused_design_fields_are_checked_too():
         dataclasses.replace(stage, organic_loading=-1.0)
     with pytest.raises(TecModelError, match="saponification_degree"):
         dataclasses.replace(stage, saponification_degree=0.0)
+
+
+# ------------------------------------------------------------------ scenario files: ports
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('to = "bioleach.feed"', 'to = "nosuch.feed"'), r"feed\.to = 'nosuch\.feed'"),
+        (('to = "bioleach.feed"', 'to = "bioleach.nosuchport"'), "no inlet port 'nosuchport'"),
+        (('to = "bioleach.feed"', 'to = "bioleach"'), "stage.port"),
+    ],
+)
+def test_scenario_ports_checked_at_read(tmp_path, edit, message):
+    from tecmodel import ScenarioError
+
+    text = scenarios.to_toml(scenarios.load("bio_recycling"))
+    assert edit[0] in text
+    path = tmp_path / "plant.toml"
+    path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=message) as info:
+        scenarios.read(path)
+    assert str(path) in str(info.value)
+
+
+def test_scenario_connection_to_unknown_stage(tmp_path):
+    from tecmodel import ScenarioError
+
+    text = scenarios.to_toml(scenarios.load("bio_recycling"))
+    marker = '[[connections]]\nfrom = "'
+    assert marker in text
+    path = tmp_path / "plant.toml"
+    path.write_text(text.replace(marker, marker + "nosuch_", 1), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"connection 0: 'from' = 'nosuch_"):
+        scenarios.read(path)

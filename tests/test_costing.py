@@ -138,8 +138,11 @@ def test_purchase_cost_wrong_dimension():
 
 
 def test_extrapolation_warning():
-    with pytest.warns(ExtrapolationWarning, match="pump"):
+    with pytest.warns(ExtrapolationWarning, match="pump") as small:
         purchase_cost("pump", Q_(10, "gal/min"))  # range 1,098.7–109,870 gal/min
+    # too small: splitting into parallel units would not help, so it is not advised
+    assert "parallel_units" not in str(small[0].message)
+    assert "smaller than the range" in str(small[0].message)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         purchase_cost("pump", Q_(5000, "gal/min"))  # in range: no warning

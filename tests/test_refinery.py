@@ -47,6 +47,23 @@ def test_dynamic_programming_finds_the_brute_force_optimum(n_products):
     assert found[0].proxy_cost == pytest.approx(sum(c.annual_cost for c in found[0].cuts))
 
 
+@pytest.mark.parametrize(
+    ("feed", "products"),
+    [
+        ("monazite", ["La", "Ce", "Pr", "Nd", "Sm", "Gd"]),
+        ("ion_adsorption_clay", ["Tb", "Dy", "Y", "Er", "Yb"]),
+    ],
+)
+def test_screened_search_finds_the_exact_optimum(feed, products):
+    """The closed-form screen keeps the tree the full exact table ranks first (and its
+    exact proxy cost: the screened tree's cuts are the exact table's)."""
+    context = _Context(feed, products, 0.999, None, "china", "p507_hcl")
+    full = search(context.table(), context.labels(), keep=1)[0]
+    screened = context.search(keep=1)[0]
+    assert screened.tree == full.tree
+    assert screened.proxy_cost == pytest.approx(full.proxy_cost, rel=1e-9)
+
+
 def test_plant_meets_purities_and_counts_mixer_settlers():
     plant = refinery.design("bayan_obo", ["La", "Ce", "Pr", "Nd"], purity=0.995)
     result = plant.evaluate()

@@ -90,3 +90,22 @@ def test_design_sets_the_practice_values_and_the_proxy_counts_real_stages():
     ideal = int(sx["ideal_extraction_stages"]), int(sx["ideal_scrub_stages"])
     assert int(sx["extraction_stages"]) == int(np.ceil(ideal[0] / 0.9 - 1e-9))
     assert int(sx["scrub_stages"]) == int(np.ceil(ideal[1] / 0.9 - 1e-9))
+
+
+def test_offset_units_are_read_back(tmp_path):
+    """A Bayan Obo plant sets the sulfuric bake's temperature in °C; the writer's
+    "400.0 °C" (and a user's "400 degC") read back as 400 °C, not as 400 × °C."""
+    from tecmodel import Q_
+    from tecmodel.scenarios import _value
+
+    for text in ("400.0 °C", "400 degC"):
+        value = _value(text, "test")
+        assert value.units == Q_(1, "degC").units
+        assert value.to("K").magnitude == pytest.approx(673.15, rel=1e-12)
+    plant = scenarios.load("china_full_separation_bayan_obo")
+    assert plant.stages["crack"].temperature.to("K").magnitude == pytest.approx(
+        scenario_files.SCENARIOS["china_full_separation_bayan_obo"]
+        .design(tree=scenario_files.split_tree(plant, scenario_files.SCENARIOS[
+            "china_full_separation_bayan_obo"]))
+        .stages["crack"].temperature.to("K").magnitude, rel=1e-12
+    )  # fmt: skip

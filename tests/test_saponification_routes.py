@@ -79,3 +79,60 @@ def test_unknown_base_is_refused():
         SolventExtractionSection(split_between=("La", "Ce"), saponification_base="potash")
     for word in ("saponification_base", "potash", "magnesia", "lime"):
         assert word in str(info.value)
+
+
+# ---------------------------------------------- acid recovery from the section's brine
+S = 32.06
+
+
+def test_magnesia_brine_pyrohydrolysis_returns_the_mgo_and_the_hcl_by_hand():
+    # MgCl2 + H2O -> MgO + 2 HCl: the 1.5 MgO per REE loaded come back in full, and
+    # 2 x 1.5 = 3 HCl per REE loaded at 99.5 % recovery offset the scrub + strip HCl
+    plain, loaded = _run("magnesia")
+    result, _ = _run("magnesia", brine_treatment="acid_recovery")
+    magnesia = result.consumption["magnesia"].to("kg/h").magnitude
+    assert magnesia == pytest.approx(0.0, abs=1e-9 * 1.5 * loaded * (MG + OX) / 1000)
+    hcl_used = plain.consumption["hydrochloric_acid"].to("kg/h").magnitude
+    assert result.consumption["hydrochloric_acid"].to("kg/h").magnitude == pytest.approx(
+        hcl_used - 0.995 * 3 * loaded * (H + CL) / 1000, rel=1e-9
+    )
+    assert "natural_gas" in result.consumption
+    kinds = {e.kind for e in result.equipment} - {e.kind for e in plain.equipment}
+    assert kinds == {"roaster", "tank"}
+    assert result.mass_balance_error() < 1e-9
+
+
+def test_lime_brine_sulfuric_displacement_by_hand():
+    # CaCl2 + H2SO4 + 2 H2O -> CaSO4.2H2O + 2 HCl: 1.5 CaCl2 per REE loaded, 5 % excess acid
+    plain, loaded = _run("lime")
+    result, _ = _run("lime", brine_treatment="acid_recovery")
+    cacl2 = 1.5 * loaded  # mol/h
+    assert result.consumption["sulfuric_acid"].to("kg/h").magnitude == pytest.approx(
+        cacl2 * 1.05 * (2 * H + S + 4 * OX) / 1000, rel=1e-9
+    )
+    hcl_used = plain.consumption["hydrochloric_acid"].to("kg/h").magnitude
+    assert result.consumption["hydrochloric_acid"].to("kg/h").magnitude == pytest.approx(
+        hcl_used - 0.95 * 2 * cacl2 * (H + CL) / 1000, rel=1e-9
+    )
+    (cake,) = result.wastes
+    gypsum = cacl2 * (CA + S + 4 * OX + 2 * (2 * H + OX)) / 1000
+    hcl_lost = 0.05 * 2 * cacl2 * (H + CL) / 1000
+    assert cake.mass_flow.to("kg/h").magnitude == pytest.approx(gypsum / 0.8 + hcl_lost, rel=1e-9)
+    assert result.operators_per_shift == pytest.approx(plain.operators_per_shift + 1.0)
+
+
+def test_acid_recovery_needs_a_magnesium_or_calcium_brine():
+    with pytest.raises(TecModelError) as info:
+        SolventExtractionSection(split_between=("La", "Ce"), brine_treatment="acid_recovery")
+    for word in ("acid_recovery", "sodium_hydroxide", "magnesia", "lime"):
+        assert word in str(info.value)
+
+
+def test_acid_recovery_in_a_batch_equals_one_by_one():
+    degrees = np.array([0.2, 0.36])
+    batch, _ = _run("lime", brine_treatment="acid_recovery", saponification_degree=degrees)
+    for i, degree in enumerate(degrees):
+        one, _ = _run("lime", brine_treatment="acid_recovery", saponification_degree=degree)
+        for name in ("sulfuric_acid", "hydrochloric_acid"):
+            value = np.broadcast_to(batch.consumption[name].magnitude, degrees.shape)[i]
+            assert value == one.consumption[name].magnitude, name

@@ -237,6 +237,47 @@ def test_batch_equals_one_by_one():
         )
 
 
+def _monazite_feed():
+    mol_la = 100.0 * 1000 / LA2O3_HALF
+    rest = mol_la * (P + 2.5 * O) / 1000
+    flows = {"La": 100.0, "monazite": rest, "Th": 1.0, "quartz": 30.0, "hematite": 20.0}
+    return Stream.from_mass_flows({k: Q_(v, "kg/h") for k, v in flows.items()})
+
+
+EVERY_CRACKING_STAGE = [
+    (BastnaesiteCracking, {"route": "roast_hcl", "cerium_rejection": 0.5}, "feed",
+     lambda: bastnaesite_feed(th_kg=0.5)[0]),
+    (BastnaesiteCracking, {"route": "sulfuric_bake"}, "feed",
+     lambda: bastnaesite_feed(th_kg=0.5)[0]),
+    (CausticCracking, {}, "feed", _monazite_feed),
+    (SulfuricBake, {}, "feed", _monazite_feed),
+    (ClayLeaching, {}, "feed", lambda: Stream.from_mass_flows(
+        {"Y": Q_(1.0, "kg/h"), "La": Q_(0.5, "kg/h"), "kaolinite": Q_(998.5, "kg/h")})),
+    (ThoriumRemoval, {}, "liquor", lambda: Stream.from_mass_flows(
+        {"La": Q_(100.0, "kg/h"), "Th": Q_(2.64, "kg/h")})),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("cls", "kwargs", "port", "make_feed"), EVERY_CRACKING_STAGE)
+def test_every_cracking_stage_balances_and_batch_equals_one_by_one(cls, kwargs, port, make_feed):
+    feed = make_feed()
+    name = "rare_earth_loss" if cls is ThoriumRemoval else "recovery"
+    values = np.array([0.02, 0.05]) if cls is ThoriumRemoval else np.array([0.8, 0.95])
+    batch = cls(**kwargs, **{name: values}).run({port: feed})
+    assert np.all(np.asarray(batch.mass_balance_error()) < 1e-9)
+    for i, v in enumerate(values):
+        one = cls(**kwargs, **{name: float(v)}).run({port: feed})
+        assert one.mass_balance_error() < 1e-9
+        for outlet, stream in one.outlets.items():
+            np.testing.assert_array_equal(
+                np.broadcast_to(batch.outlets[outlet].mass_flows, (2, len(feed.components)))[i],
+                stream.mass_flows, err_msg=outlet,
+            )  # fmt: skip
+        for key, rate in one.consumption.items():
+            got = np.broadcast_to(batch.consumption[key].to(rate.units).magnitude, values.shape)
+            assert got[i] == pytest.approx(rate.magnitude, rel=1e-14, abs=1e-300), key
+
+
 @pytest.mark.parametrize(
     ("make_stage", "message"),
     [
@@ -250,6 +291,29 @@ def test_bad_input_names_the_parameter(make_stage, message):
     feed, _ = bastnaesite_feed()
     with pytest.raises(InputError, match=message):
         make_stage().run({"feed": feed})
+
+
+@pytest.mark.parametrize(
+    ("stage", "port", "make_feed", "words"),
+    [
+        (lambda: CausticCracking(thorium_rejection=1.2), "feed", _monazite_feed,
+         ("thorium_rejection", "1.2")),
+        (lambda: SulfuricBake(acid_excess=-0.5), "feed", _monazite_feed,
+         ("acid_excess", "-0.5")),
+        (lambda: ClayLeaching(lixiviant="brine"), "feed", EVERY_CRACKING_STAGE[4][3],
+         ("lixiviant", "brine", "ammonium_sulfate")),
+        (lambda: ThoriumRemoval(base="lime"), "liquor", EVERY_CRACKING_STAGE[5][3],
+         ("base", "lime", "magnesia")),
+        (lambda: ThoriumRemoval(thorium_removal=2.0), "liquor", EVERY_CRACKING_STAGE[5][3],
+         ("thorium_removal", "2")),
+    ],
+)  # fmt: skip
+def test_every_cracking_stage_names_bad_input(stage, port, make_feed, words):
+    # refused when built or when run, either way before any number is produced
+    with pytest.raises(TecModelError) as info:
+        stage().run({port: make_feed()})
+    for word in words:
+        assert word in str(info.value), word
 
 
 def test_waste_regimes_carry_the_cited_thresholds():

@@ -233,10 +233,16 @@ def warn_if_extrapolated(correlation, per_unit, unit: str, stacklevel: int = 2) 
     outside = (np.asarray(per_unit) < low) | (np.asarray(per_unit) > high)
     if np.any(outside):
         kind = correlation.kind
+        # a unit too large can be split into parallel units; one too small cannot
+        advice = (
+            "use more parallel_units to stay in range"
+            if np.any(np.asarray(per_unit) > high)
+            else "the unit is smaller than the range: no smaller correlation is embedded"
+        )
         warnings.warn(
             f"{kind}: per-unit size {describe(Q_(per_unit, unit))} is outside the valid "
             f"range {low:g}–{high:g} {unit} of the correlation ({correlation.range_provenance}); "
-            "the cost is extrapolated (use more parallel_units to stay in range)",
+            f"the cost is extrapolated ({advice})",
             ExtrapolationWarning,
             stacklevel=stacklevel,
         )

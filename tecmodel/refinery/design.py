@@ -25,7 +25,7 @@ from ..units import Q_, magnitude
 from .feeds import refinery_feed
 from .locations import location_basis
 from .products import oxide_price, product_slate
-from .sequences import cut_table, search, tree_cuts, tree_rows
+from .sequences import cut_table, screened_search, tree_cuts, tree_rows
 
 __all__ = ["EXTRACTANTS", "design", "sequences"]
 
@@ -125,12 +125,20 @@ class _Context:
             stream = stage.run({port: stream}).outlets["liquor"]
         return float(stream.reo_kg_s) / reo_in
 
-    def table(self, rows=None):
+    def table(self, rows=None, exact=True):
         return cut_table(
             self.products, self.shares, self.rare_earths, system=self.system,
             extractant=self.extractant, reo_kg_s=self.reo_to_sx, costing=self.costing,
-            finance=self.finance, section_options=self.practice, rows=rows,
+            finance=self.finance, section_options=self.practice, rows=rows, exact=exact,
         )  # fmt: skip
+
+    def search(self, keep):
+        """The ``keep`` cheapest trees (closed-form screen, then exact cuts)."""
+        return screened_search(self.table, self.labels(), keep=keep, screen=max(12, 2 * keep))
+
+    def candidate_table(self, candidate):
+        """{(i, k, j): Cut} of one candidate's own cuts (what :meth:`plant` reads)."""
+        return dict(zip(tree_rows(candidate.tree, self.labels()), candidate.cuts, strict=True))
 
     def labels(self):
         return [p.label for p in self.products]
@@ -264,8 +272,8 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
     """
     context = _Context(feed, products, purity, capacity, location, extractant, linked)
     if tree is None:
-        table = context.table()
-        tree = search(table, context.labels(), keep=1)[0].tree
+        best = context.search(keep=1)[0]
+        tree, table = best.tree, context.candidate_table(best)
     else:  # only the cuts of the given tree are designed
         table = context.table(tree_rows(tree, context.labels()))
     return context.plant(tree, table)
@@ -276,7 +284,10 @@ def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
     """Candidate split sequences ranked by levelized cost.
 
     The ``keep`` cheapest trees by the additive proxy cost (dynamic programming,
-    :mod:`tecmodel.refinery.sequences`); the first ``exact`` of them are built as plants
+    :mod:`tecmodel.refinery.sequences`; every cut screened by Xu's closed form, the cuts
+    of the screened candidates designed exactly:
+    :func:`~tecmodel.refinery.sequences.screened_search`); the first ``exact`` of them are
+    built as plants
     and costed exactly, and these lead the list ranked by exact levelized cost; the rest
     follow by proxy cost. Each :class:`~tecmodel.refinery.sequences.SplitSequence` holds its
     tree, its cuts (name, targets, stages, proxy cost), its proxy cost [USD/yr] and, where
@@ -287,10 +298,9 @@ def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
     if isinstance(exact, bool) or not isinstance(exact, int) or exact < 0:
         raise InputError(f"exact must be a whole number >= 0, got {exact!r}")
     context = _Context(feed, products, purity, capacity, location, extractant)
-    table = context.table()
-    candidates = search(table, context.labels(), keep=keep)
+    candidates = context.search(keep=keep)
     for candidate in candidates[:exact]:
-        candidate.plant = context.plant(candidate.tree, table)
+        candidate.plant = context.plant(candidate.tree, context.candidate_table(candidate))
         candidate.levelized_cost = candidate.plant.evaluate().levelized_cost
     costed = sorted(candidates[:exact], key=lambda c: float(c.levelized_cost.magnitude))
     return costed + candidates[exact:]

@@ -35,6 +35,12 @@ capital recovery factor of the finance assumptions, plus saponification base, HC
 extractant losses and operators. This additive proxy ranks the trees; the chosen trees
 are then built as plants and costed exactly (:meth:`tecmodel.plant.Plant.evaluate`:
 multicomponent check, precipitation, effluents, site, taxes), which ranks them again.
+
+The screen (:func:`screened_search`, what :func:`tecmodel.refinery.design` and
+:func:`tecmodel.refinery.sequences` run): designing every one of the O(N³) cuts exactly
+costs a verified cascade design each (18 s for 15 products), so every cut is first costed
+with Xu's closed-form stage numbers (no simulation), the dynamic programme keeps the 12
+cheapest trees by that screen, and only their cuts are designed exactly and re-ranked.
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ __all__ = [
     "all_trees",
     "cut_table",
     "cut_targets",
+    "screened_search",
     "search",
     "tree_cuts",
     "tree_rows",
@@ -161,8 +168,33 @@ def cut_targets(masses, purities, i, k, j):
     return 1.0 - imp_light, 1.0 - imp_heavy
 
 
+def _xu_closed_form(beta, f_a, p_a, p_b):
+    """Xu's optimum fluxes and closed-form stages (aqueous feed), rounded up: the screen.
+
+    S, W as :func:`tecmodel.separation.design_cascade` chooses them; n = lg b / lg(β E_M),
+    m + 1 = lg a / lg(β / E'_M) (its notes); no simulation, so a few stages short of the
+    verified design, the same for every tree (used only to rank candidates).
+    """
+    split_a = (f_a - 1.0 + p_b) / (p_a - 1.0 + p_b)
+    root = np.sqrt(beta)
+    S = np.maximum(root * split_a / (root - 1.0), (1.0 - split_a) / (root - 1.0))
+    W = S - split_a
+    factor_a = (p_a / (1.0 - p_a)) / (f_a / (1.0 - f_a))
+    factor_b = (p_b / (1.0 - p_b)) / ((1.0 - f_a) / f_a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.log(factor_b) / np.log(beta * S / (W + 1.0))
+        m = np.log(factor_a) / np.log(beta * W / S) - 1.0
+    half_fenske = np.ceil(np.log(factor_a * factor_b) / np.log(beta) / 2.0)
+    undefined = ~np.isfinite(n) | ~np.isfinite(m) | (n <= 0) | (m < 0)
+    n = np.where(undefined, half_fenske, n)  # design_cascade's own fallback
+    m = np.where(undefined, half_fenske, m)
+    n = np.maximum(np.ceil(n - 1e-9), 1).astype(np.int64)
+    m = np.maximum(np.ceil(m - 1e-9), 1).astype(np.int64)
+    return S, W, n, m
+
+
 def _annual_cut_costs(rows, products, shares, rare_earths, system, extractant, reo_kg_s,
-                      costing, finance, max_stages, section_options):  # fmt: skip
+                      costing, finance, max_stages, section_options, exact=True):  # fmt: skip
     """Proxy cost [USD/yr] and stages of every cut in ``rows`` ((i, k, j) triples)."""
     template = SolventExtractionSection(
         extractant=extractant, separation_factor_system=system, **section_options
@@ -190,12 +222,16 @@ def _annual_cut_costs(rows, products, shares, rare_earths, system, extractant, r
     # the molar targets must exceed the feed's own shares (design_cascade requires it)
     t_a = np.maximum(t_a, f_a + 0.5 * (1 - f_a))
     t_b = np.maximum(t_b, (1 - f_a) + 0.5 * f_a)
-    design = design_cascade(beta, f_a, t_a, t_b, max_stages=max_stages)
-    S, W = np.asarray(design.organic_flux), np.asarray(design.scrub_flux)
+    if exact:
+        design = design_cascade(beta, f_a, t_a, t_b, max_stages=max_stages)
+        S, W = np.asarray(design.organic_flux), np.asarray(design.scrub_flux)
+        ideal = np.asarray(design.extraction_stages), np.asarray(design.scrub_stages)
+    else:
+        S, W, *ideal = _xu_closed_form(beta, f_a, t_a, t_b)
     # real stages as SolventExtractionSection.run counts them (ideal / stage efficiency)
     efficiency = template.stage_efficiency
-    n_ext = np.asarray(actual_stages(np.asarray(design.extraction_stages), efficiency))
-    n_scrub = np.asarray(actual_stages(np.asarray(design.scrub_stages), efficiency))
+    n_ext = np.asarray(actual_stages(ideal[0], efficiency))
+    n_scrub = np.asarray(actual_stages(ideal[1], efficiency))
 
     # sizing as SolventExtractionSection.run does (its defaults and section_options)
     if template.saponification_degree is None:
@@ -274,7 +310,8 @@ def _annual_cut_costs(rows, products, shares, rare_earths, system, extractant, r
 
 
 def cut_table(products, shares, rare_earths, *, system, extractant, reo_kg_s, costing,
-              finance, max_stages=3000, section_options=None, rows=None):  # fmt: skip
+              finance, max_stages=3000, section_options=None, rows=None,
+              exact=True):  # fmt: skip
     """Every possible cut of ``products`` with its proxy cost: {(i, k, j): Cut}.
 
     (i, k, j): the cascade takes products i..j and cuts between k − 1 and k.
@@ -292,6 +329,9 @@ def cut_table(products, shares, rare_earths, *, system, extractant, reo_kg_s, co
         saponification degree: :func:`tecmodel.refinery.design.practice_options`).
     rows : iterable of (i, k, j), optional
         Only these cuts (e.g. :func:`tree_rows` of a given tree); default every cut.
+    exact : bool
+        True: stages of the verified :func:`tecmodel.separation.design_cascade`; False:
+        Xu's closed form (no simulation; the screen of :func:`screened_search`).
     """
     n = len(products)
     labels = [p.label for p in products]
@@ -302,7 +342,7 @@ def cut_table(products, shares, rare_earths, *, system, extractant, reo_kg_s, co
         return {}
     annual, stages, targets = _annual_cut_costs(
         rows, products, shares, rare_earths, system, extractant, reo_kg_s, costing, finance,
-        max_stages, dict(section_options or {}),
+        max_stages, dict(section_options or {}), exact,
     )  # fmt: skip
     table = {}
     for row, cost, st, (p_b, p_a) in zip(rows, annual, stages, targets, strict=True):
@@ -377,6 +417,28 @@ def _rows(tree, labels):
     i, j = _span(tree, labels)
     k = _span(tree[1], labels)[0]
     return [(i, k, j), *_rows(tree[0], labels), *_rows(tree[1], labels)]
+
+
+def screened_search(make_table, labels, keep=3, screen=12) -> list[SplitSequence]:
+    """The ``keep`` cheapest trees, the cuts designed exactly only for screened candidates.
+
+    ``make_table(rows, exact)`` returns :func:`cut_table` for those rows. Every cut is
+    first costed with Xu's closed-form stages (no simulation); the dynamic programme keeps
+    the ``screen`` cheapest trees by that screen; only their cuts are designed and verified
+    exactly, and those trees are ranked again by the exact proxy. A tree the screen ranks
+    below ``screen`` is not considered (tests/test_refinery.py compares with the full
+    exact search).
+    """
+    coarse = make_table(None, False)
+    candidates = search(coarse, labels, keep=max(screen, keep))
+    rows = sorted({row for c in candidates for row in tree_rows(c.tree, labels)})
+    table = make_table(rows, True)
+    ranked = []
+    for candidate in candidates:
+        cuts = tree_cuts(candidate.tree, table, labels)
+        ranked.append(SplitSequence(candidate.tree, cuts, sum(c.annual_cost for c in cuts)))
+    ranked.sort(key=lambda c: c.proxy_cost)
+    return ranked[:keep]
 
 
 def tree_cuts(tree, table, labels) -> tuple[Cut, ...]:

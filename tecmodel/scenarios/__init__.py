@@ -127,6 +127,24 @@ def _table(value, key: str, where: str) -> Mapping:
     return value
 
 
+def _check_port(reference: str, stages: Mapping, side: str, what: str, where: str) -> None:
+    """``reference`` must be ``stage.port`` with a stage of this file and one of its ports
+    (``side``: ``"inlet_ports"`` or ``"outlet_ports"``)."""
+    stage_name, _, port = reference.partition(".")
+    if stage_name not in stages or not port:
+        raise ScenarioError(
+            f"{where}: {what} = {reference!r} must name 'stage.port' with one of the "
+            f"stages {', '.join(sorted(stages))}"
+        )
+    ports = getattr(stages[stage_name], side, None)
+    if ports is not None and port not in ports:
+        kind = "inlet" if side == "inlet_ports" else "outlet"
+        raise ScenarioError(
+            f"{where}: {what} = {reference!r}: stage {stage_name!r} has no {kind} port "
+            f"{port!r}; its {kind} ports are {', '.join(ports)}"
+        )
+
+
 def _check_names(table: Mapping, valid, key: str, where: str) -> None:
     unknown = sorted(set(table) - set(valid))
     if unknown:
@@ -264,6 +282,9 @@ def from_dict(data: Mapping, where: str = "scenario"):
                 f"{', '.join(sorted(types))}"
             )
         stages[stage_name] = _build(types[kind], spec, f"{where}: stages.{stage_name}")
+    feed = data.get("feed")
+    if isinstance(feed, Mapping) and isinstance(feed.get("to"), str):
+        _check_port(feed["to"], stages, "inlet_ports", "feed.to", where)
     connections, recycles = [], []
     listed = data.get("connections", [])
     if not isinstance(listed, list):
@@ -284,6 +305,8 @@ def from_dict(data: Mapping, where: str = "scenario"):
                 f"{where}: connection {i}: 'from' and 'to' must be port names "
                 "'stage.port' (strings)"
             )
+        _check_port(item["from"], stages, "outlet_ports", f"connection {i}: 'from'", where)
+        _check_port(item["to"], stages, "inlet_ports", f"connection {i}: 'to'", where)
         connections.append((item["from"], item["to"]))
         recycle = item.get("recycle", False)
         if not isinstance(recycle, bool):

@@ -34,7 +34,9 @@ from them changes the reagent bill; each route here comes from its own balance.
 :class:`AcidRecovery` is a stage without streams: the brine is given by its salt and
 water flows (as for :class:`~tecmodel.stages.effluent.EffluentTreatment`; brine salts are
 not tracked components), e.g. the MgCl2 of an SX section's saponification = 1.5 mol per
-mol REE loaded, i.e. ``magnesia`` consumption × 95.21 / 40.30. Chlor-alkali electrolysis
+mol REE loaded, i.e. ``magnesia`` consumption × 95.21 / 40.30. An SX section with
+``brine_treatment="acid_recovery"`` runs it on its own brine, from its own balance
+(:data:`tecmodel.stages.solvent_extraction.ACID_RECOVERY_ROUTES`). Chlor-alkali electrolysis
 of NaCl brine (NaOH and HCl back) is not modelled: no cell cost correlation is embedded.
 """
 

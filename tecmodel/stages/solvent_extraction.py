@@ -112,6 +112,12 @@ SAPONIFICATION_BASES = {
 #: D2EHPA 0.97 kg/L, P507 (HEH/EHP) 0.95 kg/L, kerosene diluent 0.80 kg/L.
 EXTRACTANT_DENSITY = {"d2ehpa": 970.0, "p507": 950.0}
 
+#: ``brine_treatment="acid_recovery"``: the route of :mod:`tecmodel.stages.acid_recovery`
+#: that regenerates HCl from the brine salt of each non-saponification base (MgCl2 by
+#: pyrohydrolysis, MgO back too; CaCl2 by sulfuric displacement, gypsum out). NaCl and
+#: NH4Cl brines have no route here (chlor-alkali electrolysis is not modelled).
+ACID_RECOVERY_ROUTES = {"magnesia": "pyrohydrolysis", "lime": "sulfuric_displacement"}
+
 #: Molar masses [g/mol] from CIAAW 2021 atomic weights (C 12.011, H 1.008, O 15.999,
 #: P 30.974): P507 (HEH/EHP) C16H35O3P, D2EHPA C16H35O4P.
 EXTRACTANT_MOLAR_MASS = {
@@ -257,10 +263,14 @@ class SolventExtractionSection:
         NH4Cl brine), or non-saponification with Mg or Ca pre-loading, 1.5 mol MgO or
         CaO (quicklime; MgCl2 or CaCl2 brine). Its consumption name is the price-list
         key. Default "sodium_hydroxide".
-    brine_treatment : {None, "discharge", "evaporation", "ammonia_recovery"}
+    brine_treatment : {None, "discharge", "evaporation", "ammonia_recovery", "acid_recovery"}
         Treat the saponification brine (one mol of salt per mol of base, in the base and
         scrub water) with :func:`tecmodel.stages.effluent.effluent_treatment`; None
-        (default) leaves it untreated and uncosted.
+        (default) leaves it untreated and uncosted. ``"acid_recovery"`` (Mg or Ca
+        non-saponification only) regenerates HCl from that brine by the section's own
+        balance with :class:`tecmodel.stages.AcidRecovery` (route by base,
+        :data:`ACID_RECOVERY_ROUTES`): its credits, fuel, acid, equipment, gypsum and
+        operators are the section's.
     brine_recycle_fraction : float or array_like
         Treated brine water reused [-]. Default 0.
     feed_phase : {"aqueous", "organic"}
@@ -377,6 +387,15 @@ class SolventExtractionSection:
                 f"{describe(self.impurities_to_extract)}"
             )
         object.__setattr__(self, "impurities_to_extract", tuple(impurities))
+        if (
+            self.brine_treatment == "acid_recovery"
+            and self.saponification_base not in ACID_RECOVERY_ROUTES
+        ):
+            raise InputError(
+                f"brine_treatment 'acid_recovery' regenerates HCl from the MgCl2 or CaCl2 "
+                f"brine of saponification_base {' or '.join(map(repr, ACID_RECOVERY_ROUTES))}"
+                f"; got saponification_base {self.saponification_base!r}"
+            )
 
     def _positive(self, name, unit):
         value = getattr(self, name)
@@ -529,7 +548,23 @@ class SolventExtractionSection:
             "electricity": Q_(mixer_volume_total * power_density, "kW"),
         }
         brine_details = {}
-        if self.brine_treatment is not None:
+        brine_wastes, brine_operators = (), 0.0
+        if self.brine_treatment == "acid_recovery":
+            from .acid_recovery import M_CACL2, M_MGCL2, AcidRecovery
+
+            # the brine of this section's balance: 1.5 mol MgCl2 or CaCl2 per mol REE loaded
+            salt_molar_mass = M_MGCL2 if self.saponification_base == "magnesia" else M_CACL2
+            recovery = AcidRecovery(
+                route=ACID_RECOVERY_ROUTES[self.saponification_base],
+                salt_flow=Q_(base_amount * salt_molar_mass / 1000.0, "kg/s"),
+                water_flow=Q_(base + scrub, "m**3/s"),
+            ).run({})
+            for key, rate in recovery.consumption.items():
+                consumption[key] = rate if key not in consumption else consumption[key] + rate
+            equipment.extend(recovery.equipment)
+            brine_wastes, brine_operators = recovery.wastes, recovery.operators_per_shift
+            brine_details = {"brine_acid_recovery": recovery.details}
+        elif self.brine_treatment is not None:
             from .effluent import SALTS, effluent_treatment
 
             # one mol of brine salt per mol of base (NaCl, NH4Cl; MgCl2 per MgO, CaCl2 per CaO)
@@ -598,8 +633,8 @@ class SolventExtractionSection:
             outlets={"extract": split.extract, "raffinate": split.raffinate},
             equipment=tuple(equipment),
             consumption=consumption,
-            wastes=(),
-            operators_per_shift=total_stages / per_operator,
+            wastes=brine_wastes,
+            operators_per_shift=total_stages / per_operator + brine_operators,
             details=details,
         )
 
