@@ -57,39 +57,50 @@ _ABSENT = 1e-250  # feed given to a component the feed lacks (its outputs are se
 
 
 def _logsumexp(values):
-    """ln Σ exp(values) over the last axis (−inf if every value is −inf)."""
-    top = np.max(values, axis=-1, keepdims=True)
+    """ln Σ exp(values) over axis 0, the components (−inf if every value is −inf)."""
+    if len(values) == 2:
+        return np.logaddexp(values[0], values[1])
+    top = np.max(values, axis=0)
     top = np.where(np.isfinite(top), top, 0.0)
-    return top[..., 0] + np.log(np.sum(np.exp(values - top), axis=-1))
+    return top + np.log(np.sum(np.exp(values - top), axis=0))
 
 
 def _normalize(values, derivative):
-    """Log fractions v − lse(v) and their derivatives (rows: components, columns: t)."""
-    total = _logsumexp(values)
-    log_fraction = values - total[..., None]
+    """Log fractions v − ln Σ e^v and their derivatives d/dt (components, t, batch)."""
+    log_fraction = values - _logsumexp(values)
     if derivative is None:
         return log_fraction, None
-    weights = np.exp(log_fraction)
-    return log_fraction, derivative - np.einsum("bj,bjk->bk", weights, derivative)[:, None, :]
+    weights = np.exp(log_fraction)[:, None]
+    return log_fraction, derivative - (weights * derivative).sum(0)
 
 
 def _mix(log_flux, log_fraction, d_fraction, log_net, d_net):
-    """ln of flux·fraction + net (per component), normalized; with derivatives."""
-    first = log_flux[:, None] + log_fraction
+    """ln of flux·fraction + net (per component), normalized; with derivatives.
+
+    ``d_net`` holds d ln net_j / d t_j (the only non-zero derivatives of the net fluxes).
+    """
+    first = log_flux + log_fraction
     values = np.logaddexp(first, log_net)
     if d_fraction is None:
         return _normalize(values, None)
-    weight = np.exp(first - values)[..., None]
-    derivative = weight * d_fraction + (1.0 - weight) * d_net
+    weight = np.exp(first - values)
+    derivative = weight[:, None] * d_fraction
+    derivative += _diagonal((1.0 - weight) * d_net)
     return _normalize(values, derivative)
 
 
+def _diagonal(values):
+    """(C, B) → (C, C, B) with ``values`` on the diagonal."""
+    components = len(values)
+    return np.eye(components)[:, :, None] * values[:, None]
+
+
 class _Designs:
-    """Fluxes of a flat batch of designs in logs (internal)."""
+    """Fluxes of a flat batch of designs in logs, batch on the last axis (internal)."""
 
     def __init__(self, beta, feed, n, m, organic_flux, scrub_flux, organic_feed):
-        self.log_beta = np.log(beta)
-        self.log_feed = np.log(feed)
+        self.log_beta = np.ascontiguousarray(np.log(beta).T)  # (C, B)
+        self.log_feed = np.ascontiguousarray(np.log(feed).T)
         self.n, self.m = n, m
         self.organic_feed = organic_feed
         S, W = organic_flux, scrub_flux
@@ -108,9 +119,10 @@ class _Designs:
 
     def subset(self, rows):
         other = object.__new__(_Designs)
-        other.__dict__.update(
-            {k: (v[rows] if isinstance(v, np.ndarray) else v) for k, v in self.__dict__.items()}
-        )
+        for name, value in self.__dict__.items():
+            if isinstance(value, np.ndarray):
+                value = value[..., rows]
+            setattr(other, name, value)
         return other
 
 
@@ -123,95 +135,98 @@ def _inverse_equilibrium(ly, dy, log_beta):
 
 
 def _splits(designs, t, derivatives):
-    """ln R, ln E and their (diagonal) derivatives in t."""
+    """ln R, ln E (C, B) and d ln R_j/dt_j = σ(−t_j), d ln E_j/dt_j = −σ(t_j)."""
     log_r = designs.log_feed - np.logaddexp(0.0, -t)
     log_e = designs.log_feed - np.logaddexp(0.0, t)
     if not derivatives:
         return log_r, log_e, None, None
-    eye = np.eye(t.shape[-1])
-    d_r = eye * np.exp(-np.logaddexp(0.0, t))[..., None]  # σ(−t)
-    d_e = -eye * np.exp(-np.logaddexp(0.0, -t))[..., None]  # −σ(t)
-    return log_r, log_e, d_r, d_e
+    return log_r, log_e, np.exp(-np.logaddexp(0.0, t)), -np.exp(-np.logaddexp(0.0, -t))
 
 
 def _march(designs, t, derivatives=True, profiles=False):
-    """Match residual G (B, C) and its Jacobian dG/dt (B, C, C); optionally profiles."""
-    batch, components = t.shape
+    """Match residual G (C, B) and its Jacobian dG_j/dt_k (C, C, B); optionally profiles."""
+    components, batch = t.shape
     log_r, log_e, d_r, d_e = _splits(designs, t, derivatives)
     log_beta = designs.log_beta
     n, m = designs.n, designs.m
-    lx, dx = _normalize(log_r, d_r)  # raffinate composition, stage 1
+    lx, dx = _normalize(log_r, None if d_r is None else _diagonal(d_r))  # raffinate, stage 1
     ly, dy = _equilibrium(lx, dx, log_beta)
     stages = int((n + m).max())
     if profiles:
-        aqueous = np.full((batch, stages, components), -np.inf)
-        organic = np.full((batch, stages, components), -np.inf)
-        aqueous[:, 0], organic[:, 0] = lx, ly
+        aqueous = np.full((stages, components, batch), -np.inf)
+        organic = np.full((stages, components, batch), -np.inf)
+        aqueous[0], organic[0] = lx, ly
     # up the extraction section: stages 2 … n
     for i in range(1, int(n.max())):
-        moving = (i < n)[:, None]
+        moving = i < n
         new_x, new_dx = _mix(designs.log_up, ly, dy, log_r, d_r)
         new_y, new_dy = _equilibrium(new_x, new_dx, log_beta)
-        lx, ly = np.where(moving, new_x, lx), np.where(moving, new_y, ly)
-        if derivatives:
-            dx = np.where(moving[..., None], new_dx, dx)
-            dy = np.where(moving[..., None], new_dy, dy)
+        if moving.all():
+            lx, ly, dx, dy = new_x, new_y, new_dx, new_dy
+        else:
+            lx, ly = np.where(moving, new_x, lx), np.where(moving, new_y, ly)
+            if derivatives:
+                dx, dy = np.where(moving, new_dx, dx), np.where(moving, new_dy, dy)
         if profiles:
-            aqueous[:, i] = np.where(moving, new_x, aqueous[:, i])
-            organic[:, i] = np.where(moving, new_y, organic[:, i])
+            aqueous[i], organic[i] = np.where(moving, lx, -np.inf), np.where(moving, ly, -np.inf)
     if designs.organic_feed:  # the bottom side of the match: x_{n+1} ∝ S y_n + R
         bottom, d_bottom = _mix(designs.log_up, ly, dy, log_r, d_r)
     else:  # … y_n
         bottom, d_bottom = ly, dy
     # down the scrub section from the extract: stages N … n + 1
-    ly, dy = _normalize(log_e, d_e)
+    ly, dy = _normalize(log_e, None if d_e is None else _diagonal(d_e))
     lx, dx = _inverse_equilibrium(ly, dy, log_beta)
-    rows = np.arange(batch)
+    columns = np.arange(batch)
     last = n + m - 1
     if profiles:
-        aqueous[rows, last], organic[rows, last] = lx, ly
+        aqueous[last, :, columns], organic[last, :, columns] = lx.T, ly.T
     for i in range(1, int(m.max())):
-        moving = (i < m)[:, None]
+        moving = i < m
         new_y, new_dy = _mix(designs.log_down, lx, dx, log_e, d_e)
         new_x, new_dx = _inverse_equilibrium(new_y, new_dy, log_beta)
-        lx, ly = np.where(moving, new_x, lx), np.where(moving, new_y, ly)
-        if derivatives:
-            dx = np.where(moving[..., None], new_dx, dx)
-            dy = np.where(moving[..., None], new_dy, dy)
+        if moving.all():
+            lx, ly, dx, dy = new_x, new_y, new_dx, new_dy
+        else:
+            lx, ly = np.where(moving, new_x, lx), np.where(moving, new_y, ly)
+            if derivatives:
+                dx, dy = np.where(moving, new_dx, dx), np.where(moving, new_dy, dy)
         if profiles:
-            stage = np.where(moving[:, 0], last - i, last)
-            aqueous[rows, stage] = np.where(moving, new_x, aqueous[rows, stage])
-            organic[rows, stage] = np.where(moving, new_y, organic[rows, stage])
+            stage = last[moving] - i
+            aqueous[stage, :, columns[moving]] = lx[:, moving].T
+            organic[stage, :, columns[moving]] = ly[:, moving].T
     if designs.organic_feed:  # the top side of the match: x_{n+1}
         top, d_top = lx, dx
     else:  # … y_n ∝ W x_{n+1} + E
         top, d_top = _mix(designs.log_down, lx, dx, log_e, d_e)
     pivot = designs.pivot
     difference = top - bottom
-    residual = difference - difference[rows, pivot][:, None]
+    residual = difference - difference[pivot, columns]
     # Σ_j E_j = extract flux, written between the small terms of a sharp cut:
     # Σ_{t≥0} E_j + max(−c, 0) = Σ_{t<0} R_j + max(c, 0), c = ext − F_A (F_A: Σ f, t < 0),
     # compared in logs, so that traces on both sides stay resolved
     extract_side = t < 0.0
     feed = np.exp(designs.log_feed)
     if designs.organic_feed:  # c = (S − W) + F_B, ext = S + 1 − W
-        target = designs.flux_difference + np.where(extract_side, 0.0, feed).sum(-1)
+        target = designs.flux_difference + np.where(extract_side, 0.0, feed).sum(0)
     else:  # c = (S − W) − F_A
-        target = designs.flux_difference - np.where(extract_side, feed, 0.0).sum(-1)
+        target = designs.flux_difference - np.where(extract_side, feed, 0.0).sum(0)
     raffinate_terms = np.where(extract_side, -np.inf, log_e)  # E_j of the raffinate side
     extract_terms = np.where(extract_side, log_r, -np.inf)  # R_j of the extract side
-    with np.errstate(divide="ignore"):
-        left = np.logaddexp(_logsumexp(raffinate_terms), np.log(np.maximum(-target, 0.0)))
-        right = np.logaddexp(_logsumexp(extract_terms), np.log(np.maximum(target, 0.0)))
-    residual[rows, pivot] = left - right
+    left = np.logaddexp(_logsumexp(raffinate_terms), np.log(np.maximum(-target, 0.0)))
+    right = np.logaddexp(_logsumexp(extract_terms), np.log(np.maximum(target, 0.0)))
+    residual[pivot, columns] = left - right
     jacobian = None
     if derivatives:
         d_difference = d_top - d_bottom
-        jacobian = d_difference - d_difference[rows, pivot][:, None, :]
-        # dE_j/dt_j = −E_j σ(t_j), dR_j/dt_j = R_j σ(−t_j)
-        d_left = np.exp(raffinate_terms - left[:, None]) * np.diagonal(d_e, axis1=1, axis2=2)
-        d_right = np.exp(extract_terms - right[:, None]) * np.diagonal(d_r, axis1=1, axis2=2)
-        jacobian[rows, pivot] = d_left - d_right
+        jacobian = d_difference - d_difference[pivot, :, columns].T
+        jacobian[pivot, :, columns] = (
+            (
+                _diagonal(np.exp(raffinate_terms - left) * d_e)
+                - _diagonal(np.exp(extract_terms - right) * d_r)
+            )
+            .sum(0)
+            .T
+        )
     if profiles:
         return residual, jacobian, (aqueous, organic, log_r, log_e)
     return residual, jacobian
@@ -224,8 +239,8 @@ def _start(designs):
     side of θ, m for the other), as at total reflux (Fenske).
     """
     log_beta = designs.log_beta
-    low = log_beta.min(-1) - 1.0
-    high = log_beta.max(-1) + 1.0
+    low = log_beta.min(0) - 1.0
+    high = log_beta.max(0) + 1.0
     target = designs.log_raffinate
     for _ in range(80):  # Σ R_j(θ) increases with θ
         theta = 0.5 * (low + high)
@@ -238,9 +253,8 @@ def _start(designs):
 
 
 def _fenske_splits(designs, theta):
-    gap = designs.log_beta - theta[:, None]
-    stages = np.where(gap > 0.0, designs.n[:, None], designs.m[:, None])
-    return -stages * gap
+    gap = designs.log_beta - theta
+    return -np.where(gap > 0.0, designs.n, designs.m) * gap
 
 
 def solve_steady_state(
@@ -297,49 +311,58 @@ def solve_steady_state(
         organic_feed,
     )
     with np.errstate(all="ignore"):
-        t = _start(designs)
-        residual, _ = _march(designs, t, derivatives=False)
-    norm = np.max(np.abs(residual), axis=-1)
+        t = _start(designs)  # (C, B)
+        g, jacobian = _march(designs, t)
+    norm = np.max(np.abs(g), axis=0)
     converged = norm <= tolerance
     failed = ~np.isfinite(norm)
     iterations = np.zeros(batch, dtype=np.int64)
-    active = np.flatnonzero(~converged & ~failed)
+    keep = ~converged & ~failed
+    active = np.flatnonzero(keep)
+    part = designs.subset(active)
+    t_a, g_a, jacobian_a, norm_a = t[:, active], g[:, active], jacobian[..., active], norm[active]
     for _ in range(max_iterations):
         if not active.size:
             break
-        part = designs.subset(active)
-        t_a = t[active]
         with np.errstate(all="ignore"):
-            g, jacobian = _march(part, t_a)
-            step = _newton_step(jacobian, -g)
-        largest = np.max(np.abs(step), axis=-1)
+            step = _newton_step(jacobian_a, -g_a)
+        largest = np.max(np.abs(step), axis=0)
         usable = np.isfinite(largest)
         scale = np.where(usable, np.minimum(1.0, _MAX_STEP / np.maximum(largest, 1e-300)), 0.0)
-        step = np.where(usable[:, None], step, 0.0)
-        merit = norm[active]
+        step = np.where(usable, step, 0.0)
         accepted = np.zeros(active.size, dtype=bool)
         pending = np.flatnonzero(usable)
         for _ in range(_HALVINGS):
             if not pending.size:
                 break
-            trial = t_a[pending] + scale[pending, None] * step[pending]
+            trial = t_a[:, pending] + scale[pending] * step[:, pending]
             with np.errstate(all="ignore"):
-                g_trial, _ = _march(part.subset(pending), trial, derivatives=False)
-            value = np.max(np.abs(g_trial), axis=-1)
-            good = np.isfinite(value) & (value < (1.0 - 1e-4 * scale[pending]) * merit[pending])
+                g_trial, jacobian_trial = _march(part.subset(pending), trial)
+            value = np.max(np.abs(g_trial), axis=0)
+            good = np.isfinite(value) & (value < (1.0 - 1e-4 * scale[pending]) * norm_a[pending])
             hit = pending[good]
-            t[active[hit]] = trial[good]
-            norm[active[hit]] = value[good]
+            t_a[:, hit], g_a[:, hit] = trial[:, good], g_trial[:, good]
+            jacobian_a[..., hit], norm_a[hit] = jacobian_trial[..., good], value[good]
             accepted[hit] = True
             pending = pending[~good]
             scale[pending] *= 0.5
         iterations[active] += 1
-        done = norm[active] <= tolerance
+        done = norm_a <= tolerance
         stalled = ~accepted & ~done
-        done |= stalled & (norm[active] <= _ROUNDING_FLOOR)
+        done |= stalled & (norm_a <= _ROUNDING_FLOOR)
+        t[:, active], norm[active] = t_a, norm_a
         failed[active[stalled & ~done]] = True
         converged[active[done]] = True
-        active = active[~done & ~failed[active]]
+        keep = ~done & ~stalled
+        if not keep.all():
+            active = active[keep]
+            part = part.subset(keep)
+            t_a, g_a, jacobian_a, norm_a = (
+                t_a[:, keep],
+                g_a[:, keep],
+                jacobian_a[..., keep],
+                norm_a[keep],
+            )
     if not np.all(converged):
         row = int(np.flatnonzero(~converged)[0])
         raise InfeasibleDesignError(
@@ -349,24 +372,26 @@ def solve_steady_state(
         )
     with np.errstate(all="ignore"):
         _, _, (log_x, log_y, log_r, log_e) = _march(designs, t, derivatives=False, profiles=True)
+    log_x, log_y = log_x.transpose(2, 0, 1), log_y.transpose(2, 0, 1)  # (B, N, C)
     real = np.arange(log_x.shape[1])[None, :] < (extraction_stages + scrub_stages)[:, None]
     keep = present[:, None, :] & real[..., None]
     aqueous = np.where(keep, np.exp(log_x), 0.0)
     organic = np.where(keep, np.exp(log_y), 0.0)
-    raffinate = np.where(present, np.exp(log_r), 0.0)
-    extract = np.where(present, np.exp(log_e), 0.0)
+    raffinate = np.where(present, np.exp(log_r.T), 0.0)
+    extract = np.where(present, np.exp(log_e.T), 0.0)
     return aqueous, organic, extract, raffinate, iterations, real
 
 
 def _newton_step(jacobian, rhs):
-    """Solve J Δ = rhs per design; a singular J gives a NaN step (that design stalls)."""
+    """Solve J Δ = rhs per design (J (C, C, B), rhs (C, B)); singular J: a NaN step."""
+    matrices = jacobian.transpose(2, 0, 1)
     try:
-        return np.linalg.solve(jacobian, rhs[..., None])[..., 0]
+        return np.linalg.solve(matrices, rhs.T[..., None])[..., 0].T
     except np.linalg.LinAlgError:
         step = np.full_like(rhs, np.nan)
-        for row in range(len(rhs)):
+        for column in range(rhs.shape[1]):
             try:
-                step[row] = np.linalg.solve(jacobian[row], rhs[row])
+                step[:, column] = np.linalg.solve(matrices[column], rhs[:, column])
             except np.linalg.LinAlgError:
                 pass
         return step
