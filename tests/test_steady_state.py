@@ -227,3 +227,14 @@ def test_a_design_that_does_not_converge_raises_and_names_it():
     S, W = _near_pinch("aqueous")
     with pytest.raises(InfeasibleDesignError, match="flat batch index 0"):
         _solve([2.0, 1.0], [0.5, 0.5], 150, 150, S, W, max_iterations=1)
+
+
+def test_a_warm_start_from_a_neighbouring_design_reaches_the_same_steady_state():
+    beta, feed, S, W = [2.0, 1.0], [0.4, 0.6], 1.7, 1.25
+    cold = [a[0] for a in _solve(beta, feed, 21, 19, S, W)]
+    shorter = [a[0] for a in _solve(beta, feed, 20, 19, S, W)]
+    splits = np.log(shorter[3]) - np.log(shorter[2])  # ln(R_j / E_j) of the neighbour
+    warm = [a[0] for a in _solve(beta, feed, 21, 19, S, W, start=splits[None])]
+    np.testing.assert_allclose(warm[2], cold[2], rtol=1e-12)
+    np.testing.assert_allclose(warm[0][:40], cold[0][:40], rtol=1e-11)
+    assert warm[4] < cold[4]

@@ -343,15 +343,28 @@ def design_cascade(
     pa_f, pb_f = np.reshape(p_a, flat), np.reshape(p_b, flat)
     n_f, m_f = n.reshape(flat).copy(), m.reshape(flat).copy()
 
-    def simulate(rows, n_rows, m_rows):
+    def simulate(rows, n_rows, m_rows, start=None):
         return simulate_cascade(
-            b_f[rows], f_f[rows], n_rows, m_rows, s_f[rows], w_f[rows], feed=feed
+            b_f[rows], f_f[rows], n_rows, m_rows, s_f[rows], w_f[rows], feed=feed, _start=start
         )
 
+    def splits_of(simulation):
+        """ln(R_j/E_j) of each component: the warm start of a design one stage longer."""
+        extract = np.reshape(simulation.extract_composition, (-1, 2)) * np.reshape(
+            simulation.extract_flux, (-1, 1)
+        )
+        raffinate = np.reshape(simulation.raffinate_composition, (-1, 2)) * np.reshape(
+            simulation.raffinate_flux, (-1, 1)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(raffinate) - np.log(extract)
+
     # verification: only the designs that still miss a purity are simulated again, each
-    # with one stage more in the section that raises its separation index more
+    # with one stage more in the section that raises its separation index more (warm
+    # started from the splits of its current design)
     rows = np.arange(flat)
     result = simulate(rows, n_f, m_f)
+    splits = splits_of(result)
     failing = rows[np.atleast_1d(_stage_deficit(result, pa_f, pb_f))]
     while failing.size:
         k = failing.size
@@ -360,6 +373,7 @@ def design_cascade(
             both,
             np.concatenate([n_f[failing] + 1, n_f[failing]]),
             np.concatenate([m_f[failing], m_f[failing] + 1]),
+            splits[both],
         )
         index = np.atleast_1d(_separation_index(trial))
         more_extraction = index[:k] >= index[k:]
@@ -368,8 +382,10 @@ def design_cascade(
         _check_stage_limit(n_f[failing] + m_f[failing], max_stages, "verified", failing, shape)
         deficit = np.atleast_1d(_stage_deficit(trial, pa_f[both], pb_f[both]))
         met = ~np.where(more_extraction, deficit[:k], deficit[k:])
+        chosen = np.where(more_extraction, np.arange(k), np.arange(k, 2 * k))
+        splits[failing] = splits_of(trial)[chosen]
         failing = failing[~met]
-    final = simulate(rows, n_f, m_f)
+    final = simulate(rows, n_f, m_f, splits)
 
     def shaped(values):
         return np.reshape(values, shape)[()]

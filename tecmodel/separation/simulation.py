@@ -113,6 +113,7 @@ def simulate_multicomponent(
     feed="aqueous",
     tolerance=1e-13,
     max_iterations=200,
+    _start=None,
 ):
     r"""Exact steady state of an extraction + scrub cascade for any number of components.
 
@@ -250,6 +251,7 @@ def simulate_multicomponent(
         organic_feed,
         tolerance,
         max_iterations,
+        None if _start is None else np.broadcast_to(_start, beta_flat.shape),
     )
     return _package(
         batch_shape,
@@ -368,6 +370,7 @@ def simulate_cascade(
     feed="aqueous",
     tolerance=1e-13,
     max_iterations=200,
+    _start=None,
 ):
     r"""Exact steady state of a two-component extraction + scrub cascade.
 
@@ -425,4 +428,5 @@ def simulate_cascade(
         feed=feed,
         tolerance=tolerance,
         max_iterations=max_iterations,
+        _start=_start,
     )

@@ -53,6 +53,8 @@ from ..errors import InfeasibleDesignError
 _MAX_STEP = 10.0  # largest change of any split log-ratio t_j in one Newton step
 _HALVINGS = 30  # backtracking halvings before a step counts as stalled
 _ROUNDING_FLOOR = 1e-10  # a design stalled with max |residual| below this has converged
+_LARGEST_SPLIT = 700.0  # |ln(R_j/E_j)| of a given start is clipped to this
+_GROUP = 512  # designs solved together (sorted by length, so the marches stop early)
 _ABSENT = 1e-250  # feed given to a component the feed lacks (its outputs are set to 0)
 
 
@@ -267,6 +269,7 @@ def solve_steady_state(
     organic_feed,
     tolerance=1e-13,
     max_iterations=200,
+    start=None,
 ):
     """Steady-state profiles of a flat batch of cascades (inputs already checked).
 
@@ -284,6 +287,9 @@ def solve_steady_state(
         Largest |residual| of the match at the feed stage (log-ratios) accepted [-].
     max_iterations : int
         Newton iterations allowed per design.
+    start : numpy.ndarray, optional
+        (B, C): splits ln(R_j / E_j) to start from (e.g. those of a similar design);
+        default: the over-pure total-reflux estimate.
 
     Returns
     -------
@@ -297,6 +303,52 @@ def solve_steady_state(
     InfeasibleDesignError
         If a design does not converge (naming its flat batch index and residual).
     """
+    batch = len(separation_factors)
+    total = extraction_stages + scrub_stages
+    if batch <= _GROUP:
+        return _solve_group(
+            separation_factors, feed_composition, extraction_stages, scrub_stages,
+            organic_flux, scrub_flux, organic_feed, tolerance, max_iterations, np.arange(batch),
+            start,
+        )  # fmt: skip
+    # designs of similar length together, so that the marches stop close to each design's
+    # own stage counts; every design is solved on its own, so this changes no number
+    order = np.argsort(total, kind="stable")
+    stages = int(total.max())
+    components = separation_factors.shape[1]
+    aqueous = np.zeros((batch, stages, components))
+    organic = np.zeros((batch, stages, components))
+    extract = np.empty((batch, components))
+    raffinate = np.empty((batch, components))
+    iterations = np.empty(batch, dtype=np.int64)
+    real = np.zeros((batch, stages), dtype=bool)
+    for rows in np.array_split(order, -(-batch // _GROUP)):
+        part = _solve_group(
+            separation_factors[rows], feed_composition[rows], extraction_stages[rows],
+            scrub_stages[rows], organic_flux[rows], scrub_flux[rows], organic_feed,
+            tolerance, max_iterations, rows, None if start is None else start[rows],
+        )  # fmt: skip
+        width = part[0].shape[1]
+        aqueous[rows, :width], organic[rows, :width] = part[0], part[1]
+        extract[rows], raffinate[rows], iterations[rows] = part[2], part[3], part[4]
+        real[rows, :width] = part[5]
+    return aqueous, organic, extract, raffinate, iterations, real
+
+
+def _solve_group(
+    separation_factors,
+    feed_composition,
+    extraction_stages,
+    scrub_stages,
+    organic_flux,
+    scrub_flux,
+    organic_feed,
+    tolerance,
+    max_iterations,
+    index,
+    start=None,
+):
+    """:func:`solve_steady_state` on one group; ``index``: flat batch index of each row."""
     batch = len(separation_factors)
     present = feed_composition > 0.0
     feed = np.where(present, feed_composition, _ABSENT)
@@ -312,6 +364,9 @@ def solve_steady_state(
     )
     with np.errstate(all="ignore"):
         t = _start(designs)  # (C, B)
+        if start is not None:
+            given = np.clip(np.asarray(start, dtype=float).T, -_LARGEST_SPLIT, _LARGEST_SPLIT)
+            t = np.where(np.isnan(given), t, given)
         g, jacobian = _march(designs, t)
     norm = np.max(np.abs(g), axis=0)
     converged = norm <= tolerance
@@ -367,8 +422,8 @@ def solve_steady_state(
         row = int(np.flatnonzero(~converged)[0])
         raise InfeasibleDesignError(
             "the steady-state Newton iteration did not converge for the design at flat batch "
-            f"index {row} (largest mismatch at the feed stage {norm[row]:.3g} > {tolerance:g} "
-            f"after {int(iterations[row])} iterations)"
+            f"index {int(index[row])} (largest mismatch at the feed stage {norm[row]:.3g} > "
+            f"{tolerance:g} after {int(iterations[row])} iterations)"
         )
     with np.errstate(all="ignore"):
         _, _, (log_x, log_y, log_r, log_e) = _march(designs, t, derivatives=False, profiles=True)
