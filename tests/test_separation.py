@@ -508,8 +508,8 @@ _PINCH_STAGES = (150, 200, 300, 500)
 def near_pinch(request):
     # β = 2, equimolar feed, S = 1.01 S_min for P_A = P_B = 0.999, W from the outlet
     # split (S − W = f'_A, aqueous feed; S + 1 − W = f'_A, organic feed). From ~100 + 100
-    # stages these stalled both Newton iterations and the β-continuation (which crosses
-    # the pinch at t ≈ 0.991 / 0.995); the fixed-D substitution fallback solves them.
+    # stages these stalled the Newton iterations and the β-continuation of the solver
+    # stack that steady_state.py replaced (issue 11); kept as regression cases.
     feed = request.param
     split = (0.5 - 1 + 0.999) / (0.999 - 1 + 0.999)
     organic_flux = 1.01 * minimum_organic_flux(2.0, 0.5, 0.999, 0.999, feed=feed)
@@ -614,8 +614,8 @@ def _near_pinch_design(components, cut, factor, feed, trace=None):
 
 
 # (components, first extract component, S / S_min, stages per section, feed, trace):
-# the aqueous-feed designs stalled the Newton iterations and the β-continuation and
-# raised before the multicomponent near-pinch fallback; the organic-feed ones converge
+# the aqueous-feed designs stalled the Newton iterations and the β-continuation of the
+# solver stack replaced in issue 11; the organic-feed ones converged
 # on the main path and guard it
 _MC_PINCH = [
     ((0, 1, 2, 3, 4), 3, 1.05, 150, "aqueous", 4),  # Pr | Nd, Sm at 1e-12
