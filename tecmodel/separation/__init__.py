@@ -1,9 +1,9 @@
 """Countercurrent solvent-extraction cascade theory for rare-earth separations.
 
 Closed-form estimates (Fenske minimum stages, Kremser single-solute extraction, Xu
-Guangxian's design of a two-outlet fractionation cascade, minimum organic flux) and an
-exact, vectorized stage-by-stage steady-state simulation of the extraction + scrub
-cascade for two or more components.
+Guangxian's design of a two-outlet fractionation cascade, minimum organic flux) and the
+steady state of the extraction + scrub cascade for two or more components, stage by
+stage (one Newton method on the components' splits, :mod:`.steady_state`).
 
 Every function broadcasts over its inputs: a batch of designs is solved in one call.
 All quantities here are dimensionless (fluxes are per unit of rare-earth feed), so the

@@ -394,6 +394,7 @@ def cascade_split(
     pa_f = np.broadcast_to(purity_extract, batch).reshape(flat)
     pb_f = np.broadcast_to(purity_raffinate, batch).reshape(flat)
     recovery = np.empty((flat, len(present)))
+    remaining = np.empty((flat, len(present)))  # share of each rare earth in the raffinate
     achieved_a = np.empty(flat)
     achieved_b = np.empty(flat)
     rows = np.arange(flat)
@@ -408,12 +409,21 @@ def cascade_split(
             extract_mol, comp_f[rows], out=np.zeros_like(extract_mol), where=comp_f[rows] > 0
         )
         share = np.clip(share, 0.0, 1.0)
+        # the raffinate share from the raffinate itself, not 1 − share: a trace that
+        # leaves in the raffinate keeps its value instead of the rounding of 1 − share
+        raffinate_mol = sim.raffinate_composition * np.asarray(sim.raffinate_flux)[..., None]
+        raffinate_mol = raffinate_mol.reshape(rows.size, -1)
+        rest = np.divide(
+            raffinate_mol, comp_f[rows], out=np.zeros_like(raffinate_mol), where=comp_f[rows] > 0
+        )
+        rest = np.clip(rest, 0.0, 1.0)
         mass_in = comp_f[rows] * kg_per_mol
         mass_a = share * mass_in
-        mass_b = mass_in - mass_a
+        mass_b = rest * mass_in
         p_a = mass_a[:, heavy_mask].sum(-1) / mass_a.sum(-1)
         p_b = mass_b[:, ~heavy_mask].sum(-1) / mass_b.sum(-1)
         recovery[rows], achieved_a[rows], achieved_b[rows] = share, p_a, p_b
+        remaining[rows] = rest
         short_a = (1 - p_a) > (1 - pa_f[rows]) * (1 + 1e-9)
         short_b = (1 - p_b) > (1 - pb_f[rows]) * (1 + 1e-9)
         m_f[rows] += short_a
@@ -434,8 +444,12 @@ def cascade_split(
     share_all[..., columns] = recovery
     for name in impurities_to_extract:
         share_all[..., feed.components.index(name)] = 1.0
+    rest_all = np.ones((*batch, len(feed.components)))  # non-rare-earths stay in the raffinate
+    rest_all[..., columns] = remaining.reshape((*batch, len(present)))
+    for name in impurities_to_extract:
+        rest_all[..., feed.components.index(name)] = 0.0
     extract_flows = flows * share_all
-    raffinate_flows = np.maximum(flows - extract_flows, 0.0)
+    raffinate_flows = flows * rest_all
     n_total = shaped(n_f)
     m_total = shaped(m_f)
     added = n_total + m_total - design.extraction_stages - design.scrub_stages

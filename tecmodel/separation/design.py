@@ -348,33 +348,32 @@ def design_cascade(
             b_f[rows], f_f[rows], n_rows, m_rows, s_f[rows], w_f[rows], feed=feed, _start=start
         )
 
-    def profile_of(simulation):
-        return np.nan_to_num(np.asarray(simulation.aqueous_profile)).reshape(
-            -1, *np.shape(simulation.aqueous_profile)[-2:]
+    def splits_of(simulation):
+        """ln(R_j/E_j) of each component: the warm start of a design one stage longer."""
+        extract = np.reshape(simulation.extract_composition, (-1, 2)) * np.reshape(
+            simulation.extract_flux, (-1, 1)
         )
+        raffinate = np.reshape(simulation.raffinate_composition, (-1, 2)) * np.reshape(
+            simulation.raffinate_flux, (-1, 1)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(raffinate) - np.log(extract)
 
-    def with_stage(profiles, at):
-        """Warm start for one stage more: stage ``at`` (0-based) duplicated."""
-        stage = np.arange(profiles.shape[1] + 1)[None, :]
-        source = np.minimum(stage - (stage > at[:, None]), profiles.shape[1] - 1)
-        return np.take_along_axis(profiles, source[..., None], axis=1)
-
-    # verification: each round warm-starts from the design's last profile, and only the
-    # designs that still miss a purity are simulated again
+    # verification: only the designs that still miss a purity are simulated again, each
+    # with one stage more in the section that raises its separation index more (warm
+    # started from the splits of its current design)
     rows = np.arange(flat)
     result = simulate(rows, n_f, m_f)
-    profiles = profile_of(result)
+    splits = splits_of(result)
     failing = rows[np.atleast_1d(_stage_deficit(result, pa_f, pb_f))]
     while failing.size:
         k = failing.size
         both = np.concatenate([failing, failing])
-        at = np.where(organic_feed, n_f[failing], n_f[failing] - 1)
-        start = profiles[failing]
         trial = simulate(
             both,
             np.concatenate([n_f[failing] + 1, n_f[failing]]),
             np.concatenate([m_f[failing], m_f[failing] + 1]),
-            np.concatenate([with_stage(start, at - 1), with_stage(start, at)]),
+            splits[both],
         )
         index = np.atleast_1d(_separation_index(trial))
         more_extraction = index[:k] >= index[k:]
@@ -384,15 +383,9 @@ def design_cascade(
         deficit = np.atleast_1d(_stage_deficit(trial, pa_f[both], pb_f[both]))
         met = ~np.where(more_extraction, deficit[:k], deficit[k:])
         chosen = np.where(more_extraction, np.arange(k), np.arange(k, 2 * k))
-        new = profile_of(trial)[chosen]
-        if new.shape[1] > profiles.shape[1]:
-            profiles = np.concatenate(
-                [profiles, np.zeros((flat, new.shape[1] - profiles.shape[1], 2))], axis=1
-            )
-        profiles[failing] = 0.0
-        profiles[failing, : new.shape[1]] = new
+        splits[failing] = splits_of(trial)[chosen]
         failing = failing[~met]
-    final = simulate(rows, n_f, m_f, profiles)
+    final = simulate(rows, n_f, m_f, splits)
 
     def shaped(values):
         return np.reshape(values, shape)[()]

@@ -1,0 +1,240 @@
+"""The steady-state cascade solver (tecmodel/separation/steady_state.py).
+
+Every check is an identity of the model (stage balances, equilibrium, Σ x = 1, outlet
+balances, a fixed-D linear re-solve) or a value quoted in issue 11 from an 80-digit
+solution; none is a number copied from the solver's output.
+"""
+
+import numpy as np
+import pytest
+
+from tecmodel.errors import InfeasibleDesignError
+from tecmodel.separation import minimum_organic_flux
+from tecmodel.separation.steady_state import solve_steady_state
+
+
+def _fluxes(n, m, S, W, organic_feed):
+    """Aqueous and organic flux leaving every stage and the feed stage (model Notes)."""
+    N = n + m
+    if organic_feed:
+        organic = np.array([S if i < n else S + 1.0 for i in range(N)])
+        aqueous = np.full(N, W)
+        aqueous[0], organic[-1] = W - S, S + 1.0 - W
+        feed_stage = n  # stage n + 1, 0-based n
+    else:
+        organic = np.full(N, S)
+        aqueous = np.array([W + 1.0 if i < n else W for i in range(N)])
+        aqueous[0], organic[-1] = W + 1.0 - S, S - W
+        feed_stage = n - 1
+    return aqueous, organic, feed_stage
+
+
+def _solve(beta, feed, n, m, S, W, organic_feed=False, **options):
+    beta = np.atleast_2d(np.asarray(beta, dtype=float))
+    feed = np.atleast_2d(np.asarray(feed, dtype=float))
+    feed = feed / feed.sum(-1, keepdims=True)
+    size = max(len(beta), len(feed), np.size(n), np.size(S))
+    return solve_steady_state(
+        np.broadcast_to(beta, (size, beta.shape[1])),
+        np.broadcast_to(feed, (size, feed.shape[1])),
+        np.broadcast_to(np.asarray(n, dtype=np.int64), (size,)),
+        np.broadcast_to(np.asarray(m, dtype=np.int64), (size,)),
+        np.broadcast_to(np.asarray(S, dtype=float), (size,)),
+        np.broadcast_to(np.asarray(W, dtype=float), (size,)),
+        organic_feed,
+        **options,
+    )
+
+
+def _check_identities(beta, feed, n, m, S, W, organic_feed, solution, tolerance=1e-12):
+    """Balances of every component in every stage relative to its own flows, Σ = 1, equilibrium."""
+    x, y, extract, raffinate, _, real = solution
+    beta = np.asarray(beta, dtype=float)
+    feed = np.asarray(feed, dtype=float) / np.sum(feed)
+    aqueous, organic, feed_stage = _fluxes(n, m, S, W, organic_feed)
+    N = n + m
+    x, y = x[:N], y[:N]
+    assert real[:N].all() and not real[N:].any()
+    np.testing.assert_allclose(x.sum(-1), 1.0, rtol=1e-13)
+    np.testing.assert_allclose(y.sum(-1), 1.0, rtol=1e-13)
+    present = feed > 0.0
+    ratio = y[:, present] / (beta[present] * x[:, present])
+    np.testing.assert_allclose(ratio / ratio[:, :1], 1.0, rtol=1e-12)
+    out = aqueous[:, None] * x + organic[:, None] * y
+    inflow = np.zeros_like(out)
+    inflow[:-1] += aqueous[1:, None] * x[1:]
+    inflow[1:] += organic[:-1, None] * y[:-1]
+    inflow[feed_stage] += feed
+    scale = np.where(out > 0.0, out, 1.0)
+    assert np.max(np.abs(inflow - out) / scale) <= tolerance
+    np.testing.assert_allclose(raffinate, aqueous[0] * x[0], rtol=1e-13)
+    np.testing.assert_allclose(extract, organic[-1] * y[-1], rtol=1e-13)
+    with np.errstate(invalid="ignore"):
+        closure = np.where(present, (extract + raffinate) / np.where(present, feed, 1.0), 1.0)
+    np.testing.assert_allclose(closure, 1.0, rtol=1e-13)
+
+
+_DESIGNS = [
+    # (β, feed, n, m, S, W, organic feed)
+    ([2.0, 1.0], [0.5, 0.5], 25, 21, 1.708645, 1.208194, False),
+    ([1.3, 1.0], [0.2, 0.8], 60, 40, 3.0, 2.7, False),
+    ([3.0, 1.0], [0.7, 0.3], 12, 30, 1.1, 1.5, True),
+    ([1.0, 1.5, 2.25, 4.0], [0.3, 0.3, 0.2, 0.2], 30, 30, 2.5, 2.1, False),
+    ([1.0, 1.5, 2.25, 4.0], [0.3, 0.3, 0.2, 0.2], 30, 30, 2.0, 2.5, True),
+    (
+        [1.0, 3.24, 6.61, 10.44, 64.2],
+        [0.336, 0.488, 0.043, 0.122, 1e-12],
+        40,
+        40,
+        3.2,
+        3.02,
+        False,
+    ),
+    ([1.0, 3.24, 6.61, 10.44, 64.2], [1e-12, 0.488, 0.043, 0.122, 0.0116], 40, 40, 3.0, 3.5, True),
+    ([1.0, 2.0], [0.5, 0.5], 1, 1, 1.2, 0.7, False),  # one stage per section
+    ([1.0, 2.0], [0.5, 0.5], 1, 1, 0.7, 1.2, True),
+]
+
+
+@pytest.mark.parametrize("design", _DESIGNS)
+def test_every_stage_balances_and_is_at_equilibrium(design):
+    beta, feed, n, m, S, W, organic_feed = design
+    solution = _solve(beta, feed, n, m, S, W, organic_feed)
+    _check_identities(beta, feed, n, m, S, W, organic_feed, [a[0] for a in solution])
+
+
+def test_random_designs_both_feeds_satisfy_the_identities():
+    rng = np.random.default_rng(11)
+    for _ in range(24):
+        components = int(rng.integers(2, 8))
+        beta = np.cumprod(np.r_[1.0, rng.uniform(1.05, 3.0, components - 1)])
+        feed = rng.uniform(0.01, 1.0, components)
+        feed[rng.random(components) < 0.25] = 1e-12  # traces
+        feed /= feed.sum()
+        n, m = (int(v) for v in rng.integers(1, 80, 2))
+        organic_feed = bool(rng.random() < 0.5)
+        split = rng.uniform(0.05, 0.95)  # extract flux per unit of feed
+        W = rng.uniform(0.1, 4.0)
+        S = W + split if not organic_feed else W - 1.0 + split
+        if S <= 0.0:
+            S, W = 0.5 * split, 0.5 * split + 1.0 - split
+        solution = _solve(beta, feed, n, m, S, W, organic_feed)
+        _check_identities(beta, feed, n, m, S, W, organic_feed, [a[0] for a in solution])
+
+
+def test_profile_is_the_fixed_point_of_an_independent_linear_solve():
+    # with D_ij = β_j / Σ_k β_k x_ik from the solution, each component's balances are a
+    # linear system; a dense solve of it must give the same profile back
+    beta, feed, n, m, S, W = [1.0, 1.8, 3.0], [0.4, 0.35, 0.25], 20, 18, 2.2, 1.7
+    x = _solve(beta, feed, n, m, S, W)[0][0]
+    aqueous, organic, feed_stage = _fluxes(n, m, S, W, False)
+    mixed = x @ np.asarray(beta)
+    N = n + m
+    for j, b in enumerate(beta):
+        distribution = b / mixed
+        matrix = np.diag(aqueous + organic * distribution)
+        matrix -= np.diag(aqueous[1:], 1)
+        matrix -= np.diag((organic * distribution)[:-1], -1)
+        rhs = np.zeros(N)
+        rhs[feed_stage] = feed[j]
+        np.testing.assert_allclose(np.linalg.solve(matrix, rhs), x[:, j], rtol=1e-10)
+
+
+def _near_pinch(feed):
+    # issue 11: β = 2, equimolar feed, S = 1.01 S_min for purities 0.999/0.999, W from
+    # the outlet split, 150 + 150 stages
+    split = (0.5 - 1 + 0.999) / (0.999 - 1 + 0.999)
+    S = 1.01 * minimum_organic_flux(2.0, 0.5, 0.999, 0.999, feed=feed)
+    W = S - split if feed == "aqueous" else S + 1.0 - split
+    return S, W
+
+
+def test_near_pinch_raffinate_trace_matches_the_80_digit_solution():
+    S, W = _near_pinch("aqueous")
+    _, _, extract, raffinate, _, _ = (a[0] for a in _solve([2.0, 1.0], [0.5, 0.5], 150, 150, S, W))
+    trace = raffinate[0] / raffinate.sum()
+    # issue 11 quotes 7.19e-19 from an 80-digit solution (to three digits)
+    assert trace == pytest.approx(7.19e-19, rel=1e-3)
+    # identity for these inputs: S − W − 1/2 = 0 exactly in binary floating point, so
+    # E_B = (S − W) − E_A = 1/2 − (1/2 − R_A) = R_A exactly; a stage-balance Newton
+    # method returned R_A = 1.6e-25 against E_B = 1.5e-18 here
+    assert (S - W) - 0.5 == 0.0
+    assert extract[1] == pytest.approx(raffinate[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("feed", ["aqueous", "organic"])
+@pytest.mark.parametrize("stages", [150, 300])
+def test_near_pinch_cascades_converge_and_balance(feed, stages):
+    S, W = _near_pinch(feed)
+    solution = [
+        a[0] for a in _solve([2.0, 1.0], [0.5, 0.5], stages, stages, S, W, feed == "organic")
+    ]
+    _check_identities([2.0, 1.0], [0.5, 0.5], stages, stages, S, W, feed == "organic", solution)
+
+
+def test_trace_component_balances_to_its_own_scale():
+    beta = [1.0, 3.24, 6.61, 10.44, 64.2]
+    feed = np.array([0.336, 0.488, 0.043, 0.122, 1e-12])
+    feed /= feed.sum()
+    x, y, extract, raffinate, _, _ = (a[0] for a in _solve(beta, feed, 57, 57, 2.9, 2.73))
+    assert extract[4] + raffinate[4] == pytest.approx(feed[4], rel=1e-12)
+    assert raffinate[4] > 0.0  # resolved, not flushed to zero
+    _check_identities(beta, feed, 57, 57, 2.9, 2.73, False, (x, y, extract, raffinate, None, _))
+
+
+def test_component_absent_from_the_feed_is_exactly_zero_and_changes_nothing():
+    with_zero = [a[0] for a in _solve([1.0, 2.0, 4.0], [0.5, 0.0, 0.5], 20, 20, 1.9, 1.4)]
+    without = [a[0] for a in _solve([1.0, 4.0], [0.5, 0.5], 20, 20, 1.9, 1.4)]
+    assert np.all(with_zero[0][:, 1] == 0.0) and with_zero[2][1] == 0.0 == with_zero[3][1]
+    np.testing.assert_allclose(with_zero[0][:, [0, 2]], without[0], rtol=1e-12)
+    np.testing.assert_allclose(with_zero[2][[0, 2]], without[2], rtol=1e-12)
+
+
+def test_below_the_minimum_flux_still_converges_it_only_misses_purity():
+    # S under S_min is not infeasible: a steady state exists, the targets are not met
+    S_min = minimum_organic_flux(2.0, 0.5, 0.999, 0.999)
+    S = 0.7 * S_min
+    W = S - 0.5
+    solution = [a[0] for a in _solve([2.0, 1.0], [0.5, 0.5], 200, 200, S, W)]
+    _check_identities([2.0, 1.0], [0.5, 0.5], 200, 200, S, W, False, solution)
+    extract = solution[2]
+    assert extract[0] / extract.sum() < 0.999
+
+
+def test_a_batch_gives_the_numbers_of_the_designs_one_by_one_bit_for_bit():
+    beta = np.array([[2.0, 1.0, 0.5], [1.5, 1.0, 0.8], [3.0, 1.2, 1.0], [2.0, 1.0, 0.5]])
+    feed = np.array([[0.3, 0.4, 0.3], [0.2, 0.5, 0.3], [1e-12, 0.6, 0.4], [0.3, 0.4, 0.3]])
+    n = np.array([5, 40, 17, 90])
+    m = np.array([12, 3, 33, 60])
+    S = np.array([1.2, 2.0, 1.6, 1.25])
+    W = np.array([0.9, 1.6, 1.1, 0.95])
+    batch = solve_steady_state(beta, feed, n, m, S, W, False)
+    for row in range(len(beta)):
+        alone = solve_steady_state(
+            beta[row : row + 1], feed[row : row + 1], n[row : row + 1], m[row : row + 1],
+            S[row : row + 1], W[row : row + 1], False,
+        )  # fmt: skip
+        stages = n[row] + m[row]
+        assert np.array_equal(batch[0][row, :stages], alone[0][0, :stages])
+        assert np.array_equal(batch[1][row, :stages], alone[1][0, :stages])
+        assert np.array_equal(batch[2][row], alone[2][0])
+        assert np.array_equal(batch[3][row], alone[3][0])
+        assert batch[4][row] == alone[4][0]
+        assert np.all(batch[0][row, stages:] == 0.0)
+
+
+def test_a_design_that_does_not_converge_raises_and_names_it():
+    S, W = _near_pinch("aqueous")
+    with pytest.raises(InfeasibleDesignError, match="flat batch index 0"):
+        _solve([2.0, 1.0], [0.5, 0.5], 150, 150, S, W, max_iterations=1)
+
+
+def test_a_warm_start_from_a_neighbouring_design_reaches_the_same_steady_state():
+    beta, feed, S, W = [2.0, 1.0], [0.4, 0.6], 1.7, 1.25
+    cold = [a[0] for a in _solve(beta, feed, 21, 19, S, W)]
+    shorter = [a[0] for a in _solve(beta, feed, 20, 19, S, W)]
+    splits = np.log(shorter[3]) - np.log(shorter[2])  # ln(R_j / E_j) of the neighbour
+    warm = [a[0] for a in _solve(beta, feed, 21, 19, S, W, start=splits[None])]
+    np.testing.assert_allclose(warm[2], cold[2], rtol=1e-12)
+    np.testing.assert_allclose(warm[0][:40], cold[0][:40], rtol=1e-11)
+    assert warm[4] < cold[4]
