@@ -89,6 +89,10 @@ def _replace(node, keys: list[str], value, path: str):
         updated = dict(node)
         updated[key] = new_child
         return FrozenMapping(updated)
+    # a node whose defaults depend on other fields rebuilds them (CostingBasis)
+    replace = getattr(node, "_replace_fields", None)
+    if replace is not None:
+        return replace(**{key: new_child})
     return dataclasses.replace(node, **{key: new_child})
 
 

@@ -238,6 +238,43 @@ class Product:
         return np.where(on_grade, price, price * (1.0 - discount))
 
 
+def _regime_disposal_costs(waste_regime, radioactive_route) -> dict:
+    """Disposal rates a waste regime (and its radioactive-residue route) sets."""
+    from .costing import disposal_costs
+
+    if waste_regime is None:
+        if radioactive_route is not None:
+            raise InputError(
+                f"costing.radioactive_route {radioactive_route!r} needs a waste_regime "
+                "(e.g. waste_regime = 'us'), got waste_regime None"
+            )
+        return {}
+    from .stages.waste import waste_regime as regime_rules
+
+    rules = regime_rules(waste_regime)
+    regime = {**disposal_costs(), **rules["disposal_costs"]}
+    if radioactive_route is not None:
+        routes = sorted(
+            k.removeprefix("radioactive_")
+            for k in rules["alternatives"]
+            if k.startswith("radioactive_")
+        )
+        if radioactive_route not in routes:
+            raise InputError(
+                f"costing.radioactive_route must be one of {routes or 'none'} for "
+                f"waste_regime {waste_regime!r}, got {radioactive_route!r}"
+            )
+        regime["radioactive"] = rules["alternatives"][f"radioactive_{radioactive_route}"]
+    return regime
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(np.all(a == b))
+    except Exception:  # values of different kinds (a number and a quantity) differ
+        return False
+
+
 @dataclass(frozen=True)
 class CostingBasis:
     """Prices and rules that turn physics into money.
@@ -295,36 +332,35 @@ class CostingBasis:
     crews_per_position: object = None
     capital_estimate_factor: object = 1.0
 
+    def _replace_fields(self, **changes):
+        """``dataclasses.replace`` for a path change (:func:`tecmodel.paths.replace_path`).
+
+        The disposal rates a waste regime and its radioactive route filled in follow a
+        new ``waste_regime`` or ``radioactive_route``; rates the scenario or user set
+        (different from what the old regime filled) stay as set.
+        """
+        if {"waste_regime", "radioactive_route"} & changes.keys() and (
+            "disposal_costs" not in changes
+        ):
+            from .costing import disposal_costs
+
+            filled = {
+                **disposal_costs(),
+                **_regime_disposal_costs(self.waste_regime, self.radioactive_route),
+            }
+            changes["disposal_costs"] = {
+                key: value
+                for key, value in self.disposal_costs.items()
+                if key not in filled or not _same(value, filled[key])
+            }
+        return dataclasses.replace(self, **changes)
+
     def __post_init__(self):
         # Defaults are filled in, so every number a plant uses has a dotted path
         # ("costing.prices.hydrochloric_acid") that a study can read and replace.
         from .costing import default_prices, disposal_costs
 
-        regime = {}
-        if self.waste_regime is not None:
-            from .stages.waste import waste_regime
-
-            rules = waste_regime(self.waste_regime)
-            regime = dict(rules["disposal_costs"])
-            if self.radioactive_route is not None:
-                routes = sorted(
-                    k.removeprefix("radioactive_")
-                    for k in rules["alternatives"]
-                    if k.startswith("radioactive_")
-                )
-                if self.radioactive_route not in routes:
-                    raise InputError(
-                        f"costing.radioactive_route must be one of {routes or 'none'} for "
-                        f"waste_regime {self.waste_regime!r}, got {self.radioactive_route!r}"
-                    )
-                regime["radioactive"] = rules["alternatives"][
-                    f"radioactive_{self.radioactive_route}"
-                ]
-        elif self.radioactive_route is not None:
-            raise InputError(
-                f"costing.radioactive_route {self.radioactive_route!r} needs a waste_regime "
-                "(e.g. waste_regime = 'us'), got waste_regime None"
-            )
+        regime = _regime_disposal_costs(self.waste_regime, self.radioactive_route)
         object.__setattr__(self, "prices", freeze_mapping({**default_prices(), **self.prices}))
         object.__setattr__(
             self,
