@@ -115,7 +115,8 @@ for label, values, scale, unit in (
         continue
     low, mid, high = np.nanpercentile(values * scale, [5, 50, 95])
     reached = int(np.count_nonzero(~np.isnan(values)))
-    note = "" if reached == len(values) else f"  (in the {reached} of {len(values)} samples it can)"
+    note = f"  (in the {reached} of {len(values)} samples it can)"
+    note = "" if reached == len(values) else note
     print(f"  {label:<30}{low:>9.1f}{mid:>9.1f}{high:>9.1f}  {unit}{note}")
 free = loan.replace("finance.debt_rate", 0.0).evaluate(flows).levelized_cost
 print(f"  (an interest-free 60 % loan gives {free:.2f~P} at the base capital estimate)")
