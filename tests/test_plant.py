@@ -284,9 +284,10 @@ def test_a_new_radioactive_route_by_path_prices_as_a_plant_built_with_it():
     replaced_path = toy_plant().replace("costing.waste_regime", "us")
     changed = replaced_path.replace("costing.radioactive_route", "llrw")
     assert dict(changed.costing.disposal_costs) == dict(built.disposal_costs)
-    assert changed.costing.disposal_costs["radioactive"] != CostingBasis(
-        waste_regime="us"
-    ).disposal_costs["radioactive"]
+    assert (
+        changed.costing.disposal_costs["radioactive"]
+        != CostingBasis(waste_regime="us").disposal_costs["radioactive"]
+    )
     own = replaced_path.replace("costing.disposal_costs.radioactive", Q_(1000, "USD/m**3"))
     kept = own.replace("costing.radioactive_route", "uranium_mill")
     assert kept.costing.disposal_costs["radioactive"] == Q_(1000, "USD/m**3")
