@@ -9,12 +9,19 @@ counts:
   have been refused was accepted (the case says which);
 - ``ok``: a ``TecModelError`` (or, for the CLI, one line on stderr and exit 2).
 
-Run: ``PYTHONPATH=$PWD python scripts/fuzz_bad_input.py [--cli]`` (``--cli`` also runs
-the command-line cases, about a minute).
+``silent-bad`` is split in the summary by kind: ``nan`` (a NaN/inf result),
+``accepted`` (a value that should have been refused gave a finite result). A third
+class, ``late``, counts stage values refused only when the plant is evaluated instead of
+when the value is set (still a ``TecModelError``, but not at the door).
+
+Run: ``PYTHONPATH=$PWD python scripts/fuzz_bad_input.py [--cli] [--stages]``
+(``--cli`` also runs the command-line cases, about a minute; ``--stages`` sets every
+numeric stage field of every shipped plant to each bad value, about a minute more).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import subprocess
@@ -231,6 +238,86 @@ def api_cases():
             ).tornado(),
         ),
     ]
+    from tecmodel import units
+    from tecmodel.separation import design_reuse
+
+    study = Study(plant, {"finance.discount_rate": Uniform(0.05, 0.1)})
+    monazite = scenarios.load("monazite_caustic")
+    sx = next(p for p in monazite.parameters() if p.endswith(".saponification_stages"))
+    impurities = sx.replace("saponification_stages", "impurities_to_extract")
+    cases += [
+        (f"replace({sx!r}, 2.5)", lambda: monazite.replace(sx, 2.5).evaluate().levelized_cost),
+        (f"replace({sx!r}, 'x')", lambda: monazite.replace(sx, "x").evaluate().levelized_cost),
+        (
+            f"replace({impurities!r}, 5.0)",
+            lambda: monazite.replace(impurities, 5.0).evaluate().levelized_cost,
+        ),
+        ("monte_carlo(executor='x')", lambda: study.monte_carlo(4, executor="x")),
+        ("monte_carlo(chunk_size=2.5)", lambda: study.monte_carlo(4, chunk_size=2.5)),
+        ("sobol(bootstrap=-1)", lambda: study.sobol(8, bootstrap=-1)),
+        ("sobol(max_width=-1)", lambda: study.sobol(8, max_width=-1)),
+        ("price_index(2020.7)", lambda: units.price_index("us_industrial_chemicals", 2020.7)),
+        ("price_index('abc')", lambda: units.price_index("us_industrial_chemicals", "abc")),
+        ("cepci(2020.7)", lambda: units.cepci(2020.7)),
+        ("cepci('abc')", lambda: units.cepci("abc")),
+        ("design_cascade('x', ...)", lambda: design_reuse.design_cascade("x", 0.5, 0.99, 0.99)),
+        (
+            "simulate_multicomponent(scalars)",
+            lambda: design_reuse.simulate_multicomponent(2.0, 0.5, 10, 10, 1.7, 1.2),
+        ),
+        (
+            "replace('finance.plant_life', 1e6)",
+            lambda: plant.replace("finance.plant_life", 1e6).evaluate().levelized_cost,
+        ),
+    ]
+    return cases
+
+
+STAGE_BAD = [float("nan"), True, "abc", -1.0, Q_(2, "m"), None]
+
+
+def stage_cases():
+    """(label, thunk) for every numeric stage field of every shipped plant and bad value.
+
+    A thunk returns ("door", None) when ``replace`` refused the value, else evaluates
+    and returns ("late", None) on a TecModelError there, or ("value", cost).
+    """
+    cases = []
+    for name in scenarios.names():
+        plant = scenarios.load(name)
+        for path in plant.parameters():
+            if not path.startswith("stages."):
+                continue
+            current = plant.get(path)
+            if isinstance(current, bool) or not isinstance(current, int | float | Q_):
+                continue
+            dimensional = isinstance(current, Q_) and not current.dimensionless
+            stage_name, field_name = path.split(".")[1:3]
+            none_allowed = any(
+                item.name == field_name and item.default is None
+                for item in dataclasses.fields(plant.stages[stage_name])
+            )
+            for bad in STAGE_BAD:
+                if bad is None and none_allowed:
+                    continue  # None is this field's documented default
+                if (
+                    dimensional
+                    and isinstance(bad, Q_)
+                    and bad.dimensionality == current.dimensionality
+                ):
+                    continue  # a valid value, not a bad one
+
+                def thunk(plant=plant, path=path, bad=bad):
+                    try:
+                        changed = plant.replace(path, bad)
+                    except TecModelError:
+                        return "door", None
+                    try:
+                        return "value", changed.evaluate().levelized_cost
+                    except TecModelError:
+                        return "late", None
+
+                cases.append((f"{name}: replace({path!r}, {bad!r})", thunk))
     return cases
 
 
@@ -272,7 +359,7 @@ def cli_cases(folder):
     if not os.path.exists(fifo):
         os.mkfifo(fifo)
     p = "bio_recycling"
-    return [
+    cases = [
         ["run", p, "--set", "finance.discount_rate=nan"],
         ["run", p, "--set", "x=0.1=2"],
         ["run", p, "--set", "finance.discount_rate=0.1=2"],
@@ -305,11 +392,19 @@ def cli_cases(folder):
         ["run", p, "--set", "costing.prices.glucose=-1 USD/kg"],
         ["tornado", p, "--param", "finance.discount_rate=0.1:0.05"],
         ["tornado", p, "--param", "finance.discount_rate=a:b"],
+        ["run", p, "--json", "/dev/stdout"],
+        ["run", p, "--set", "finance.plant_life=1e6"],
+        ["sweep", p, "costing.labor_rate", "1", "2", "--unit", "USD/h", "--points", "2.5"],
+        ["montecarlo", p, "-n", "4", "--chunk-size", "0", "--param", "x=0.05:0.1"],
     ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # root writes a read-only folder
+        cases = [argv for argv in cases if ro not in " ".join(argv)]
+    return cases
 
 
 def main() -> int:
     counts = {"other-exception": 0, "silent-bad": 0, "ok": 0}
+    kinds = {"nan": 0, "accepted": 0, "late": 0}
     for label, thunk in api_cases():
         try:
             value = thunk()
@@ -324,7 +419,25 @@ def main() -> int:
             counts["ok"] += 1
         else:
             counts["silent-bad"] += 1
+            kinds["accepted" if _finite(value) else "nan"] += 1
             print(f"silent-bad       {label}: returned {str(value)[:80]!r}")
+    if "--stages" in sys.argv:
+        for label, thunk in stage_cases():
+            try:
+                where, value = thunk()
+            except Exception as exc:
+                counts["other-exception"] += 1
+                print(f"other-exception  {label}: {type(exc).__name__}: {str(exc)[:100]}")
+                continue
+            if where == "door":
+                counts["ok"] += 1
+            elif where == "late":
+                counts["ok"] += 1
+                kinds["late"] += 1
+            else:
+                counts["silent-bad"] += 1
+                kinds["accepted" if _finite(value) else "nan"] += 1
+                print(f"silent-bad       {label}: returned {str(value)[:80]!r}")
     with tempfile.TemporaryDirectory() as folder:
         for label, thunk, _ in scenario_cases(folder):
             try:
@@ -363,7 +476,9 @@ def main() -> int:
     total = sum(counts.values())
     print(
         f"\n{total} cases: other-exception {counts['other-exception']}, "
-        f"silent-bad {counts['silent-bad']}, ok {counts['ok']}"
+        f"silent-bad {counts['silent-bad']} (nan {kinds['nan']}, accepted "
+        f"{kinds['accepted']}), ok {counts['ok']} (of which refused only at evaluation: "
+        f"{kinds['late']})"
     )
     return 0
 

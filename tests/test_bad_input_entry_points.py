@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from tecmodel import InputError, OutputError, Study, TecModelError, scenarios, units
+from tecmodel import Q_, InputError, OutputError, Study, TecModelError, scenarios, units
 from tecmodel.atomic import TEMPORARY_MARK, write_atomic
 from tecmodel.distributions import Uniform
 from tecmodel.separation import design_reuse
@@ -292,3 +292,46 @@ def test_scenario_connection_to_unknown_stage(tmp_path):
     path.write_text(text.replace(marker, marker + "nosuch_", 1), encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"connection 0: 'from' = 'nosuch_"):
         scenarios.read(path)
+
+
+# ------------------------------------------------------------------ property: any value, any field
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ANY_VALUE = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**6), 10**6),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=6),
+    st.sampled_from(["5 m", "10 %", "3 USD/kg", "1 h", "-2 kg/s", [1, "a"], (), {}]),
+)
+_FIELDS = [param.values for param in _numeric_fields()]
+
+
+def _any_value_into_any_field(case, value):
+    cls, name, _default = case
+    try:
+        stage = _build(cls, **{name: value})
+    except TecModelError:
+        return
+    # accepted: the stored value must be a finite number, or a quantity (or text such as
+    # "10 %" that reads as one) of a finite number
+    stored = getattr(stage, name)
+    if isinstance(stored, str):
+        stored = Q_(stored)
+    magnitude = np.asarray(getattr(stored, "magnitude", stored))
+    assert magnitude.dtype.kind in "iuf" and np.all(np.isfinite(magnitude)), (name, value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=st.sampled_from(_FIELDS), value=_ANY_VALUE)
+def test_property_any_value_into_any_stage_field(case, value):
+    _any_value_into_any_field(case, value)
+
+
+@pytest.mark.slow
+@settings(max_examples=5000, deadline=None)
+@given(case=st.sampled_from(_FIELDS), value=_ANY_VALUE)
+def test_property_any_value_into_any_stage_field_slow(case, value):
+    _any_value_into_any_field(case, value)
