@@ -26,36 +26,6 @@ TOLERANCE = 1e-8
 # reference fractions only require tecmodel's value to be as small
 SMALLEST_COMPARED = 1e-300
 
-# Cases the solver on main (before issue 11's solver) does not meet, measured 2026-12-02:
-# the largest relative error of an outlet fraction, or what it raises. They are
-# xfail(strict=False), so a solver that meets them turns them green.
-KNOWN_GAPS = {
-    "binary_large_scrub": "A in the raffinate 2.81e-14 vs 2.752e-14 (2.2 %)",
-    "binary_pinch_aqueous_150": "A in the raffinate 8.5e-23 vs 7.19e-19 (issue 11)",
-    "binary_pinch_organic_150": "B in the extract 4.5e-25 vs 1.56e-18",
-    "binary_pinch_aqueous_300": "A in the raffinate 1.9e-51 vs 7.2e-38",
-    "binary_hard_organic": "B in the extract off by 1.8e-7 relative",
-    "ternary_pinch_pr_nd": "Nd in the raffinate 3.8e-17 vs 1.02e-13",
-    "ternary_pinch_ce_pr": "Pr in the raffinate 1.1e-17 vs 9.5e-19 (11×)",
-    "ternary_pinch_organic": "Ce in the extract 4.4e-108 vs 5.4e-92",
-    "ternary_trace": "raises InfeasibleDesignError (a stage's fractions sum to 1 within 2.4e-4)",
-    "five_pinch_sm_trace": "Pr in the extract 3.4e-14 vs 2.9e-15 (11×)",
-    "fifteen_organic": "La in the extract off by 3.0e-5 relative (4.684e-107)",
-    "fifteen_pinch": "raises InfeasibleDesignError (β-continuation stalls at t = 0.66)",
-}
-
-
-def _params():
-    return [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=False, reason=KNOWN_GAPS[name])
-            if name in KNOWN_GAPS
-            else (),
-        )
-        for name in CASES
-    ]
-
 
 def _reference(case, key):
     return np.array([float(v) for v in case[key]])
@@ -84,7 +54,7 @@ def _simulate(case):
     )
 
 
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", list(CASES))
 def test_outlet_fractions_agree_with_the_reference(name):
     case = CASES[name]
     result = _simulate(case)
@@ -97,10 +67,7 @@ def test_outlet_fractions_agree_with_the_reference(name):
 _BINARY = ["binary_xu_example", "binary_pinch_aqueous_150"]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [param for param in _params() if param.values[0] in _BINARY],
-)
+@pytest.mark.parametrize("name", _BINARY)
 def test_binary_wrapper_agrees_with_the_reference(name):
     case = CASES[name]
     result = simulate_cascade(

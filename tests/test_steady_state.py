@@ -238,3 +238,33 @@ def test_a_warm_start_from_a_neighbouring_design_reaches_the_same_steady_state()
     np.testing.assert_allclose(warm[2], cold[2], rtol=1e-12)
     np.testing.assert_allclose(warm[0][:40], cold[0][:40], rtol=1e-11)
     assert warm[4] < cold[4]
+
+
+@pytest.mark.parametrize("organic_feed", [False, True])
+def test_balance_across_a_sharp_cut_is_formed_exactly(organic_feed):
+    # c = (S − W) − F_A (aqueous feed) or (S − W) + F_B (organic feed), with F the feed
+    # fraction of one side; near a sharp cut c is ~1e-9 or less and must carry the
+    # relative accuracy of a double, checked against exact rational arithmetic
+    from fractions import Fraction
+
+    from tecmodel.separation.steady_state import _Designs
+
+    rng = np.random.default_rng(7)
+    raw = rng.uniform(0.001, 0.5, size=(6, 5))  # 6 designs, 5 components, unnormalized
+    extract_side = np.array([True, True, False, False, False])
+    side = ~extract_side if organic_feed else extract_side
+    # S − W set so that c is tiny: a design on the edge of the cut, like the reference's
+    W = rng.uniform(0.5, 1.5, size=6)
+    share = raw[:, side].sum(1) / raw.sum(1)
+    S = W + (share if not organic_feed else -share) + rng.uniform(-1e-9, 1e-9, size=6)
+    if organic_feed:
+        S = np.abs(S)
+    designs = _Designs(
+        np.ones((6, 5)), raw / raw.sum(1, keepdims=True), np.ones(6, int), np.ones(6, int),
+        S, W, organic_feed, raw,
+    )  # fmt: skip
+    computed = designs.cut_imbalance(np.broadcast_to(extract_side[:, None], (5, 6)))
+    for k in range(6):
+        fraction = sum(Fraction(v) for v in raw[k, side]) / sum(Fraction(v) for v in raw[k])
+        exact = Fraction(S[k]) - Fraction(W[k]) + (fraction if organic_feed else -fraction)
+        assert abs(computed[k] - float(exact)) <= 1e-15 * abs(float(exact))

@@ -200,6 +200,7 @@ def simulate_multicomponent(
     _require("feed_composition", composition, composition < 0.0, ">= 0")
     sums = composition.sum(-1)
     _require("feed_composition (sum over components)", sums, sums <= 0.0, "> 0")
+    given = composition  # the solver forms the balance of a sharp cut from these values
     composition = composition / sums[..., None]
     n = _check_stages("extraction_stages", extraction_stages, 1)
     m = _check_stages("scrub_stages", scrub_stages, 1)
@@ -234,6 +235,7 @@ def simulate_multicomponent(
     flat = int(np.prod(batch_shape))
     beta_flat = np.broadcast_to(beta, (*batch_shape, components)).reshape(flat, components)
     feed_flat = np.broadcast_to(composition, (*batch_shape, components)).reshape(flat, components)
+    given_flat = np.broadcast_to(given, (*batch_shape, components)).reshape(flat, components)
     n_flat = np.broadcast_to(n, batch_shape).reshape(flat)
     m_flat = np.broadcast_to(m, batch_shape).reshape(flat)
     s_flat = np.broadcast_to(S, batch_shape).reshape(flat)
@@ -243,7 +245,7 @@ def simulate_multicomponent(
 
     aqueous, organic, extract, raffinate, iterations, real = solve_steady_state(
         beta_flat,
-        feed_flat,
+        given_flat,
         n_flat,
         m_flat,
         s_flat,
