@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 
 from ..data import load_table
+from ..elements import RARE_EARTHS
 from ..errors import InputError, describe
 from ..plant import Feed, Plant, Product
 from ..stages import BicarbonatePrecipitation, Calcination, OxalatePrecipitation
@@ -44,6 +45,15 @@ DEFAULT_CAPACITY = 3000.0
 #: Recycle of treated saponification brine [-]: the MIIT 2016 >= 85 % water-recycling
 #: condition (REFERENCE_DATA.md), used at both locations (assumption for "us").
 BRINE_RECYCLE = 0.85
+
+#: Yttrium routes: None (Y is cut by the P507 tree at its P507 place, between Dy and Ho),
+#: "naphthenic" (the Chinese naphthenic-acid route: a first cascade in naphthenic acid,
+#: where Y is the least extractable rare earth, leaves Y in the raffinate and extracts
+#: every lanthanide, which the P507 tree then separates).
+YTTRIUM_ROUTES = (None, "naphthenic")
+
+#: Separation-factor set of the yttrium cut of the naphthenic route.
+NAPHTHENIC_SYSTEM = "naphthenic_acid"
 
 #: Bulk La and Ce products are precipitated with ammonium bicarbonate (cheaper than oxalic
 #: acid; common Chinese practice, assumption as in the shipped scenarios); all others
@@ -87,13 +97,30 @@ def _stage_key(text: str) -> str:
 class _Context:
     """Everything design and sequences share: checked inputs, shares, costing."""
 
-    def __init__(self, feed, products, purity, capacity, location, extractant, linked=False):
+    def __init__(self, feed, products, purity, capacity, location, extractant, linked=False,
+                 yttrium_route=None):  # fmt: skip
         if not isinstance(linked, bool):
             raise InputError(f"linked must be True or False, got {linked!r}")
+        if yttrium_route not in YTTRIUM_ROUTES:
+            raise InputError(
+                f"yttrium_route must be None or 'naphthenic', got {describe(yttrium_route)}"
+            )
         self.linked = linked
         self.feed = refinery_feed(feed)
         present = self.feed.rare_earths
         self.products = product_slate(products, present, purity)
+        self.yttrium = None
+        if yttrium_route == "naphthenic":
+            own = [p for p in self.products if p.elements == ("Y",) and p.sold]
+            if not own:
+                raise InputError(
+                    "yttrium_route='naphthenic' needs yttrium as a product of its own (list "
+                    f"'Y' in products); the products are "
+                    f"{', '.join(p.name for p in self.products)}"
+                )
+            self.yttrium = own[0]
+            # the P507 tree separates the lanthanides of the naphthenic extract
+            self.products = [p for p in self.products if p is not self.yttrium]
         self.extractant, self.system = _extractant(extractant)
         self.practice = practice_options(self.extractant)
         self.costing, self.finance = location_basis(location)
@@ -101,6 +128,8 @@ class _Context:
         reo = sum(self.feed.composition[s] for s in present)
         self.shares = {s: self.feed.composition[s] / reo for s in present}
         self.rare_earths = present
+        if self.yttrium is not None:
+            self.rare_earths = tuple(s for s in present if s != "Y")
         if capacity is None:
             capacity = Q_(DEFAULT_CAPACITY, "t/yr")
         if not hasattr(capacity, "units"):
@@ -143,9 +172,48 @@ class _Context:
     def labels(self):
         return [p.label for p in self.products]
 
+    def _lanthanide_purity(self) -> float:
+        """Lanthanide purity the naphthenic extract must reach (a labelled rule).
+
+        The Y left in the extract goes on to the products next to Y's P507 place; each
+        product may take a quarter of its impurity budget from it (the P507 cuts at its
+        boundaries keep their halves), scaled by the product's share of the lanthanides:
+        ``1 − min_P (1 − purity_P) / 4 · m_P / m_Ln``, over the sold lanthanide products.
+        """
+        m_ln = sum(self.shares[s] for s in self.rare_earths)
+        allowed = [
+            (1.0 - p.purity) / 4.0 * sum(self.shares[s] for s in p.elements) / m_ln
+            for p in self.products
+            if p.sold
+        ]
+        return 1.0 - min(allowed) if allowed else 0.99
+
+    def _naphthenic_yttrium_cut(self, stages, connections, inlet):
+        """Add the naphthenic-acid Y|lanthanides cascade; return its extract port."""
+        stages["sx_naphthenic_y"] = SolventExtractionSection(
+            split_between=("Y", self.rare_earths[0]),
+            purity_extract=self._lanthanide_purity(),
+            purity_raffinate=self.yttrium.purity,
+            separation_factor_system=NAPHTHENIC_SYSTEM,
+            # assumption: the organic is priced and held as the plant's extractant (no
+            # naphthenic-acid price or properties are shipped)
+            extractant=self.extractant,
+            brine_treatment="evaporation",
+            brine_recycle_fraction=BRINE_RECYCLE,
+            max_stages=3000,
+            **self.practice,
+        )
+        if inlet is not None:
+            connections.append((inlet, "sx_naphthenic_y.feed"))
+        else:
+            self._root = "sx_naphthenic_y.feed"
+        return "sx_naphthenic_y.extract"
+
     def plant(self, tree, table, name=None) -> Plant:
         labels = self.labels()
         by_label = {p.label: p for p in self.products}
+        if self.yttrium is not None:
+            by_label[self.yttrium.label] = self.yttrium
         stages = dict(self.feed.head)
         connections = []
         head_names = list(stages)
@@ -180,6 +248,10 @@ class _Context:
                 return
             cut = tree_cuts(t, table, labels)[0]
             light_key, heavy_key = cut.name.split("|")
+            if self.yttrium is not None and _straddles_yttrium(light_key, heavy_key):
+                # the Y the naphthenic cut left in the lanthanides sits between them in
+                # P507 order (Dy, Y, Ho): cut below it, Y going on with the heavy side
+                heavy_key = "Y"
             key = f"sx_{light_key.lower()}_{heavy_key.lower()}"
             # linked extraction: a loaded extract that another cut splits goes on unstripped
             linked_extract = self.linked and not isinstance(t[1], str)
@@ -205,6 +277,9 @@ class _Context:
 
         self._root = None
         first = f"{head_names[-1]}.liquor" if head_names else None
+        if self.yttrium is not None:
+            first = self._naphthenic_yttrium_cut(stages, connections, first)
+            build(self.yttrium.label, "sx_naphthenic_y.raffinate")
         build(tree, first)
         inlet = self.feed.inlet or self._root
         if inlet is None:  # a single product and no head: nothing to build
@@ -226,8 +301,13 @@ class _Context:
         )
 
 
+def _straddles_yttrium(light_key: str, heavy_key: str) -> bool:
+    order = RARE_EARTHS.index
+    return order(light_key) < order("Y") < order(heavy_key)
+
+
 def design(feed, products, *, purity=0.999, capacity=None, location="china",
-           extractant="p507_hcl", tree=None, linked=False):  # fmt: skip
+           extractant="p507_hcl", tree=None, linked=False, yttrium_route=None):  # fmt: skip
     """A full-separation refinery for ``feed`` and ``products``: a :class:`~tecmodel.plant.Plant`.
 
     Parameters
@@ -258,6 +338,17 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         no strip acid for it and less fresh saponified organic downstream, by the
         balances of Xu's organic-feed design. The split sequence is still chosen without
         linking (the proxy knows aqueous feeds only). Default False.
+    yttrium_route : {None, "naphthenic"}
+        None (default): Y is cut by the P507 tree at its P507 place (between Dy and Ho).
+        ``"naphthenic"``: the Chinese naphthenic-acid route. A first cascade in naphthenic
+        acid, where Y is the least extractable rare earth
+        (:data:`tecmodel.separation.cut.EXTRACTION_ORDERS`), cuts Y|La: the Y product
+        leaves in its raffinate, every lanthanide in its extract, which the P507 tree
+        (chosen by cost over the lanthanide products, ``tree`` labels without Y) then
+        separates. Needs Y as a product of its own. The naphthenic factors beyond Nd/Pr
+        and the Y factor are labelled assumptions (``data/separation_factors.toml``); the
+        organic is priced as the plant's extractant (assumption: no naphthenic-acid price
+        is shipped).
 
     Returns
     -------
@@ -270,7 +361,8 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         An element not in the feed, overlapping products, a purity outside (0, 1), an
         unknown feed, location or extractant (the message names it).
     """
-    context = _Context(feed, products, purity, capacity, location, extractant, linked)
+    context = _Context(feed, products, purity, capacity, location, extractant, linked,
+                       yttrium_route)  # fmt: skip
     if tree is None:
         best = context.search(keep=1)[0]
         tree, table = best.tree, context.candidate_table(best)
@@ -280,7 +372,7 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
 
 
 def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
-              extractant="p507_hcl", keep=5, exact=3):  # fmt: skip
+              extractant="p507_hcl", keep=5, exact=3, yttrium_route=None):  # fmt: skip
     """Candidate split sequences ranked by levelized cost.
 
     The ``keep`` cheapest trees by the additive proxy cost (dynamic programming,
@@ -297,7 +389,8 @@ def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
         raise InputError(f"keep must be a whole number >= 1, got {keep!r}")
     if isinstance(exact, bool) or not isinstance(exact, int) or exact < 0:
         raise InputError(f"exact must be a whole number >= 0, got {exact!r}")
-    context = _Context(feed, products, purity, capacity, location, extractant)
+    context = _Context(feed, products, purity, capacity, location, extractant,
+                       yttrium_route=yttrium_route)  # fmt: skip
     candidates = context.search(keep=keep)
     for candidate in candidates[:exact]:
         candidate.plant = context.plant(candidate.tree, context.candidate_table(candidate))
