@@ -19,7 +19,13 @@ from ..data import load_table
 from ..elements import RARE_EARTHS
 from ..errors import InputError, describe
 from ..plant import Feed, Plant, Product
-from ..stages import BicarbonatePrecipitation, Calcination, OxalatePrecipitation
+from ..separation.cut import extraction_order
+from ..stages import (
+    BicarbonatePrecipitation,
+    Calcination,
+    EuropiumReduction,
+    OxalatePrecipitation,
+)
 from ..stages.solvent_extraction import SolventExtractionSection, separation_factor_systems
 from ..streams import Stream
 from ..units import Q_, magnitude
@@ -52,8 +58,17 @@ BRINE_RECYCLE = 0.85
 #: every lanthanide, which the P507 tree then separates).
 YTTRIUM_ROUTES = (None, "naphthenic")
 
-#: Separation-factor set of the yttrium cut of the naphthenic route.
+#: Europium routes: None (Eu cut by the P507 tree at its place, between Sm and Gd),
+#: "zinc_reduction" (Eu(III) reduced to Eu(II) with zinc, then one P507 cascade extracts
+#: every trivalent rare earth and leaves Eu in the raffinate).
+EUROPIUM_ROUTES = (None, "zinc_reduction")
+
+#: Separation-factor sets of the single-element first cuts.
 NAPHTHENIC_SYSTEM = "naphthenic_acid"
+EUROPIUM_REDUCED_SYSTEM = "p507_hcl_eu_reduced"
+
+#: Stage names of the first cuts (``sx_<name>``).
+FIRST_CUT_NAMES = {"Y": "naphthenic_y", "Eu": "eu_reduction"}
 
 #: Bulk La and Ce products are precipitated with ammonium bicarbonate (cheaper than oxalic
 #: acid; common Chinese practice, assumption as in the shipped scenarios); all others
@@ -98,29 +113,39 @@ class _Context:
     """Everything design and sequences share: checked inputs, shares, costing."""
 
     def __init__(self, feed, products, purity, capacity, location, extractant, linked=False,
-                 yttrium_route=None):  # fmt: skip
+                 yttrium_route=None, europium_route=None):  # fmt: skip
         if not isinstance(linked, bool):
             raise InputError(f"linked must be True or False, got {linked!r}")
         if yttrium_route not in YTTRIUM_ROUTES:
             raise InputError(
                 f"yttrium_route must be None or 'naphthenic', got {describe(yttrium_route)}"
             )
+        if europium_route not in EUROPIUM_ROUTES:
+            raise InputError(
+                f"europium_route must be None or 'zinc_reduction', got {describe(europium_route)}"
+            )
         self.linked = linked
         self.feed = refinery_feed(feed)
         present = self.feed.rare_earths
         self.products = product_slate(products, present, purity)
-        self.yttrium = None
-        if yttrium_route == "naphthenic":
-            own = [p for p in self.products if p.elements == ("Y",) and p.sold]
+        # single-element first cuts (yttrium_route, europium_route), in flow order: each
+        # takes its element out, and the P507 tree separates what is left
+        self.first_cuts = []
+        for route, symbol, wanted in (
+            (yttrium_route, "Y", "naphthenic"),
+            (europium_route, "Eu", "zinc_reduction"),
+        ):
+            if route != wanted:
+                continue
+            own = [p for p in self.products if p.elements == (symbol,) and p.sold]
             if not own:
                 raise InputError(
-                    "yttrium_route='naphthenic' needs yttrium as a product of its own (list "
-                    f"'Y' in products); the products are "
-                    f"{', '.join(p.name for p in self.products)}"
+                    f"{'yttrium' if symbol == 'Y' else 'europium'}_route={wanted!r} needs "
+                    f"{symbol} as a product of its own (list {symbol!r} in products); the "
+                    f"products are {', '.join(p.name for p in self.products)}"
                 )
-            self.yttrium = own[0]
-            # the P507 tree separates the lanthanides of the naphthenic extract
-            self.products = [p for p in self.products if p is not self.yttrium]
+            self.first_cuts.append(own[0])
+            self.products = [p for p in self.products if p is not own[0]]
         self.extractant, self.system = _extractant(extractant)
         self.practice = practice_options(self.extractant)
         self.costing, self.finance = location_basis(location)
@@ -128,8 +153,8 @@ class _Context:
         reo = sum(self.feed.composition[s] for s in present)
         self.shares = {s: self.feed.composition[s] / reo for s in present}
         self.rare_earths = present
-        if self.yttrium is not None:
-            self.rare_earths = tuple(s for s in present if s != "Y")
+        taken = {p.elements[0] for p in self.first_cuts}
+        self.rare_earths = tuple(s for s in present if s not in taken)
         if capacity is None:
             capacity = Q_(DEFAULT_CAPACITY, "t/yr")
         if not hasattr(capacity, "units"):
@@ -172,31 +197,45 @@ class _Context:
     def labels(self):
         return [p.label for p in self.products]
 
-    def _lanthanide_purity(self) -> float:
-        """Lanthanide purity the naphthenic extract must reach (a labelled rule).
+    def _rest_purity(self) -> float:
+        """Purity the rest (extract) of a single-element first cut must reach (a rule).
 
-        The Y left in the extract goes on to the products next to Y's P507 place; each
-        product may take a quarter of its impurity budget from it (the P507 cuts at its
-        boundaries keep their halves), scaled by the product's share of the lanthanides:
-        ``1 − min_P (1 − purity_P) / 4 · m_P / m_Ln``, over the sold lanthanide products.
+        The element the cut leaves in the rest goes on to the products next to its P507
+        place; each product may take a quarter of its impurity budget from it (the P507
+        cuts at its boundaries keep their halves), scaled by the product's share of the
+        rest: ``1 − min_P (1 − purity_P) / 4 · m_P / m_rest`` over the sold products of
+        the P507 tree (labelled rule).
         """
-        m_ln = sum(self.shares[s] for s in self.rare_earths)
+        m_rest = sum(self.shares[s] for s in self.rare_earths)
         allowed = [
-            (1.0 - p.purity) / 4.0 * sum(self.shares[s] for s in p.elements) / m_ln
+            (1.0 - p.purity) / 4.0 * sum(self.shares[s] for s in p.elements) / m_rest
             for p in self.products
             if p.sold
         ]
         return 1.0 - min(allowed) if allowed else 0.99
 
-    def _naphthenic_yttrium_cut(self, stages, connections, inlet):
-        """Add the naphthenic-acid Y|lanthanides cascade; return its extract port."""
-        stages["sx_naphthenic_y"] = SolventExtractionSection(
-            split_between=("Y", self.rare_earths[0]),
-            purity_extract=self._lanthanide_purity(),
-            purity_raffinate=self.yttrium.purity,
-            separation_factor_system=NAPHTHENIC_SYSTEM,
-            # assumption: the organic is priced and held as the plant's extractant (no
-            # naphthenic-acid price or properties are shipped)
+    def _first_cut(self, spec, remaining, stages, connections, inlet):
+        """Add the cascade (and reduction) taking ``spec``'s element out; return the port
+        of the rest (the extract) and of the element's raffinate."""
+        symbol = spec.elements[0]
+        system = NAPHTHENIC_SYSTEM if symbol == "Y" else EUROPIUM_REDUCED_SYSTEM
+        order = extraction_order(system)
+        neighbour = next(s for s in order if s in remaining and s != symbol)
+        key = f"sx_{FIRST_CUT_NAMES[symbol]}"
+        if symbol == "Eu":
+            stages["reduce_eu"] = EuropiumReduction()
+            if inlet is not None:
+                connections.append((inlet, "reduce_eu.feed"))
+            else:
+                self._root = "reduce_eu.feed"
+            inlet = "reduce_eu.liquor"
+        stages[key] = SolventExtractionSection(
+            split_between=(symbol, neighbour),
+            purity_extract=self._rest_purity(),
+            purity_raffinate=spec.purity,
+            separation_factor_system=system,
+            # assumption: the organic is priced and held as the plant's extractant (for
+            # naphthenic acid no price or properties are shipped)
             extractant=self.extractant,
             brine_treatment="evaporation",
             brine_recycle_fraction=BRINE_RECYCLE,
@@ -204,16 +243,16 @@ class _Context:
             **self.practice,
         )
         if inlet is not None:
-            connections.append((inlet, "sx_naphthenic_y.feed"))
+            connections.append((inlet, f"{key}.feed"))
         else:
-            self._root = "sx_naphthenic_y.feed"
-        return "sx_naphthenic_y.extract"
+            self._root = f"{key}.feed"
+        return f"{key}.extract", f"{key}.raffinate"
 
     def plant(self, tree, table, name=None) -> Plant:
         labels = self.labels()
         by_label = {p.label: p for p in self.products}
-        if self.yttrium is not None:
-            by_label[self.yttrium.label] = self.yttrium
+        for spec in self.first_cuts:
+            by_label[spec.label] = spec
         stages = dict(self.feed.head)
         connections = []
         head_names = list(stages)
@@ -248,10 +287,12 @@ class _Context:
                 return
             cut = tree_cuts(t, table, labels)[0]
             light_key, heavy_key = cut.name.split("|")
-            if self.yttrium is not None and _straddles_yttrium(light_key, heavy_key):
-                # the Y the naphthenic cut left in the lanthanides sits between them in
-                # P507 order (Dy, Y, Ho): cut below it, Y going on with the heavy side
-                heavy_key = "Y"
+            for spec in self.first_cuts:
+                if _straddles(light_key, spec.elements[0], heavy_key):
+                    # the Y (Eu) a first cut left in the rest sits between them in P507
+                    # order (Dy, Y, Ho; Sm, Eu, Gd): cut below it, the trace going on
+                    # with the heavy side
+                    heavy_key = spec.elements[0]
             key = f"sx_{light_key.lower()}_{heavy_key.lower()}"
             # linked extraction: a loaded extract that another cut splits goes on unstripped
             linked_extract = self.linked and not isinstance(t[1], str)
@@ -277,9 +318,11 @@ class _Context:
 
         self._root = None
         first = f"{head_names[-1]}.liquor" if head_names else None
-        if self.yttrium is not None:
-            first = self._naphthenic_yttrium_cut(stages, connections, first)
-            build(self.yttrium.label, "sx_naphthenic_y.raffinate")
+        remaining = set(self.shares)
+        for spec in self.first_cuts:
+            first, raffinate = self._first_cut(spec, remaining, stages, connections, first)
+            build(spec.label, raffinate)
+            remaining.discard(spec.elements[0])
         build(tree, first)
         inlet = self.feed.inlet or self._root
         if inlet is None:  # a single product and no head: nothing to build
@@ -301,13 +344,14 @@ class _Context:
         )
 
 
-def _straddles_yttrium(light_key: str, heavy_key: str) -> bool:
+def _straddles(light_key: str, symbol: str, heavy_key: str) -> bool:
     order = RARE_EARTHS.index
-    return order(light_key) < order("Y") < order(heavy_key)
+    return order(light_key) < order(symbol) < order(heavy_key)
 
 
 def design(feed, products, *, purity=0.999, capacity=None, location="china",
-           extractant="p507_hcl", tree=None, linked=False, yttrium_route=None):  # fmt: skip
+           extractant="p507_hcl", tree=None, linked=False, yttrium_route=None,
+           europium_route=None):  # fmt: skip
     """A full-separation refinery for ``feed`` and ``products``: a :class:`~tecmodel.plant.Plant`.
 
     Parameters
@@ -349,6 +393,14 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         and the Y factor are labelled assumptions (``data/separation_factors.toml``); the
         organic is priced as the plant's extractant (assumption: no naphthenic-acid price
         is shipped).
+    europium_route : {None, "zinc_reduction"}
+        None (default): Eu is cut by the P507 tree between Sm and Gd. ``"zinc_reduction"``:
+        :class:`~tecmodel.stages.EuropiumReduction` reduces Eu(III) to Eu(II) with zinc
+        (½ mol Zn per mol Eu, times an excess), then one P507 cascade
+        (``p507_hcl_eu_reduced``: Eu(II) first in the order, its factor a labelled
+        assumption) extracts every trivalent rare earth and leaves the Eu product in its
+        raffinate; the P507 tree separates the rest. Needs Eu as a product of its own.
+        With both routes the naphthenic Y cut comes first.
 
     Returns
     -------
@@ -362,7 +414,7 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         unknown feed, location or extractant (the message names it).
     """
     context = _Context(feed, products, purity, capacity, location, extractant, linked,
-                       yttrium_route)  # fmt: skip
+                       yttrium_route, europium_route)  # fmt: skip
     if tree is None:
         best = context.search(keep=1)[0]
         tree, table = best.tree, context.candidate_table(best)
@@ -372,7 +424,8 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
 
 
 def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
-              extractant="p507_hcl", keep=5, exact=3, yttrium_route=None):  # fmt: skip
+              extractant="p507_hcl", keep=5, exact=3, yttrium_route=None,
+              europium_route=None):  # fmt: skip
     """Candidate split sequences ranked by levelized cost.
 
     The ``keep`` cheapest trees by the additive proxy cost (dynamic programming,
@@ -390,7 +443,7 @@ def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
     if isinstance(exact, bool) or not isinstance(exact, int) or exact < 0:
         raise InputError(f"exact must be a whole number >= 0, got {exact!r}")
     context = _Context(feed, products, purity, capacity, location, extractant,
-                       yttrium_route=yttrium_route)  # fmt: skip
+                       yttrium_route=yttrium_route, europium_route=europium_route)  # fmt: skip
     candidates = context.search(keep=keep)
     for candidate in candidates[:exact]:
         candidate.plant = context.plant(candidate.tree, context.candidate_table(candidate))

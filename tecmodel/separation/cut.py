@@ -52,6 +52,7 @@ from .design_reuse import design_cascade, simulate_multicomponent
 
 __all__ = [
     "DEPRECATED_SYSTEM_NAMES",
+    "DERIVED_SYSTEMS",
     "EXTRACTION_ORDERS",
     "CascadeSplit",
     "adjacent_separation_factors",
@@ -114,7 +115,13 @@ def resolve_separation_factor_system(system) -> str:
 #: rows); the lanthanides keep their P507 order there (a labelled simplification).
 EXTRACTION_ORDERS = {
     "naphthenic_acid": ("Y", *(s for s in RARE_EARTHS if s != "Y")),
+    "p507_hcl_eu_reduced": ("Eu", *(s for s in RARE_EARTHS if s != "Eu")),
 }
+
+#: Systems derived from another: the base system's trivalent pairs with the named element
+#: taken out of the order (its two pairs multiplied into one), plus the system's own rows.
+#: "p507_hcl_eu_reduced": P507 after zinc reduction (tecmodel.stages.EuropiumReduction).
+DERIVED_SYSTEMS = {"p507_hcl_eu_reduced": ("p507_hcl", "Eu")}
 
 
 def extraction_order(system: str = "p507_hcl") -> tuple[str, ...]:
@@ -158,7 +165,17 @@ def adjacent_separation_factors(system: str = "p507_hcl") -> dict[str, float]:
     """
     system = resolve_separation_factor_system(system)
     table = load_table("separation_factors")
-    return {e.key: float(e.value) for e in table.entries if e.extra["system"] == system}
+    own = {e.key: float(e.value) for e in table.entries if e.extra["system"] == system}
+    if system not in DERIVED_SYSTEMS:
+        return own
+    base_name, moved = DERIVED_SYSTEMS[system]
+    base = adjacent_separation_factors(base_name)
+    i = RARE_EARTHS.index(moved)
+    lighter, heavier = RARE_EARTHS[i - 1], RARE_EARTHS[i + 1]
+    below, above = f"{moved}/{lighter}", f"{heavier}/{moved}"
+    derived = {k: v for k, v in base.items() if k not in (below, above)}
+    derived[f"{heavier}/{lighter}"] = base[below] * base[above]
+    return {**derived, **own}
 
 
 def _relative_factors(rare_earths, system, overrides):
