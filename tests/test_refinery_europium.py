@@ -56,9 +56,11 @@ def test_zinc_reduction_route_makes_europium_from_the_first_cut():
     names = list(plant.stages)
     assert names.index("reduce_eu") < names.index("sx_eu_reduction")
     assert plant.stages["sx_eu_reduction"].split_between == ("Eu", "La")
+    assert ("sx_eu_reduction.raffinate", "precipitate_eu2o3.feed") in plant.connections
     result = plant.evaluate()
-    for product in ("Eu2O3", "Sm2O3", "Gd2O3"):
-        assert result.purity(product) >= 0.999 - 1e-9
+    for name, product in plant.products.items():
+        if product.price is not None:
+            assert result.purity(name) >= 0.999 - 1e-9, name
     # zinc charged for the Eu that reaches the reduction, by the stoichiometry above
     reduction = result.flowsheet.stage_results["reduce_eu"]
     eu_in = float(reduction.inlets["feed"].kg_s("Eu"))

@@ -197,20 +197,25 @@ class _Context:
     def labels(self):
         return [p.label for p in self.products]
 
-    def _rest_purity(self) -> float:
-        """Purity the rest (extract) of a single-element first cut must reach (a rule).
+    def _rest_purity(self, symbol: str) -> float:
+        """Purity the rest (extract) of the first cut of ``symbol`` must reach (a rule).
 
-        The element the cut leaves in the rest goes on to the products next to its P507
-        place; each product may take a quarter of its impurity budget from it (the P507
-        cuts at its boundaries keep their halves), scaled by the product's share of the
-        rest: ``1 − min_P (1 − purity_P) / 4 · m_P / m_rest`` over the sold products of
-        the P507 tree (labelled rule).
+        The ``symbol`` the cut leaves in the rest goes on to the products next to its
+        P507 place (for Y those holding the nearest lighter and heavier rare earths, e.g.
+        Dy and Ho); each of them may take a quarter of its impurity budget from it (the
+        P507 cuts at its boundaries keep their halves), scaled by the product's share of
+        the rest: ``1 − min_P (1 − purity_P) / 4 · m_P / m_rest`` over those products
+        (labelled rule).
         """
         m_rest = sum(self.shares[s] for s in self.rare_earths)
+        place = RARE_EARTHS.index(symbol)
+        lighter = [s for s in self.rare_earths if RARE_EARTHS.index(s) < place]
+        heavier = [s for s in self.rare_earths if RARE_EARTHS.index(s) > place]
+        nearest = {side[i] for side, i in ((lighter, -1), (heavier, 0)) if side}
         allowed = [
             (1.0 - p.purity) / 4.0 * sum(self.shares[s] for s in p.elements) / m_rest
             for p in self.products
-            if p.sold
+            if p.sold and nearest & set(p.elements)
         ]
         return 1.0 - min(allowed) if allowed else 0.99
 
@@ -231,7 +236,7 @@ class _Context:
             inlet = "reduce_eu.liquor"
         stages[key] = SolventExtractionSection(
             split_between=(symbol, neighbour),
-            purity_extract=self._rest_purity(),
+            purity_extract=self._rest_purity(symbol),
             purity_raffinate=spec.purity,
             separation_factor_system=system,
             # assumption: the organic is priced and held as the plant's extractant (for
