@@ -16,9 +16,16 @@ from __future__ import annotations
 import itertools
 
 from ..data import load_table
+from ..elements import RARE_EARTHS
 from ..errors import InputError, describe
 from ..plant import Feed, Plant, Product
-from ..stages import BicarbonatePrecipitation, Calcination, OxalatePrecipitation
+from ..separation.cut import extraction_order
+from ..stages import (
+    BicarbonatePrecipitation,
+    Calcination,
+    EuropiumReduction,
+    OxalatePrecipitation,
+)
 from ..stages.solvent_extraction import SolventExtractionSection, separation_factor_systems
 from ..streams import Stream
 from ..units import Q_, magnitude
@@ -44,6 +51,24 @@ DEFAULT_CAPACITY = 3000.0
 #: Recycle of treated saponification brine [-]: the MIIT 2016 >= 85 % water-recycling
 #: condition (REFERENCE_DATA.md), used at both locations (assumption for "us").
 BRINE_RECYCLE = 0.85
+
+#: Yttrium routes: None (Y is cut by the P507 tree at its P507 place, between Dy and Ho),
+#: "naphthenic" (the Chinese naphthenic-acid route: a first cascade in naphthenic acid,
+#: where Y is the least extractable rare earth, leaves Y in the raffinate and extracts
+#: every lanthanide, which the P507 tree then separates).
+YTTRIUM_ROUTES = (None, "naphthenic")
+
+#: Europium routes: None (Eu cut by the P507 tree at its place, between Sm and Gd),
+#: "zinc_reduction" (Eu(III) reduced to Eu(II) with zinc, then one P507 cascade extracts
+#: every trivalent rare earth and leaves Eu in the raffinate).
+EUROPIUM_ROUTES = (None, "zinc_reduction")
+
+#: Separation-factor sets of the single-element first cuts.
+NAPHTHENIC_SYSTEM = "naphthenic_acid"
+EUROPIUM_REDUCED_SYSTEM = "p507_hcl_eu_reduced"
+
+#: Stage names of the first cuts (``sx_<name>``).
+FIRST_CUT_NAMES = {"Y": "naphthenic_y", "Eu": "eu_reduction"}
 
 #: Bulk La and Ce products are precipitated with ammonium bicarbonate (cheaper than oxalic
 #: acid; common Chinese practice, assumption as in the shipped scenarios); all others
@@ -87,13 +112,40 @@ def _stage_key(text: str) -> str:
 class _Context:
     """Everything design and sequences share: checked inputs, shares, costing."""
 
-    def __init__(self, feed, products, purity, capacity, location, extractant, linked=False):
+    def __init__(self, feed, products, purity, capacity, location, extractant, linked=False,
+                 yttrium_route=None, europium_route=None):  # fmt: skip
         if not isinstance(linked, bool):
             raise InputError(f"linked must be True or False, got {linked!r}")
+        if yttrium_route not in YTTRIUM_ROUTES:
+            raise InputError(
+                f"yttrium_route must be None or 'naphthenic', got {describe(yttrium_route)}"
+            )
+        if europium_route not in EUROPIUM_ROUTES:
+            raise InputError(
+                f"europium_route must be None or 'zinc_reduction', got {describe(europium_route)}"
+            )
         self.linked = linked
         self.feed = refinery_feed(feed)
         present = self.feed.rare_earths
         self.products = product_slate(products, present, purity)
+        # single-element first cuts (yttrium_route, europium_route), in flow order: each
+        # takes its element out, and the P507 tree separates what is left
+        self.first_cuts = []
+        for route, symbol, wanted in (
+            (yttrium_route, "Y", "naphthenic"),
+            (europium_route, "Eu", "zinc_reduction"),
+        ):
+            if route != wanted:
+                continue
+            own = [p for p in self.products if p.elements == (symbol,) and p.sold]
+            if not own:
+                raise InputError(
+                    f"{'yttrium' if symbol == 'Y' else 'europium'}_route={wanted!r} needs "
+                    f"{symbol} as a product of its own (list {symbol!r} in products); the "
+                    f"products are {', '.join(p.name for p in self.products)}"
+                )
+            self.first_cuts.append(own[0])
+            self.products = [p for p in self.products if p is not own[0]]
         self.extractant, self.system = _extractant(extractant)
         self.practice = practice_options(self.extractant)
         self.costing, self.finance = location_basis(location)
@@ -101,6 +153,8 @@ class _Context:
         reo = sum(self.feed.composition[s] for s in present)
         self.shares = {s: self.feed.composition[s] / reo for s in present}
         self.rare_earths = present
+        taken = {p.elements[0] for p in self.first_cuts}
+        self.rare_earths = tuple(s for s in present if s not in taken)
         if capacity is None:
             capacity = Q_(DEFAULT_CAPACITY, "t/yr")
         if not hasattr(capacity, "units"):
@@ -143,9 +197,67 @@ class _Context:
     def labels(self):
         return [p.label for p in self.products]
 
+    def _rest_purity(self, symbol: str) -> float:
+        """Purity the rest (extract) of the first cut of ``symbol`` must reach (a rule).
+
+        The ``symbol`` the cut leaves in the rest goes on to the products next to its
+        P507 place (for Y those holding the nearest lighter and heavier rare earths, e.g.
+        Dy and Ho); each of them may take a quarter of its impurity budget from it (the
+        P507 cuts at its boundaries keep their halves), scaled by the product's share of
+        the rest: ``1 − min_P (1 − purity_P) / 4 · m_P / m_rest`` over those products
+        (labelled rule).
+        """
+        m_rest = sum(self.shares[s] for s in self.rare_earths)
+        place = RARE_EARTHS.index(symbol)
+        lighter = [s for s in self.rare_earths if RARE_EARTHS.index(s) < place]
+        heavier = [s for s in self.rare_earths if RARE_EARTHS.index(s) > place]
+        nearest = {side[i] for side, i in ((lighter, -1), (heavier, 0)) if side}
+        allowed = [
+            (1.0 - p.purity) / 4.0 * sum(self.shares[s] for s in p.elements) / m_rest
+            for p in self.products
+            if p.sold and nearest & set(p.elements)
+        ]
+        return 1.0 - min(allowed) if allowed else 0.99
+
+    def _first_cut(self, spec, remaining, stages, connections, inlet):
+        """Add the cascade (and reduction) taking ``spec``'s element out; return the port
+        of the rest (the extract) and of the element's raffinate."""
+        symbol = spec.elements[0]
+        system = NAPHTHENIC_SYSTEM if symbol == "Y" else EUROPIUM_REDUCED_SYSTEM
+        order = extraction_order(system)
+        neighbour = next(s for s in order if s in remaining and s != symbol)
+        key = f"sx_{FIRST_CUT_NAMES[symbol]}"
+        if symbol == "Eu":
+            stages["reduce_eu"] = EuropiumReduction()
+            if inlet is not None:
+                connections.append((inlet, "reduce_eu.feed"))
+            else:
+                self._root = "reduce_eu.feed"
+            inlet = "reduce_eu.liquor"
+        stages[key] = SolventExtractionSection(
+            split_between=(symbol, neighbour),
+            purity_extract=self._rest_purity(symbol),
+            purity_raffinate=spec.purity,
+            separation_factor_system=system,
+            # assumption: the organic is priced and held as the plant's extractant (for
+            # naphthenic acid no price or properties are shipped)
+            extractant=self.extractant,
+            brine_treatment="evaporation",
+            brine_recycle_fraction=BRINE_RECYCLE,
+            max_stages=3000,
+            **self.practice,
+        )
+        if inlet is not None:
+            connections.append((inlet, f"{key}.feed"))
+        else:
+            self._root = f"{key}.feed"
+        return f"{key}.extract", f"{key}.raffinate"
+
     def plant(self, tree, table, name=None) -> Plant:
         labels = self.labels()
         by_label = {p.label: p for p in self.products}
+        for spec in self.first_cuts:
+            by_label[spec.label] = spec
         stages = dict(self.feed.head)
         connections = []
         head_names = list(stages)
@@ -180,6 +292,12 @@ class _Context:
                 return
             cut = tree_cuts(t, table, labels)[0]
             light_key, heavy_key = cut.name.split("|")
+            for spec in self.first_cuts:
+                if _straddles(light_key, spec.elements[0], heavy_key):
+                    # the Y (Eu) a first cut left in the rest sits between them in P507
+                    # order (Dy, Y, Ho; Sm, Eu, Gd): cut below it, the trace going on
+                    # with the heavy side
+                    heavy_key = spec.elements[0]
             key = f"sx_{light_key.lower()}_{heavy_key.lower()}"
             # linked extraction: a loaded extract that another cut splits goes on unstripped
             linked_extract = self.linked and not isinstance(t[1], str)
@@ -205,6 +323,11 @@ class _Context:
 
         self._root = None
         first = f"{head_names[-1]}.liquor" if head_names else None
+        remaining = set(self.shares)
+        for spec in self.first_cuts:
+            first, raffinate = self._first_cut(spec, remaining, stages, connections, first)
+            build(spec.label, raffinate)
+            remaining.discard(spec.elements[0])
         build(tree, first)
         inlet = self.feed.inlet or self._root
         if inlet is None:  # a single product and no head: nothing to build
@@ -226,8 +349,14 @@ class _Context:
         )
 
 
+def _straddles(light_key: str, symbol: str, heavy_key: str) -> bool:
+    order = RARE_EARTHS.index
+    return order(light_key) < order(symbol) < order(heavy_key)
+
+
 def design(feed, products, *, purity=0.999, capacity=None, location="china",
-           extractant="p507_hcl", tree=None, linked=False):  # fmt: skip
+           extractant="p507_hcl", tree=None, linked=False, yttrium_route=None,
+           europium_route=None):  # fmt: skip
     """A full-separation refinery for ``feed`` and ``products``: a :class:`~tecmodel.plant.Plant`.
 
     Parameters
@@ -258,6 +387,25 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         no strip acid for it and less fresh saponified organic downstream, by the
         balances of Xu's organic-feed design. The split sequence is still chosen without
         linking (the proxy knows aqueous feeds only). Default False.
+    yttrium_route : {None, "naphthenic"}
+        None (default): Y is cut by the P507 tree at its P507 place (between Dy and Ho).
+        ``"naphthenic"``: the Chinese naphthenic-acid route. A first cascade in naphthenic
+        acid, where Y is the least extractable rare earth
+        (:data:`tecmodel.separation.cut.EXTRACTION_ORDERS`), cuts Y|La: the Y product
+        leaves in its raffinate, every lanthanide in its extract, which the P507 tree
+        (chosen by cost over the lanthanide products, ``tree`` labels without Y) then
+        separates. Needs Y as a product of its own. The naphthenic factors beyond Nd/Pr
+        and the Y factor are labelled assumptions (``data/separation_factors.toml``); the
+        organic is priced as the plant's extractant (assumption: no naphthenic-acid price
+        is shipped).
+    europium_route : {None, "zinc_reduction"}
+        None (default): Eu is cut by the P507 tree between Sm and Gd. ``"zinc_reduction"``:
+        :class:`~tecmodel.stages.EuropiumReduction` reduces Eu(III) to Eu(II) with zinc
+        (½ mol Zn per mol Eu, times an excess), then one P507 cascade
+        (``p507_hcl_eu_reduced``: Eu(II) first in the order, its factor a labelled
+        assumption) extracts every trivalent rare earth and leaves the Eu product in its
+        raffinate; the P507 tree separates the rest. Needs Eu as a product of its own.
+        With both routes the naphthenic Y cut comes first.
 
     Returns
     -------
@@ -270,7 +418,8 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         An element not in the feed, overlapping products, a purity outside (0, 1), an
         unknown feed, location or extractant (the message names it).
     """
-    context = _Context(feed, products, purity, capacity, location, extractant, linked)
+    context = _Context(feed, products, purity, capacity, location, extractant, linked,
+                       yttrium_route, europium_route)  # fmt: skip
     if tree is None:
         best = context.search(keep=1)[0]
         tree, table = best.tree, context.candidate_table(best)
@@ -280,7 +429,8 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
 
 
 def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
-              extractant="p507_hcl", keep=5, exact=3):  # fmt: skip
+              extractant="p507_hcl", keep=5, exact=3, yttrium_route=None,
+              europium_route=None):  # fmt: skip
     """Candidate split sequences ranked by levelized cost.
 
     The ``keep`` cheapest trees by the additive proxy cost (dynamic programming,
@@ -297,7 +447,8 @@ def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
         raise InputError(f"keep must be a whole number >= 1, got {keep!r}")
     if isinstance(exact, bool) or not isinstance(exact, int) or exact < 0:
         raise InputError(f"exact must be a whole number >= 0, got {exact!r}")
-    context = _Context(feed, products, purity, capacity, location, extractant)
+    context = _Context(feed, products, purity, capacity, location, extractant,
+                       yttrium_route=yttrium_route, europium_route=europium_route)  # fmt: skip
     candidates = context.search(keep=keep)
     for candidate in candidates[:exact]:
         candidate.plant = context.plant(candidate.tree, context.candidate_table(candidate))

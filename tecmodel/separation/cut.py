@@ -52,9 +52,12 @@ from .design_reuse import design_cascade, simulate_multicomponent
 
 __all__ = [
     "DEPRECATED_SYSTEM_NAMES",
+    "DERIVED_SYSTEMS",
+    "EXTRACTION_ORDERS",
     "CascadeSplit",
     "adjacent_separation_factors",
     "cascade_split",
+    "extraction_order",
     "resolve_separation_factor_system",
     "separation_factor_systems",
 ]
@@ -105,7 +108,32 @@ def resolve_separation_factor_system(system) -> str:
     return system
 
 
-def _pair_key(text: str) -> tuple[str, str]:
+#: Extraction order (least to most extractable) of the separation-factor systems in which it
+#: is not :data:`tecmodel.elements.RARE_EARTHS`. Naphthenic acid: yttrium is the least
+#: extractable rare earth, below La (the basis of the Chinese naphthenic-acid Y2O3
+#: purification, Y left in the raffinate; data/separation_factors.toml, naphthenic_acid
+#: rows); the lanthanides keep their P507 order there (a labelled simplification).
+EXTRACTION_ORDERS = {
+    "naphthenic_acid": ("Y", *(s for s in RARE_EARTHS if s != "Y")),
+    "p507_hcl_eu_reduced": ("Eu", *(s for s in RARE_EARTHS if s != "Eu")),
+}
+
+#: Systems derived from another: the base system's trivalent pairs with the named element
+#: taken out of the order (its two pairs multiplied into one), plus the system's own rows.
+#: "p507_hcl_eu_reduced": P507 after zinc reduction (tecmodel.stages.EuropiumReduction).
+DERIVED_SYSTEMS = {"p507_hcl_eu_reduced": ("p507_hcl", "Eu")}
+
+
+def extraction_order(system: str = "p507_hcl") -> tuple[str, ...]:
+    """Rare earths from least to most extractable in separation-factor ``system``.
+
+    :data:`tecmodel.elements.RARE_EARTHS` for every system except those of
+    :data:`EXTRACTION_ORDERS` (naphthenic acid: Y first).
+    """
+    return EXTRACTION_ORDERS.get(resolve_separation_factor_system(system), RARE_EARTHS)
+
+
+def _pair_key(text: str, order: tuple[str, ...] = RARE_EARTHS) -> tuple[str, str]:
     """'Nd/Pr' -> ('Pr', 'Nd') as (lighter, heavier); checks symbols and order."""
     parts = text.split("/") if isinstance(text, str) else []
     if len(parts) != 2:
@@ -120,7 +148,7 @@ def _pair_key(text: str) -> tuple[str, str]:
                 f"separation factor key {text!r} names {symbol!r}, which is not a rare earth; "
                 f"valid symbols are {', '.join(RARE_EARTHS)}"
             )
-    if RARE_EARTHS.index(heavy) <= RARE_EARTHS.index(light):
+    if order.index(heavy) <= order.index(light):
         raise InputError(
             f"separation factor key {text!r} must name the more extractable element first, "
             f"write '{light}/{heavy}' rather than {text!r}"
@@ -137,7 +165,17 @@ def adjacent_separation_factors(system: str = "p507_hcl") -> dict[str, float]:
     """
     system = resolve_separation_factor_system(system)
     table = load_table("separation_factors")
-    return {e.key: float(e.value) for e in table.entries if e.extra["system"] == system}
+    own = {e.key: float(e.value) for e in table.entries if e.extra["system"] == system}
+    if system not in DERIVED_SYSTEMS:
+        return own
+    base_name, moved = DERIVED_SYSTEMS[system]
+    base = adjacent_separation_factors(base_name)
+    i = RARE_EARTHS.index(moved)
+    lighter, heavier = RARE_EARTHS[i - 1], RARE_EARTHS[i + 1]
+    below, above = f"{moved}/{lighter}", f"{heavier}/{moved}"
+    derived = {k: v for k, v in base.items() if k not in (below, above)}
+    derived[f"{heavier}/{lighter}"] = base[below] * base[above]
+    return {**derived, **own}
 
 
 def _relative_factors(rare_earths, system, overrides):
@@ -150,9 +188,10 @@ def _relative_factors(rare_earths, system, overrides):
     """
     system = resolve_separation_factor_system(system)
     table = adjacent_separation_factors(system)
+    order = extraction_order(system)
     given = {}
     for key, value in overrides.items():
-        light, heavy = _pair_key(key)
+        light, heavy = _pair_key(key, order)
         beta = magnitude(value, "", f"separation_factors[{key!r}]")
         bad = ~(np.asarray(beta) > 1.0)
         if np.any(bad):
@@ -166,10 +205,10 @@ def _relative_factors(rare_earths, system, overrides):
         if (light, heavy) in given:
             pairs[(light, heavy)] = given.pop((light, heavy))
             continue
-        start, stop = RARE_EARTHS.index(light), RARE_EARTHS.index(heavy)
+        start, stop = order.index(light), order.index(heavy)
         beta = 1.0
         for i in range(start, stop):
-            key = f"{RARE_EARTHS[i + 1]}/{RARE_EARTHS[i]}"
+            key = f"{order[i + 1]}/{order[i]}"
             if key not in table:
                 raise InputError(
                     f"no separation factor for {key} in system {system!r}; give it in "
@@ -263,7 +302,7 @@ def _molar_purity(mass_purity, main_mass, impurity_mass):
     )
 
 
-def _check_split(feed: Stream, split_between, present):
+def _check_split(feed: Stream, split_between, present, order=RARE_EARTHS):
     if not isinstance(split_between, tuple | list) or len(split_between) != 2:
         raise InputError(
             f"split_between must be two rare-earth symbols such as ('Nd', 'Sm'), got "
@@ -283,7 +322,7 @@ def _check_split(feed: Stream, split_between, present):
                 f"in the feed are {', '.join(present) or 'none'}"
             )
         symbols.append(symbol)
-    light, heavy = sorted(symbols, key=RARE_EARTHS.index)
+    light, heavy = sorted(symbols, key=order.index)
     if light == heavy:
         raise InputError(f"split_between must name two different elements, got {split_between!r}")
     i, j = present.index(light), present.index(heavy)
@@ -330,6 +369,7 @@ def cascade_split(
     purity_raffinate = _check_purity(purity_raffinate, "purity_raffinate")
     overrides = dict(separation_factors or {})
     present_mask = feed.mass_flows.reshape(-1, len(feed.components)).max(axis=0) > 0
+    order = extraction_order(separation_factor_system)
     present = tuple(
         sorted(
             (
@@ -337,10 +377,10 @@ def cascade_split(
                 for c, p in zip(feed.components, present_mask, strict=True)
                 if p and c in RARE_EARTHS
             ),
-            key=RARE_EARTHS.index,
+            key=order.index,
         )
     )
-    light, heavy = _check_split(feed, split_between, present)
+    light, heavy = _check_split(feed, split_between, present, order)
     for name in impurities_to_extract:
         if name not in feed.components:
             raise InputError(

@@ -13,6 +13,7 @@ from .cracking import (
     concentrate_composition,
 )
 from .effluent import EffluentTreatment
+from .europium_reduction import EuropiumReduction
 from .generic import GenericStage
 from .leaching import AcidLeaching
 from .metal import MetallothermicReduction, MoltenSaltElectrolysis
@@ -34,6 +35,7 @@ __all__ = [
     "Disposal",
     "EffluentTreatment",
     "Equipment",
+    "EuropiumReduction",
     "GenericStage",
     "LimeNeutralisation",
     "MetallothermicReduction",
