@@ -141,3 +141,22 @@ def test_china_price_set_and_cascade_scenario_agree():
     for name, text in raw["costing"]["prices"].items():
         assert Q_(text) == china[name], name
         assert "prices_china.toml" in raw["provenance"][f"costing.prices.{name}"]
+
+
+def test_refinery_china_basis_buys_at_the_one_chinese_price_list():
+    # refinery.design(location="china") and the shipped cascade_refinery read one list
+    # (prices_china.toml), escalated by one rule; the ammonia row, quoted in 2022 at
+    # 3,500-3,700 CNY/t (mid-point 3,600), falls with the NBS chemical-raw-materials
+    # purchaser index by 6.1 % into 2023 yuan: 3,600 x 0.939 = 3,380.4 CNY/t
+    from tecmodel.refinery import location_basis
+
+    costing, _ = location_basis("china")
+    china = location_prices("china")
+    for name, value in china.items():
+        assert costing.prices[name] == value, name
+    assert costing.prices["ammonia"].to("CNY/t").magnitude == pytest.approx(3600 * 0.939)
+    raw = tomllib.loads(
+        (resources.files("tecmodel.scenarios") / "cascade_refinery.toml").read_text("utf-8")
+    )
+    for name, text in raw["costing"]["prices"].items():
+        assert costing.prices[name] == Q_(text), name

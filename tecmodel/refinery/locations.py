@@ -1,12 +1,16 @@
 """Shipped cost bases ("china", "us"): prices, labor, waste regime and tax.
 
-Values and their sources are in ``tecmodel/data/locations.toml``; anything a location
-does not set takes the package default (``prices.toml``, ``operating_rules.toml``,
-``finance_defaults.toml``: U.S. values).
+Values and their sources are in ``tecmodel/data/locations.toml``. A location's prices
+are its price set (``price_set``: one of :func:`tecmodel.costing.location_prices`, so
+the Chinese plant designed here and the shipped ``cascade_refinery`` buy at the same
+``prices_china.toml`` list, escalated by the same rule) with any ``prices.<name>`` row
+on top; anything a location does not set takes the package default (``prices.toml``,
+``operating_rules.toml``, ``finance_defaults.toml``: U.S. values).
 """
 
 from __future__ import annotations
 
+from ..costing.operating import location_prices
 from ..data import load_table
 from ..errors import InputError
 from ..plant import CostingBasis, FinanceAssumptions
@@ -35,7 +39,10 @@ def location_basis(name: str) -> tuple[CostingBasis, FinanceAssumptions]:
     if not isinstance(name, str) or name not in location_names():
         raise InputError(f"location must be one of {', '.join(location_names())}, got {name!r}")
     values = _values(name)
-    prices = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("prices.")}
+    # the price set first (one list per location, shared with the shipped plants), then
+    # any single price the location overrides
+    prices = location_prices(values["price_set"]) if "price_set" in values else {}
+    prices.update({k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("prices.")})
     costing = CostingBasis(
         prices=prices,
         labor_rate=values.get("labor_rate"),

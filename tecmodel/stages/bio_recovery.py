@@ -223,7 +223,11 @@ class Bioleaching:
     Ports: inlet ``feed`` (solids), outlet ``leachate``; the residue is a :class:`Waste`.
     The leaching efficiency was measured on FCC catalyst and the impurity leaching and
     pulp density on NiMH battery scrap: all three are transfers to NdFeB magnet scrap,
-    not measurements on it.
+    not measurements on it. A search for a gluconic-acid biolixiviant leach of NdFeB scrap
+    (issue 9) found titles only (Auerbach et al., Miner. Eng. 2019, magnets bioleached
+    by various bacteria) and abiotic citric/acetic-acid leaches of NdFeB whose figures
+    could not be read; the shipped ``bio_recycling`` scenario states the three values
+    and their transfer in its provenance.
     """
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
