@@ -61,12 +61,21 @@ def money(result):
 
 costing_paths = [p for p in PARAMETERS if not p.startswith("finance.")]
 base_values = {p: plant.get(p) for p in costing_paths}
-base_money = money(plant.evaluate())
+# The base point is the plant with each input set in its sampled unit, as the study sets
+# it: a reagent price held in USD_2019 is escalated by a producer price index, while
+# pint converts USD_2019 to USD by CEPCI, so the shipped plant itself is not on the line
+# the samples lie on.
+anchored = plant
+for path in costing_paths:
+    unit = PARAMETERS[path].unit
+    x0 = base_values[path].to(unit).magnitude if unit else float(base_values[path])
+    anchored = anchored.replace(path, Q_(x0, unit) if unit else x0)
+base_money = money(anchored.evaluate())
 gradient = {}
 for path in costing_paths:  # the money is affine in each price/rate/factor
     unit = PARAMETERS[path].unit
     x0 = base_values[path].to(unit).magnitude if unit else float(base_values[path])
-    moved = plant.replace(path, Q_(2 * x0, unit) if unit else 2 * x0).evaluate()
+    moved = anchored.replace(path, Q_(2 * x0, unit) if unit else 2 * x0).evaluate()
     gradient[path] = ((money(moved) - base_money) / x0, x0)
 terms = plant.finance.resolved()
 LIFE, BUILD = int(terms["plant_life"]), terms["construction_years"]

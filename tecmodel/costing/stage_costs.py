@@ -55,14 +55,21 @@ class StageCost:
     waste: np.ndarray
 
 
-def _costed_magnitudes(item):
+def _in(quantity, unit):
+    """``quantity.to(unit).magnitude`` by pint's own product (one cached factor)."""
+    if not isinstance(quantity, pint.Quantity) or not quantity._is_multiplicative:
+        return quantity.to(unit).magnitude  # pint's error or its offset arithmetic
+    return quantity.magnitude * conversion_factor(quantity.units, unit)
+
+
+def _costed_magnitudes(item, correlation=None):
     """(per-unit size in the correlation's size unit, units bought, that unit)."""
-    correlation = equipment_correlation(item.kind)
+    correlation = correlation or equipment_correlation(item.kind)
     unit = correlation.reference_size.units
-    per_unit = item.size.to(unit).magnitude
+    per_unit = _in(item.size, unit)
     units = np.asarray(item.parallel_units, dtype=float)
     total = per_unit * units
-    needed = np.maximum(units, np.ceil(total / correlation.size_max.to(unit).magnitude))
+    needed = np.maximum(units, np.ceil(total / _in(correlation.size_max, unit)))
     per_unit = np.divide(
         total, needed, out=np.asarray(per_unit * np.ones_like(total)), where=needed > 0
     )
@@ -81,8 +88,8 @@ def costed_units(item):
 
 def _equipment_usd(item) -> np.ndarray:
     """``purchase_cost(kind, *costed_units(item))`` in USD, as a plain magnitude."""
-    per_unit, needed, unit = _costed_magnitudes(item)
     correlation = equipment_correlation(item.kind)
+    per_unit, needed, unit = _costed_magnitudes(item, correlation)
     size = np.asarray(per_unit, dtype=float)
     n = np.asarray(needed, dtype=float)
     valid = np.all(np.isfinite(size)) and np.all(size >= 0) and np.all(n > 0)
@@ -90,8 +97,11 @@ def _equipment_usd(item) -> np.ndarray:
         cost = purchase_cost(item.kind, Q_(per_unit, unit), needed)
         return np.asarray(cost.to("USD").magnitude, dtype=float)
     # purchase_cost's warning, pointing at the caller of cost_stages's caller (cost_plant)
-    shown = size[()] if size.ndim == 0 else size
-    warn_if_extrapolated(correlation, shown, format(unit, "D"), stacklevel=4)
+    # (its range test first, in plain numpy: the warning is built only when it is shown)
+    low, high = _in(correlation.size_min, unit), _in(correlation.size_max, unit)
+    if np.any((size < low) | (size > high)):
+        shown = size[()] if size.ndim == 0 else size
+        warn_if_extrapolated(correlation, shown, format(unit, "D"), stacklevel=4)
     reference_cost = correlation.reference_cost
     # scale_cost's kernel, n · C_ref · (S / (k · S_ref))^e with k = 1 (k · S_ref = S_ref)
     value = (
