@@ -178,7 +178,10 @@ class PlantResult(PlantCost):
         return dict(self.finance_arguments)
 
     def _depreciable_capital(self) -> np.ndarray:
-        return _usd(self.capex) - _usd(self.capital.working_capital)
+        """capex less what is recovered, not depreciated (working capital, land) [USD]."""
+        from .costing.plant import recovered_capital
+
+        return _usd(self.capex) - recovered_capital(self.capital)
 
     def _levelized(self, annual_operating_cost) -> np.ndarray:
         """Levelized cost at ``annual_operating_cost`` [USD/yr]: the plant's own opex and
