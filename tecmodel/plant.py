@@ -315,6 +315,19 @@ class CostingBasis:
         Multiplies the total plant cost (whole site, contingencies; owner's costs follow)
         [-]; 1 by default. A study samples it within the estimate class's range
         (:func:`tecmodel.sensitivity.capex_estimate_range`).
+    price_decks : mapping of str to (str or mapping of int to pint.Quantity)
+        Reagent prices by calendar year, by reagent name (a name of ``prices``): a
+        shipped deck's name (:mod:`tecmodel.price_decks`) or ``{year: price}``
+        [currency/mass]; each stored as ``(year, price)`` pairs. The NPV, IRR and cash
+        flow then pay the deck's price for the plant's consumption year by year; the
+        levelized cost keeps the constant ``prices`` (see
+        :meth:`tecmodel.results.PlantResult.reagent_deck_cost`). Empty by default.
+    price_deck_start : int, optional
+        Calendar year of the reagent decks read in the first operating year; default
+        ``finance.first_production_year``.
+    price_deck_basis : {"real", "nominal"}
+        ``"real"``: reagent deck prices in constant money, escalated by
+        ``finance.inflation``; ``"nominal"``: money of each year, not escalated again.
     """
 
     prices: Mapping[str, object] = field(default_factory=dict)
@@ -331,6 +344,9 @@ class CostingBasis:
     new_site: object = False
     crews_per_position: object = None
     capital_estimate_factor: object = 1.0
+    price_decks: Mapping[str, object] = field(default_factory=dict)
+    price_deck_start: object = None
+    price_deck_basis: str = "real"
 
     def _replace_fields(self, **changes):
         """``dataclasses.replace`` for a path change (:func:`tecmodel.paths.replace_path`).
@@ -375,6 +391,7 @@ class CostingBasis:
             )
         if isinstance(self.installation, Mapping):
             object.__setattr__(self, "installation", freeze_mapping(self.installation))
+        object.__setattr__(self, "price_decks", freeze_mapping(_reagent_decks(self)))
         _validate_costing(self)
 
 
@@ -566,6 +583,28 @@ def _currency_rate(value, name: str, where: str) -> None:
 
 
 _DISPOSAL_DIMENSIONS = ("USD/kg", "USD/m**3")
+
+
+def _reagent_decks(costing) -> dict:
+    """``costing.price_decks`` checked, each deck as ``(year, price)`` pairs."""
+    from .price_decks import deck_prices
+
+    decks = {}
+    for name, deck in costing.price_decks.items():
+        if name not in costing.prices:
+            raise InputError(
+                f"costing.price_decks.{name}: {name!r} has no price to replace; reagents "
+                f"with a price are {', '.join(sorted(costing.prices))}"
+            )
+        if isinstance(deck, Mapping):
+            deck = tuple(sorted((int(year), value) for year, value in deck.items()))
+        deck_prices(deck, 2000, 1)  # a bad deck fails now, not in the cash flow
+        decks[name] = deck
+    where = "costing"
+    if costing.price_deck_start is not None:
+        check(costing.price_deck_start, "price_deck_start", "", integer=True, where=where)
+    check_choice(costing.price_deck_basis, ("real", "nominal"), "price_deck_basis", where=where)
+    return decks
 
 
 def _validate_costing(costing) -> None:

@@ -68,6 +68,14 @@ def evaluate_plant(plant, flowsheet: FlowsheetResult | None = None) -> PlantResu
     return PlantResult(plant=plant, flowsheet=flows, **cost_plant(plant, flows).fields())
 
 
+def _as_reagent_price(value):
+    """A reagent price in money of the cost year, as the costing escalates it."""
+    from .units import escalate_reagent_price
+
+    value = Q_(value) if isinstance(value, str) else value
+    return escalate_reagent_price(value) if hasattr(value, "units") else value
+
+
 @dataclass(frozen=True, eq=False)
 class PlantResult(PlantCost):
     """Everything one plant evaluation produced. Arrays follow the plant's sample axes.
@@ -178,7 +186,10 @@ class PlantResult(PlantCost):
         return dict(self.finance_arguments)
 
     def _depreciable_capital(self) -> np.ndarray:
-        return _usd(self.capex) - _usd(self.capital.working_capital)
+        """capex less what is recovered, not depreciated (working capital, land) [USD]."""
+        from .costing.plant import recovered_capital
+
+        return _usd(self.capex) - recovered_capital(self.capital)
 
     def _levelized(self, annual_operating_cost) -> np.ndarray:
         """Levelized cost at ``annual_operating_cost`` [USD/yr]: the plant's own opex and
@@ -318,20 +329,94 @@ class PlantResult(PlantCost):
                 total = total + support * np.asarray(self.annual_production_kg[name])[..., None]
         return np.asarray(total, dtype=float)
 
+    def reagent_deck_cost(self):
+        """What the reagent price decks (``costing.price_decks``) add to the operating
+        cost in each operating year, at full capacity [USD/yr, money of t = 0].
+
+        Returns
+        -------
+        pint.Quantity of shape (..., plant life), or None
+            (deck price − constant price) × the plant's annual consumption of the
+            reagent at full capacity, summed over the decked reagents; None without a
+            deck. A ``"nominal"`` deck is deflated by ``finance.inflation`` to money of
+            t = 0 (the cash flow escalates it back).
+
+        Notes
+        -----
+        The cash flow takes it as a negative revenue adjustment
+        (``revenue_adjustment`` of :func:`tecmodel.finance.cash_flow_table`): a cost is
+        deductible just as revenue is taxable, and both are scaled by the ramp-up and
+        escalated by inflation, so the after-tax cash flow is the same as that of a
+        higher operating cost. What it does not change: the levelized cost (it stays at
+        the constant ``prices``), the royalty and the §45X production credit, whose base
+        stays the operating cost at the constant prices. Only reagents consumed by mass
+        can have a deck [currency/mass].
+        """
+        decks = self.plant.costing.price_decks
+        if not decks:
+            return None
+        from .costing.operating import price as reagent_price
+        from .price_decks import deck_prices, shipped_deck
+
+        values = self.plant.finance.resolved()
+        life = int(np.max(values["plant_life"]))
+        start = self.plant.costing.price_deck_start
+        if start is None:
+            start = self.plant.finance.first_production_year
+        if start is None:
+            raise InputError(
+                "costing.price_decks needs a calendar year to start from: set "
+                "costing.price_deck_start or finance.first_production_year"
+            )
+        hours = np.asarray(self.operating_hours, dtype=float)
+        per_mass = Q_(1, "kg/h").dimensionality
+        total = np.zeros(life)
+        for name, deck in decks.items():
+            kg_h = np.asarray(0.0)
+            for stage, result in self.flowsheet.stage_results.items():
+                rate = result.consumption.get(name)
+                if rate is None:
+                    continue
+                if rate.dimensionality != per_mass:
+                    raise InputError(
+                        f"costing.price_decks.{name}: stage {stage!r} consumes {name} as "
+                        f"{rate.units}; a price deck [currency/mass] needs a mass flow"
+                    )
+                kg_h = kg_h + np.asarray(rate.to("kg/h").magnitude, dtype=float)
+            # deck and constant prices both escalated as the costing does reagent prices
+            pairs = shipped_deck(deck) if isinstance(deck, str) else deck
+            pairs = tuple((year, _as_reagent_price(value)) for year, value in pairs)
+            by_year = deck_prices(pairs, int(start), life)
+            if self.plant.costing.price_deck_basis == "nominal":
+                by_year = by_year / (1.0 + np.asarray(values["inflation"], dtype=float))[
+                    ..., None
+                ] ** (values["construction_years"] + np.arange(life))
+            constant = magnitude(
+                _as_reagent_price(reagent_price(name, self.plant.costing.prices)),
+                "USD/kg",
+                f"price of {name}",
+            )
+            constant = np.asarray(constant, dtype=float)[..., None]
+            kg_yr = (kg_h * hours)[..., None]
+            total = total + (by_year - constant) * kg_yr
+        return Q_(np.asarray(total, dtype=float), "USD/yr")
+
     def cash_flow(self, price=None):
         """Yearly cash-flow table at ``price`` (see :meth:`npv`), with the products'
-        price floors and caps (:meth:`price_support`) and price decks."""
+        price floors and caps (:meth:`price_support`) and price decks, and the reagent
+        price decks (:meth:`reagent_deck_cost`)."""
         adjustment = self._deck_adjustment(price)
+        reagents = self.reagent_deck_cost()
+        support = {}
+        if adjustment is None:
+            amounts, years = self.price_support(price)
+            if amounts:
+                support = {"price_support": amounts, "price_support_years": years}
+        if reagents is not None:
+            cost = reagents.to("USD/yr").magnitude
+            adjustment = -cost if adjustment is None else adjustment - cost
         if adjustment is not None:
-            return finance.cash_flow_table(
-                self._depreciable_capital(),
-                self._revenue(price),
-                _usd_yr(self.opex),
-                **self.finance_arguments,
-                revenue_adjustment=adjustment,
-            )
-        amounts, years = self.price_support(price)
-        support = {"price_support": amounts, "price_support_years": years} if amounts else {}
+            support["revenue_adjustment"] = adjustment
         return finance.cash_flow_table(
             self._depreciable_capital(),
             self._revenue(price),

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import stats
 
 from . import finance
-from .costing.plant import finance_arguments
+from .costing.plant import finance_arguments, recovered_capital
 from .distributions import Distribution
 from .errors import InfeasibleDesignError, InputError, UnitError
 from .parallel import evaluate_in_chunks
@@ -98,6 +98,7 @@ def _money_record(result) -> dict[str, np.ndarray]:
     return {
         "capex": _mag(result.capex.to("USD")),
         "working_capital": _mag(result.capital.working_capital.to("USD")),
+        "recovered_capital": recovered_capital(result.capital),
         "opex": _mag(result.opex.to("USD/yr")),
         "production": _mag(result.production.to("kg/yr")),
         "revenue": _mag(result.revenue.to("USD/yr")),
@@ -233,9 +234,9 @@ class _EconomicMetric:
                 finance_plant = finance_plant.replace(
                     path, Q_(values, unit) if unit else np.asarray(values)
                 )
-            depreciable = money["capex"] - money["working_capital"]
+            depreciable = money["capex"] - money["recovered_capital"]
             arguments = finance_arguments(
-                finance_plant.finance, depreciable, money["working_capital"]
+                finance_plant.finance, depreciable, money["recovered_capital"]
             )
             value = np.asarray(
                 finance.levelized_cost(

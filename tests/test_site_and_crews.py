@@ -119,6 +119,34 @@ def test_new_site_buys_land(us_route):
     assert greenfield.capex > us_route.capex
 
 
+def test_land_is_not_depreciated_and_comes_back_at_the_end(us_route):
+    """Land (new site) is out of the depreciable basis and recovered with working capital:
+    total depreciation = capex − working capital − land; the last operating year returns
+    (working capital + land) escalated by inflation; the working capital spent in the last
+    construction year is that sum escalated likewise."""
+    greenfield = _evaluate(scenarios.load("high_waste_route").replace("costing.new_site", True))
+    land = greenfield.capital.site["land"][1].to("USD").magnitude
+    working = greenfield.capital.working_capital.to("USD").magnitude
+    capex = greenfield.capex.to("USD").magnitude
+    assert land > 0
+    table = greenfield.cash_flow()
+    assert np.sum(table.depreciation) == pytest.approx(capex - working - land, rel=1e-9)
+    values = greenfield.plant.finance.resolved()
+    n_build = int(values["construction_years"])
+    life = int(values["plant_life"])
+    inflation = float(values["inflation"])
+    # the column is money put in (positive) or taken back (negative)
+    spent = np.asarray(table.working_capital)[n_build - 1]
+    returned = -np.asarray(table.working_capital)[n_build + life - 1]
+    assert spent == pytest.approx((working + land) * (1 + inflation) ** (n_build - 1))
+    assert returned == pytest.approx((working + land) * (1 + inflation) ** (n_build + life - 1))
+    # the same plant on its old site has no land; its basis is capex − working capital
+    old = us_route.cash_flow()
+    old_capex = us_route.capex.to("USD").magnitude
+    old_working = us_route.capital.working_capital.to("USD").magnitude
+    assert np.sum(old.depreciation) == pytest.approx(old_capex - old_working, rel=1e-9)
+
+
 def test_working_capital_items_sum_and_fraction_override(us_route):
     items = us_route.working_capital_breakdown()
     assert set(items) == {

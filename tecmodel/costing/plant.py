@@ -57,6 +57,7 @@ __all__ = [
     "effluent_flow",
     "finance_arguments",
     "product_source_material_fraction",
+    "recovered_capital",
 ]
 
 _ANNUAL = "USD/yr"
@@ -81,6 +82,32 @@ def _operator_positions(result) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------ finance
+def recovered_capital(capital) -> np.ndarray:
+    """Capital that is not depreciated and comes back at the end of the life [USD].
+
+    Parameters
+    ----------
+    capital : CapitalCost
+        A plant's capital (``PlantResult.capital``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Working capital plus the land of a new site (the site item ``land``). Land is not
+        depreciable (IRC §167 allows depreciation only of property that wears out; land
+        does not, IRS Publication 946 (2023), ch. 1); it is recovered at the end of the
+        life at its purchase price in real terms, as working capital is (the finance
+        model spends both in the last construction year and returns both, escalated by
+        inflation, in the last operating year). Contingency and owner's costs counted on
+        the land's value stay in the depreciable capital.
+    """
+    working = _usd(capital.working_capital)
+    land = (capital.site or {}).get("land")
+    if land is None:
+        return working
+    return working + _usd(land[1])
+
+
 def _working_capital_fraction(working_capital, depreciable_capital) -> np.ndarray:
     """Working capital per USD of depreciable capital [-]; 0 for a plant with neither
     (e.g. a flowsheet of generic stages without equipment). Working capital without any
@@ -111,7 +138,8 @@ def finance_arguments(assumptions, depreciable_capital, working_capital) -> dict
     depreciable_capital : ndarray
         Capital that is spent and depreciated: capex less working capital [USD].
     working_capital : ndarray
-        Working capital, recovered at the end of the life [USD].
+        Capital recovered at the end of the life and not depreciated: working capital
+        and land (:func:`recovered_capital`) [USD].
 
     Returns
     -------
@@ -302,9 +330,9 @@ def cost_plant(plant, flows) -> PlantCost:
     capex = plant_capital.total_capital.to("USD") + Q_(fill, "USD")
     opex = operating.total.to(_ANNUAL) + Q_(feed_cost, _ANNUAL)
     production = sum(annual_kg.values(), np.asarray(0.0))
-    working_capital = _usd(plant_capital.working_capital)
-    depreciable = _usd(capex) - working_capital
-    arguments = finance_arguments(plant.finance, depreciable, working_capital)
+    recovered = recovered_capital(plant_capital)
+    depreciable = _usd(capex) - recovered
+    arguments = finance_arguments(plant.finance, depreciable, recovered)
     opex_usd = _usd_yr(opex)
     total = finance.levelized_cost(depreciable, opex_usd, production, **arguments)
     capital_part = finance.levelized_cost(
