@@ -1107,6 +1107,12 @@ def _cash_flow_with_levers(levers, locals_):
     sustaining_t = np.where(
         operating, col(levers["sustaining_capital_fraction"]) * v["capital"] * escalation, 0.0
     )
+    interval = levers["replacement_interval"]
+    if interval is not None:  # every `interval` operating years, not in the last year
+        replaced = operating & ((op + 1) % interval == 0) & ~last
+        sustaining_t = sustaining_t + np.where(
+            replaced, col(levers["replacement_fraction"]) * v["capital"] * escalation, 0.0
+        )
     closure_t = np.where(last, col(levers["closure_cost"]) * escalation, 0.0)
     depreciation_t = basis * v["written_off"]
 
@@ -1326,6 +1332,8 @@ _LEVER_DEFAULTS = {
     "price_support_years": None,
     "revenue_adjustment": None,
     "sustaining_capital_fraction": 0.0,
+    "replacement_fraction": 0.0,
+    "replacement_interval": None,
     "closure_cost": 0.0,
 }
 
@@ -1412,6 +1420,23 @@ def _prepare_levers(levers: dict, life: np.ndarray, money_units, registry) -> di
                 f"operating year, got {_describe(schedule)}"
             )
     out["production_credit_schedule"] = schedule
+    out["replacement_fraction"] = _fraction(
+        levers["replacement_fraction"], "replacement_fraction", **fraction_bounds
+    )
+    interval = levers["replacement_interval"]
+    if interval is not None:
+        interval = _years(interval, "replacement_interval")
+        if np.ndim(interval):
+            raise InputError(
+                f"replacement_interval must be one whole number of years, got {interval!r}"
+            )
+        interval = int(interval)
+    if np.any(out["replacement_fraction"] > 0) and interval is None:
+        raise InputError(
+            "replacement_fraction needs replacement_interval, the years between "
+            "replacements (e.g. 10), got None"
+        )
+    out["replacement_interval"] = interval
     out["closure_cost"] = _amount(
         levers["closure_cost"], "closure_cost", money_units, registry, per_year=False
     )
@@ -1447,7 +1472,7 @@ def _prepare_levers(levers: dict, life: np.ndarray, money_units, registry) -> di
         np.shape(v)
         for k, v in out.items()
         if isinstance(v, np.ndarray)
-        and k not in ("production_credit_schedule", "revenue_adjustment")
+        and k not in ("production_credit_schedule", "revenue_adjustment", "replacement_interval")
     ]
     shapes += [np.shape(a) for pair in out["top_up"] for a in pair]
     if adjustment is not None:
@@ -1527,6 +1552,8 @@ def cash_flow_table(
     production_credit_rate=0.0,
     production_credit_schedule=None,
     sustaining_capital_fraction=0.0,
+    replacement_fraction=0.0,
+    replacement_interval=None,
     closure_cost=0.0,
     price_support=0.0,
     price_support_years=None,
@@ -1584,6 +1611,15 @@ def cash_flow_table(
     sustaining_capital_fraction : float or array_like, default 0.0
         Sustaining and replacement capital in each operating year as a fraction of
         `capital` [–], escalated, deducted in the year spent.
+    replacement_fraction : float or array_like, default 0.0
+        Capital replaced every `replacement_interval` operating years (equipment
+        replacement, a new SX organic inventory) as a fraction of `capital` [–],
+        escalated, deducted in the year spent like sustaining capital (expensing it,
+        where the tax code would depreciate it, is a simplification), and counted in
+        the ``sustaining_capital`` column. Not spent in the last operating year.
+    replacement_interval : int, optional
+        Operating years between replacements [yr]: spent at the end of operating years
+        N, 2N, … (N = the interval). Needed with a `replacement_fraction`.
     closure_cost : float or array_like or Quantity, default 0.0
         Closure and decommissioning of the site and its residue facilities [currency]
         in money of t = 0, paid and deducted in the last operating year.
@@ -1669,6 +1705,8 @@ def cash_flow_table(
             "production_credit_rate": production_credit_rate,
             "production_credit_schedule": production_credit_schedule,
             "sustaining_capital_fraction": sustaining_capital_fraction,
+            "replacement_fraction": replacement_fraction,
+            "replacement_interval": replacement_interval,
             "closure_cost": closure_cost,
             "price_support": price_support,
             "price_support_years": price_support_years,
@@ -1712,6 +1750,8 @@ def levelized_cost(
     production_credit_rate=0.0,
     production_credit_schedule=None,
     sustaining_capital_fraction=0.0,
+    replacement_fraction=0.0,
+    replacement_interval=None,
     closure_cost=0.0,
 ):
     """Levelized cost (minimum selling price): the product price at which NPV = 0.
@@ -1768,6 +1808,15 @@ def levelized_cost(
     sustaining_capital_fraction : float or array_like, default 0.0
         Sustaining and replacement capital in each operating year as a fraction of
         `capital` [–], escalated, deducted in the year spent.
+    replacement_fraction : float or array_like, default 0.0
+        Capital replaced every `replacement_interval` operating years (equipment
+        replacement, a new SX organic inventory) as a fraction of `capital` [–],
+        escalated, deducted in the year spent like sustaining capital (expensing it,
+        where the tax code would depreciate it, is a simplification), and counted in
+        the ``sustaining_capital`` column. Not spent in the last operating year.
+    replacement_interval : int, optional
+        Operating years between replacements [yr]: spent at the end of operating years
+        N, 2N, … (N = the interval). Needed with a `replacement_fraction`.
     closure_cost : float or array_like or Quantity, default 0.0
         Closure and decommissioning of the site and its residue facilities [currency]
         in money of t = 0, paid and deducted in the last operating year.
@@ -1837,6 +1886,8 @@ def levelized_cost(
             "production_credit_rate": production_credit_rate,
             "production_credit_schedule": production_credit_schedule,
             "sustaining_capital_fraction": sustaining_capital_fraction,
+            "replacement_fraction": replacement_fraction,
+            "replacement_interval": replacement_interval,
             "closure_cost": closure_cost,
             "price_support": 0.0,
             "price_support_years": None,

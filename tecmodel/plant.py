@@ -438,6 +438,14 @@ class FinanceAssumptions:
         Sustaining and replacement capital per operating year as a fraction of the
         depreciable capital [-] (SX organic make-up beyond opex, equipment
         replacement), deducted when spent.
+    replacement_fraction : float
+        Capital replaced every ``replacement_interval`` operating years as a fraction of
+        the depreciable capital [-] (equipment replacement, a new SX organic inventory:
+        a labelled assumption of the scenario, none is shipped), deducted when spent;
+        not spent in the last operating year. Default 0.
+    replacement_interval : int, optional
+        Operating years between replacements [yr] (e.g. 10); needed with a
+        ``replacement_fraction``.
     closure_cost : pint.Quantity or float
         Closure and decommissioning of the site and its residue facilities [USD], paid
         in the last operating year.
@@ -471,6 +479,8 @@ class FinanceAssumptions:
     production_credit_rate: object = 0.0
     first_production_year: object = None
     sustaining_capital_fraction: object = 0.0
+    replacement_fraction: object = 0.0
+    replacement_interval: object = None
     closure_cost: object = 0.0
 
     def __post_init__(self):
@@ -506,6 +516,13 @@ class FinanceAssumptions:
         values["sustaining_capital_fraction"] = _plain(
             values["sustaining_capital_fraction"], "", "sustaining_capital_fraction"
         )
+        values["replacement_fraction"] = _plain(
+            values["replacement_fraction"], "", "replacement_fraction"
+        )
+        if values["replacement_interval"] is not None:
+            values["replacement_interval"] = int(
+                _plain(values["replacement_interval"], "yr", "replacement_interval")
+            )
         for name in ("grant", "closure_cost"):
             values[name] = _usd_amount(values[name], name)
         for name in ("debt_years", "grace_years"):
@@ -524,12 +541,15 @@ class FinanceAssumptions:
             "investment_credit_rate",
             "production_credit_rate",
             "sustaining_capital_fraction",
+            "replacement_fraction",
             "closure_cost",
         ):
             if np.ndim(values[name]) or float(values[name]) != 0.0:
                 levers[name] = values[name]
         if not levers:
             return {}
+        if "replacement_fraction" in levers:
+            levers["replacement_interval"] = values["replacement_interval"]
         if "debt_fraction" in levers:  # the loan's terms matter only with a loan
             levers["debt_rate"] = values["debt_rate"]
             if values["debt_years"] is not None:
@@ -720,6 +740,16 @@ def _validate_finance(finance) -> None:
     check_choice(
         finance.grant_treatment, ("taxable", "basis_reduction"), "grant_treatment", where=where
     )
+    check_fraction(finance.replacement_fraction, "replacement_fraction", where=where)
+    if finance.replacement_interval is not None:
+        interval = finance.replacement_interval
+        unit = "yr" if hasattr(interval, "units") and not interval.dimensionless else ""
+        check(interval, "replacement_interval", unit, low=1.0, integer=True, where=where)
+        if np.ndim(interval) != 0:
+            raise InputError(
+                "finance.replacement_interval must be one number of years, got "
+                f"{describe(interval)}"
+            )
     if finance.first_production_year is not None:
         check(
             finance.first_production_year,
