@@ -321,6 +321,39 @@ def stage_cases():
     return cases
 
 
+def percent_probe():
+    """Where ``51`` (a percent typed as a plain number) is refused, per dimensionless field.
+
+    Counts ``door`` (refused by ``replace``), ``late`` (refused only at evaluation) and
+    ``accepted`` (a finite result: right for excess factors, stage or operator counts,
+    which may be 51). Informational: which fields are fractions is not decided here.
+    """
+    where = {"door": 0, "late": 0, "accepted": 0}
+    for name in scenarios.names():
+        plant = scenarios.load(name)
+        for path in plant.parameters():
+            if not path.startswith("stages."):
+                continue
+            current = plant.get(path)
+            if isinstance(current, bool) or not isinstance(current, int | float | Q_):
+                continue
+            if isinstance(current, Q_) and not current.dimensionless:
+                continue
+            try:
+                changed = plant.replace(path, 51)
+            except TecModelError:
+                where["door"] += 1
+                continue
+            try:
+                changed.evaluate()
+            except TecModelError:
+                where["late"] += 1
+                print(f"late             {name}: replace({path!r}, 51)")
+            else:
+                where["accepted"] += 1
+    return where
+
+
 # a scenario file that must be refused, and what each one gets wrong
 _GOOD = scenarios.to_toml(scenarios.load("bio_recycling"))
 BROKEN_FILES = {
@@ -438,6 +471,12 @@ def main() -> int:
                 counts["silent-bad"] += 1
                 kinds["accepted" if _finite(value) else "nan"] += 1
                 print(f"silent-bad       {label}: returned {str(value)[:80]!r}")
+        probe = percent_probe()
+        print(
+            "51 for every dimensionless stage field: refused at replace "
+            f"{probe['door']}, refused only at evaluation {probe['late']}, "
+            f"accepted {probe['accepted']}"
+        )
     with tempfile.TemporaryDirectory() as folder:
         for label, thunk, _ in scenario_cases(folder):
             try:

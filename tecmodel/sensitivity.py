@@ -560,7 +560,16 @@ class Study:
         |effect|) ranks importance; σ (their spread) flags interactions or curvature.
         A cheap screen for many inputs before a Sobol study of the few that matter.
         """
-        trajectories, levels = int(trajectories), int(levels)
+        from .validation import check_integer, check_size
+
+        trajectories = int(check_integer(trajectories, "trajectories", low=2))
+        levels = int(check_integer(levels, "levels", low=2))
+        p = len(self.parameters)
+        # the grid points (trajectories × (P + 1) × P) are built before any evaluation
+        check_size(
+            trajectories * (p + 1) * max(p, 1),
+            f"morris with {trajectories} trajectories × {p + 1} points × {p} inputs",
+        )
         if trajectories < 2:
             raise InputError(f"trajectories must be >= 2, got {trajectories}")
         if levels < 2 or levels % 2:

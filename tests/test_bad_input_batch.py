@@ -1,7 +1,7 @@
 """Batch = one-by-one and chunked/executor = one-shot, bit for bit (issue 16, item 5).
 
-Economic inputs perturbed on the shipped plants; the physics-perturbed SX case (stage
-counts decided per batch) is fixed on the issue-11 branch and marked xfail here.
+Economic inputs perturbed on the shipped plants, and the physics-perturbed cascade
+(stage counts decided per sample, not per batch; a slow test).
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ def test_chunked_and_executor_runs_equal_one_shot():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="fixed in issue 11 branch", strict=False)
 def test_physics_perturbed_cascade_batch_equals_one_by_one():
     warnings.simplefilter("ignore")
     plant = scenarios.load("cascade_refinery")

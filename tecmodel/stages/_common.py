@@ -22,6 +22,7 @@ __all__ = [
     "check_positive",
     "check_stage_fields",
     "component_shares",
+    "fraction_fields",
     "mol_per_kg",
     "split_stream",
 ]
@@ -68,11 +69,18 @@ def check_stage_fields(stage) -> None:
     temperature, whose zero is a convention. Tighter ranges (a fraction, whole numbers,
     strictly positive) are the stage's own checks, in its ``__post_init__`` or where
     :meth:`run` converts the value.
+
+    A field a stage class lists in its ``FRACTIONS`` table (name to ``(low, high)``,
+    collected over the class and its bases) is a fraction: it must lie in that range
+    when it is set, so ``51`` for an efficiency is refused at once with the hint
+    "51 looks like a percent; write 0.51 or '51 %'" instead of when the plant is run.
+    ``None`` is left alone (a field whose ``None`` means "use the route's default").
     """
     import dataclasses
 
     import pint
 
+    fractions = fraction_fields(type(stage))
     for item in dataclasses.fields(stage):
         if item.default is not dataclasses.MISSING:
             default = item.default
@@ -92,6 +100,17 @@ def check_stage_fields(stage) -> None:
             validation.check(value, item.name, unit, low=low)
         elif isinstance(default, int | float):
             validation.check(value, item.name, "", low=0.0 if default >= 0 else None)
+        if item.name in fractions and value is not None:
+            low, high = fractions[item.name]
+            validation.check_fraction(value, item.name, low=low, high=high)
+
+
+def fraction_fields(cls) -> dict[str, tuple[float, float]]:
+    """The ``FRACTIONS`` table of a stage class merged over its bases (name → (low, high))."""
+    table: dict[str, tuple[float, float]] = {}
+    for klass in reversed(cls.__mro__):
+        table.update(vars(klass).get("FRACTIONS", {}))
+    return table
 
 
 def check_stream(inlets: Mapping[str, Stream], port: str, stage: str) -> Stream:

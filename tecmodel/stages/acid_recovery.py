@@ -189,6 +189,13 @@ class AcidRecovery:
     filter for the gypsum. The correlations are proxies (none is embedded for these units).
     """
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "hcl_recovery": (0.0, 1.0),
+        "furnace_efficiency": (0.0, 1.0),
+        "gypsum_moisture": (0.0, 0.9),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ()
     outlet_ports: ClassVar[tuple[str, ...]] = ()
 

@@ -230,6 +230,14 @@ class Bioleaching:
     and their transfer in its provenance.
     """
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "leaching_efficiency": (0.0, 1.0),
+        "impurity_leaching_efficiency": (0.0, 1.0),
+        "gluconic_acid_conversion": (0.0, 1.0),
+        "spent_lixiviant_recycle_fraction": (0.0, 1.0),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("leachate",)
 
@@ -416,6 +424,13 @@ class Biosorption:
     (flow-through). Equipment: adsorption columns, costed as steel process tanks
     (``kind="tank"``; no column correlation in the equipment table).
     """
+
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "purity_extract": (0.0, 1.0),
+        "purity_raffinate": (0.0, 1.0),
+        "rare_earth_recovery": (0.0, 1.0),
+    }
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("extract", "raffinate")

@@ -364,6 +364,13 @@ def _reactors(slurry_m3_s, residence_s, max_volume_m3=189.08):
 class _Common:
     """Parameters every cracking route shares (see the concrete classes)."""
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "recovery": (0.0, 1.0),
+        "residue_moisture": (0.0, 0.99),
+        "radioactive_threshold": (0.0, 1.0),
+    }
+
     recovery: object = 0.95
     acid_excess: object = 0.2
     residence_time: object = field(default_factory=lambda: Q_(2.0, "h"))
@@ -492,6 +499,16 @@ class BastnaesiteCracking(_Common):
     ``radium_226_activity`` of the residue [Bq/g], the residue classification figures, and
     ``released_outlets``.
     """
+
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "cerium_rejection": (0.0, 1.0),
+        "thorium_dissolution": (0.0, 1.0),
+        "uranium_dissolution": (0.0, 1.0),
+        "fluorine_to_offgas": (0.0, 1.0),
+        "radium_to_residue": (0.0, 1.0),
+        "kiln_efficiency": (0.0, 1.0),
+    }
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("liquor", "stack")
@@ -730,6 +747,13 @@ class CausticCracking(_Common):
         True.
     """
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "thorium_rejection": (0.0, 1.0),
+        "uranium_rejection": (0.0, 1.0),
+        "radium_to_residue": (0.0, 1.0),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("liquor", "phosphate")
 
@@ -876,6 +900,16 @@ class SulfuricBake(_Common):
     radium_to_residue : float or array_like
         Ra kept in the WLP residue (with sulfates) [-]. Default 0.95 (assumption).
     """
+
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "iron_dissolution": (0.0, 1.0),
+        "thorium_to_wlp": (0.0, 1.0),
+        "phosphorus_to_wlp": (0.0, 1.0),
+        "uranium_to_wlp": (0.0, 1.0),
+        "radium_to_residue": (0.0, 1.0),
+        "kiln_efficiency": (0.0, 1.0),
+    }
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("liquor", "stack")
@@ -1061,6 +1095,14 @@ class ClayLeaching:
         Default 0.85 (the MIIT 2016 ≥ 85 % water-recycling condition).
     """
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "recovery": (0.0, 1.0),
+        "impurity_removal_loss": (0.0, 1.0),
+        "recycle_fraction": (0.0, 1.0),
+        "radioactive_threshold": (0.0, 1.0),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("liquor",)
 
@@ -1192,6 +1234,15 @@ class ThoriumRemoval:
     cake_moisture : float or array_like
         Default 0.5 (assumption).
     """
+
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "thorium_removal": (0.0, 1.0),
+        "uranium_removal": (0.0, 1.0),
+        "rare_earth_loss": (0.0, 1.0),
+        "cake_moisture": (0.0, 0.99),
+        "radioactive_threshold": (0.0, 1.0),
+    }
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("liquor",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("liquor",)

@@ -249,6 +249,13 @@ class EffluentTreatment:
         Default 0.5 (assumption).
     """
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "recycle_fraction": (0.0, 1.0),
+        "precipitation": (0.0, 1.0),
+        "threshold": (0.0, 1.0),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ("liquor",)
     outlet_ports: ClassVar[tuple[str, ...]] = ()
 

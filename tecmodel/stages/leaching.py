@@ -186,6 +186,16 @@ class AcidLeaching:
     (source-material fraction, Th-232 and U-238 activity in Bq/g, rule).
     """
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "recovery": (0.0, 1.0),
+        "thorium_dissolution": (0.0, 1.0),
+        "uranium_dissolution": (0.0, 1.0),
+        "solids_fraction": (0.0, 1.0),
+        "residue_moisture": (0.0, 0.99),
+        "radioactive_threshold": (0.0, 1.0),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("liquor",)
 

@@ -182,6 +182,13 @@ class MoltenSaltElectrolysis:
     DC power, anode carbon floors (CO2 and CO) and the CO2 equivalent of the carbon used.
     """
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "current_efficiency": (0.0, 1.0),
+        "metal_yield": (0.0, 1.0),
+        "rectifier_efficiency": (0.0, 1.0),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("metal",)
 
@@ -324,6 +331,11 @@ class MetallothermicReduction:
     ``equipment``: ``reduction_furnace`` sized by electric power [kW]. ``details``: metal
     mass flow (element basis), CaF2 slag mass, stoichiometric Ca.
     """
+
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "metal_yield": (0.0, 1.0),
+    }
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("metal",)

@@ -120,6 +120,14 @@ def _solid_per_mol_ree(components, anion_per_mol_ree: float, water_per_mol_ree: 
 class _Precipitation:
     """Shared model; subclasses set the reagent (see the concrete classes)."""
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "recovery": (0.0, 1.0),
+        "thorium_coprecipitation": (0.0, 1.0),
+        "cake_moisture": (0.0, 0.99),
+        "recycle_fraction": (0.0, 1.0),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("precipitate", "liquor")
     reagent: ClassVar[str]
@@ -431,6 +439,11 @@ class Calcination:
     ``combustion_co2`` from natural gas (53.06 kg/MMBtu, EPA), ``heat_input`` [kW] and
     ``heat_input_mmbtu`` [MMBtu/h].
     """
+
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "recovery": (0.0, 1.0),
+    }
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("precipitate",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("product",)

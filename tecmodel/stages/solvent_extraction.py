@@ -298,6 +298,18 @@ class SolventExtractionSection:
     feed = F / feed_concentration, scrub, strip and base = their mol / concentration.
     """
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "purity_extract": (0.0, 1.0),
+        "purity_raffinate": (0.0, 1.0),
+        "extractant_volume_fraction": (0.0, 1.0),
+        "saponification_degree": (0.0, 1.0),
+        "strip_residual": (0.0, 1.0),
+        "organic_loss_fraction": (0.0, 1.0),
+        "stage_efficiency": (0.0, 1.0),
+        "brine_recycle_fraction": (0.0, 1.0),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("extract", "raffinate")
 

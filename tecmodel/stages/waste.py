@@ -252,6 +252,12 @@ class Disposal:
     fraction, Th-232 and U-238 activities [Bq/g] and the rule applied.
     """
 
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "moisture_fraction": (0.0, 0.99),
+        "threshold": (0.0, 1.0),
+    }
+
     inlet_ports: ClassVar[tuple[str, ...]] = ("feed",)
     outlet_ports: ClassVar[tuple[str, ...]] = ()
 
@@ -334,6 +340,14 @@ class LimeNeutralisation:
         Class of the sludge below the Th + U threshold. Default ``"hazardous"``:
         **assumption** (metal-bearing sludge).
     """
+
+    #: fraction fields and their range, checked when the stage is built or replaced
+    FRACTIONS: ClassVar[dict[str, tuple[float, float]]] = {
+        "precipitation": (0.0, 1.0),
+        "other_precipitation": (0.0, 1.0),
+        "sludge_moisture": (0.0, 0.99),
+        "threshold": (0.0, 1.0),
+    }
 
     inlet_ports: ClassVar[tuple[str, ...]] = ("liquor",)
     outlet_ports: ClassVar[tuple[str, ...]] = ("effluent",)
