@@ -447,17 +447,25 @@ def _solve_group(
     t, converged, norm, iterations = _newton(
         designs, t, tolerance, min(max_iterations, _DIRECT_ITERATIONS)
     )
+    reached = np.ones(len(t[0]))  # level of the continuation solved (1: the design)
     if not converged.all():  # continuation in the stage count from a short cascade
         rows = np.flatnonzero(~converged)
-        t_c, done, norm_c, extra = _continuation(designs.subset(rows), tolerance, max_iterations)
+        t_c, done, norm_c, extra, level = _continuation(
+            designs.subset(rows), tolerance, max_iterations
+        )
         t[:, rows], converged[rows], norm[rows] = t_c, done, norm_c
         iterations[rows] += extra
+        reached[rows] = level
     if not np.all(converged):
         row = int(np.flatnonzero(~converged)[0])
+        n, m = int(extraction_stages[row]), int(scrub_stages[row])
         raise InfeasibleDesignError(
             "the steady-state Newton iteration did not converge for the design at flat batch "
             f"index {int(index[row])} (largest mismatch at the feed stage {norm[row]:.3g} > "
-            f"{tolerance:g} after {int(iterations[row])} iterations)"
+            f"{tolerance:g} after {int(iterations[row])} iterations; continuation in the stage "
+            f"count solved it up to {max(1, round(reached[row] * n))} + "
+            f"{max(1, round(reached[row] * m))} of its {n} + {m} stages; beyond, the splits "
+            "change too abruptly from one stage count to the next)"
         )
     with np.errstate(all="ignore"):
         _, _, (log_x, log_y, log_r, log_e) = _march(designs, t, derivatives=False, profiles=True)
@@ -534,7 +542,7 @@ def _newton(designs, t, tolerance, max_iterations):
 
 
 def _continuation(designs, tolerance, max_iterations):
-    """Newton along a path of shorter cascades: (t, converged, max |residual|, iterations).
+    """Newton along shorter cascades: (t, converged, max |residual|, iterations, level).
 
     Level λ in (0, 1] solves the design with round(λ n) and round(λ m) stages (at least
     one each), from λ = 1 / max(n, m) (one or two stages, which the total-reflux start
@@ -575,7 +583,8 @@ def _continuation(designs, tolerance, max_iterations):
         norm[miss] = np.maximum(norm[miss], norm_new[~ok])
         active = (solved < 1.0) & (growth > 1.001)
     done = solved >= 1.0
-    return t, done, np.where(done, norm, np.maximum(norm, tolerance * 10)), iterations
+    norm = np.where(done, norm, np.maximum(norm, tolerance * 10))
+    return t, done, norm, iterations, solved
 
 
 def _newton_step(jacobian, rhs):
