@@ -70,7 +70,7 @@ _HALVINGS = 30  # backtracking halvings before a step counts as stalled
 _ROUNDING_FLOOR = 1e-10  # a design stalled with max |residual| below this has converged
 _LARGEST_SPLIT = 700.0  # |ln(R_j/E_j)| of a given start is clipped to this
 _DIRECT_ITERATIONS = 40  # Newton iterations from the start before continuation in stages
-_GROUP = 512  # designs solved together (sorted by length, so the marches stop early)
+_GROUP = 2048  # designs solved together (sorted by length, so the marches stop early)
 _ABSENT = 1e-250  # feed given to a component the feed lacks (its outputs are set to 0)
 
 
