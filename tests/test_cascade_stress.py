@@ -10,8 +10,7 @@ Every design here has a steady state (positive outlet fluxes, finite stages), so
 allowed by the contract, is counted against the solver.
 
 The first ``CI_DESIGNS`` designs, with at most ``CI_LARGEST_SECTION`` stages per section,
-run in the default suite and must converge (one on which the solver on main raises is an
-xfail if listed in ``KNOWN_FAILURES``); the whole set (``ALL_DESIGNS``, up to 300 stages
+run in the default suite and must converge; the whole set (``ALL_DESIGNS``, up to 300 stages
 per section) runs under ``-m slow``: it fails if any design breaks the contract and is an
 xfail stating the count if some raise.
 """
@@ -123,22 +122,10 @@ def _acceptable(text):
     return text == "converged" or (text.startswith("infeasible: ") and len(text) > 12)
 
 
-# CI designs on which the solver on main (before issue 11's solver) raises
-# InfeasibleDesignError although every design here has a steady state: allowed by the
-# contract, but a solver that converges on them turns them green (measured 2026-12-02).
-KNOWN_FAILURES = {
-    5: "raises: the fractions of a stage sum to 1 within 3.3e-4 (3 components, organic feed)",
-    22: "raises: the fractions of a stage sum to 1 within 2.3e-4 (3 components, aqueous feed)",
-    27: "raises: the fractions of a stage sum to 1 within 5.7e-7 (8 components, aqueous feed)",
-}
-
-
 @pytest.mark.parametrize("index", range(CI_DESIGNS))
 def test_design_converges(index):
     text = outcome(index, CI_LARGEST_SECTION)
     assert _acceptable(text), f"design {index}: {text}"
-    if index in KNOWN_FAILURES and text != "converged":
-        pytest.xfail(KNOWN_FAILURES[index])
     assert text == "converged", f"design {index} has a steady state but: {text}"
 
 

@@ -28,6 +28,15 @@ trace crossing the cut, and rounding it to double cost up to 1e-7 relative in th
 traces (fifteen_organic, ternary_trace in tests/test_cascade_reference.py); formed
 exactly, every reference case agrees to ~1e-12 relative, the worst trace included.
 
+Newton starts from the over-pure total-reflux splits (or splits given by the caller).
+A design it has not solved within a few tens of iterations — long sections far from
+the start, where the match residual is strongly non-linear in t — is solved by
+continuation in the stage count: the same design with about 1/max(n, m) of its stages
+(one or two per section), then sections grown by a factor up to 2 per level, each
+level started from the splits of the last two, extrapolated linearly; a level that
+fails is retried with a smaller growth. The unknowns and the equations are the same
+throughout; only the start changes.
+
 Why this method
 ---------------
 The marches add, multiply and divide positive numbers only, and are done on
@@ -60,7 +69,8 @@ _MAX_STEP = 10.0  # largest change of any split log-ratio t_j in one Newton step
 _HALVINGS = 30  # backtracking halvings before a step counts as stalled
 _ROUNDING_FLOOR = 1e-10  # a design stalled with max |residual| below this has converged
 _LARGEST_SPLIT = 700.0  # |ln(R_j/E_j)| of a given start is clipped to this
-_GROUP = 512  # designs solved together (sorted by length, so the marches stop early)
+_DIRECT_ITERATIONS = 40  # Newton iterations from the start before continuation in stages
+_GROUP = 2048  # designs solved together (sorted by length, so the marches stop early)
 _ABSENT = 1e-250  # feed given to a component the feed lacks (its outputs are set to 0)
 
 
@@ -416,7 +426,6 @@ def _solve_group(
     start=None,
 ):
     """:func:`solve_steady_state` on one group; ``index``: flat batch index of each row."""
-    batch = len(separation_factors)
     present = feed_composition > 0.0
     feed = np.where(present, feed_composition, _ABSENT)
     feed = feed / feed.sum(-1, keepdims=True)
@@ -435,13 +444,57 @@ def _solve_group(
         if start is not None:
             given = np.clip(np.asarray(start, dtype=float).T, -_LARGEST_SPLIT, _LARGEST_SPLIT)
             t = np.where(np.isnan(given), t, given)
+    t, converged, norm, iterations = _newton(
+        designs, t, tolerance, min(max_iterations, _DIRECT_ITERATIONS)
+    )
+    reached = np.ones(len(t[0]))  # level of the continuation solved (1: the design)
+    if not converged.all():  # continuation in the stage count from a short cascade
+        rows = np.flatnonzero(~converged)
+        t_c, done, norm_c, extra, level = _continuation(
+            designs.subset(rows), tolerance, max_iterations
+        )
+        t[:, rows], converged[rows], norm[rows] = t_c, done, norm_c
+        iterations[rows] += extra
+        reached[rows] = level
+    if not np.all(converged):
+        row = int(np.flatnonzero(~converged)[0])
+        n, m = int(extraction_stages[row]), int(scrub_stages[row])
+        raise InfeasibleDesignError(
+            "the steady-state Newton iteration did not converge for the design at flat batch "
+            f"index {int(index[row])} (largest mismatch at the feed stage {norm[row]:.3g} > "
+            f"{tolerance:g} after {int(iterations[row])} iterations; continuation in the stage "
+            f"count solved it up to {max(1, round(reached[row] * n))} + "
+            f"{max(1, round(reached[row] * m))} of its {n} + {m} stages; beyond, the splits "
+            "change too abruptly from one stage count to the next)"
+        )
+    with np.errstate(all="ignore"):
+        _, _, (log_x, log_y, log_r, log_e) = _march(designs, t, derivatives=False, profiles=True)
+    log_x, log_y = log_x.transpose(2, 0, 1), log_y.transpose(2, 0, 1)  # (B, N, C)
+    real = np.arange(log_x.shape[1])[None, :] < (extraction_stages + scrub_stages)[:, None]
+    keep = present[:, None, :] & real[..., None]
+    aqueous = np.where(keep, np.exp(log_x), 0.0)
+    organic = np.where(keep, np.exp(log_y), 0.0)
+    raffinate = np.where(present, np.exp(log_r.T), 0.0)
+    extract = np.where(present, np.exp(log_e.T), 0.0)
+    return aqueous, organic, extract, raffinate, iterations, real
+
+
+def _newton(designs, t, tolerance, max_iterations):
+    """Damped Newton from ``t`` (C, B): (t, converged, max |residual|, iterations).
+
+    A design stops when converged, when no step of the backtracking lowers its residual
+    (converged if that residual is below the rounding floor), or after
+    ``max_iterations``; each design's path depends on its own numbers only.
+    """
+    t = t.copy()
+    batch = t.shape[1]
+    with np.errstate(all="ignore"):
         g, jacobian = _march(designs, t)
     norm = np.max(np.abs(g), axis=0)
     converged = norm <= tolerance
     failed = ~np.isfinite(norm)
     iterations = np.zeros(batch, dtype=np.int64)
-    keep = ~converged & ~failed
-    active = np.flatnonzero(keep)
+    active = np.flatnonzero(~converged & ~failed)
     part = designs.subset(active)
     t_a, g_a, jacobian_a, norm_a = t[:, active], g[:, active], jacobian[..., active], norm[active]
     for _ in range(max_iterations):
@@ -474,7 +527,6 @@ def _solve_group(
         stalled = ~accepted & ~done
         done |= stalled & (norm_a <= _ROUNDING_FLOOR)
         t[:, active], norm[active] = t_a, norm_a
-        failed[active[stalled & ~done]] = True
         converged[active[done]] = True
         keep = ~done & ~stalled
         if not keep.all():
@@ -486,23 +538,53 @@ def _solve_group(
                 jacobian_a[..., keep],
                 norm_a[keep],
             )
-    if not np.all(converged):
-        row = int(np.flatnonzero(~converged)[0])
-        raise InfeasibleDesignError(
-            "the steady-state Newton iteration did not converge for the design at flat batch "
-            f"index {int(index[row])} (largest mismatch at the feed stage {norm[row]:.3g} > "
-            f"{tolerance:g} after {int(iterations[row])} iterations)"
-        )
+    return t, converged, norm, iterations
+
+
+def _continuation(designs, tolerance, max_iterations):
+    """Newton along shorter cascades: (t, converged, max |residual|, iterations, level).
+
+    Level λ in (0, 1] solves the design with round(λ n) and round(λ m) stages (at least
+    one each), from λ = 1 / max(n, m) (one or two stages, which the total-reflux start
+    solves) up to λ = 1. Each level starts from the splits of the level before,
+    extrapolated linearly in λ (the splits of well separated components grow about in
+    proportion to the stage counts); a level that does not converge is retried closer
+    to the last one solved, and a design whose step in λ falls below 1e-3 is left
+    unconverged.
+    """
+    full_n, full_m = designs.n, designs.m
+    batch = len(full_n)
+    level = 1.0 / np.maximum(full_n, full_m)
+    growth = np.full(batch, 2.0)
+    short = designs.subset(np.arange(batch))
+    short.n = np.maximum(1, np.rint(level * full_n)).astype(np.int64)
+    short.m = np.maximum(1, np.rint(level * full_m)).astype(np.int64)
     with np.errstate(all="ignore"):
-        _, _, (log_x, log_y, log_r, log_e) = _march(designs, t, derivatives=False, profiles=True)
-    log_x, log_y = log_x.transpose(2, 0, 1), log_y.transpose(2, 0, 1)  # (B, N, C)
-    real = np.arange(log_x.shape[1])[None, :] < (extraction_stages + scrub_stages)[:, None]
-    keep = present[:, None, :] & real[..., None]
-    aqueous = np.where(keep, np.exp(log_x), 0.0)
-    organic = np.where(keep, np.exp(log_y), 0.0)
-    raffinate = np.where(present, np.exp(log_r.T), 0.0)
-    extract = np.where(present, np.exp(log_e.T), 0.0)
-    return aqueous, organic, extract, raffinate, iterations, real
+        t0 = _start(short)
+    t, converged, norm, iterations = _newton(short, t0, tolerance, max_iterations)
+    solved = np.where(converged, level, 0.0)  # last level solved
+    previous_t, previous_level = np.zeros_like(t), np.zeros(batch)
+    active = converged & (solved < 1.0)
+    while active.any():
+        rows = np.flatnonzero(active)
+        target = np.minimum(1.0, solved[rows] * growth[rows])
+        part = designs.subset(rows)
+        part.n = np.maximum(1, np.rint(target * full_n[rows])).astype(np.int64)
+        part.m = np.maximum(1, np.rint(target * full_m[rows])).astype(np.int64)
+        slope = (t[:, rows] - previous_t[:, rows]) / (solved[rows] - previous_level[rows])
+        guess = t[:, rows] + slope * (target - solved[rows])
+        guess = np.clip(guess, -_LARGEST_SPLIT, _LARGEST_SPLIT)
+        t_new, ok, norm_new, used = _newton(part, guess, tolerance, max_iterations)
+        iterations[rows] += used
+        hit, miss = rows[ok], rows[~ok]
+        previous_t[:, hit], previous_level[hit] = t[:, hit], solved[hit]
+        t[:, hit], solved[hit], norm[hit] = t_new[:, ok], target[ok], norm_new[ok]
+        growth[miss] = 1.0 + 0.5 * (growth[miss] - 1.0)
+        norm[miss] = np.maximum(norm[miss], norm_new[~ok])
+        active = (solved < 1.0) & (growth > 1.001)
+    done = solved >= 1.0
+    norm = np.where(done, norm, np.maximum(norm, tolerance * 10))
+    return t, done, norm, iterations, solved
 
 
 def _newton_step(jacobian, rhs):
