@@ -22,6 +22,7 @@ from tecmodel.atomic import TEMPORARY_MARK, write_atomic
 from tecmodel.distributions import Uniform
 from tecmodel.separation import design_reuse
 from tecmodel.separation.design import design_cascade as design_cascade_raw
+from tecmodel.stages._common import field_default
 from tecmodel.stages.solvent_extraction import SolventExtractionSection
 
 
@@ -210,12 +211,7 @@ def _numeric_fields():
     cases = []
     for cls in scenarios.stage_types().values():
         for item in dataclasses.fields(cls):
-            if item.default is not dataclasses.MISSING:
-                default = item.default
-            elif item.default_factory is not dataclasses.MISSING:
-                default = item.default_factory()
-            else:
-                continue
+            default = field_default(item)
             if isinstance(default, bool) or not isinstance(default, int | float | pint.Quantity):
                 continue
             cases.append(pytest.param(cls, item.name, default, id=f"{cls.__name__}.{item.name}"))

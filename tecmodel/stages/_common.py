@@ -50,6 +50,17 @@ def check_choice(value, options: Iterable[str], name: str) -> str:
     return validation.check_choice(value, options, name)
 
 
+def field_default(item):
+    """The default of a dataclass field (its factory called), or ``dataclasses.MISSING``."""
+    import dataclasses
+
+    if item.default is not dataclasses.MISSING:
+        return item.default
+    if item.default_factory is not dataclasses.MISSING:
+        return item.default_factory()
+    return dataclasses.MISSING
+
+
 def check_stage_fields(stage) -> None:
     """Check every field of a stage dataclass against the kind of its default.
 
@@ -82,11 +93,8 @@ def check_stage_fields(stage) -> None:
 
     fractions = fraction_fields(type(stage))
     for item in dataclasses.fields(stage):
-        if item.default is not dataclasses.MISSING:
-            default = item.default
-        elif item.default_factory is not dataclasses.MISSING:
-            default = item.default_factory()
-        else:
+        default = field_default(item)
+        if default is dataclasses.MISSING:
             continue
         value = getattr(stage, item.name)
         if value is default:
