@@ -1,0 +1,100 @@
+"""Smoker's closed form for two components (tecmodel.separation.binary) and the design
+verification built on it, against independent computations: the map applied stage by
+stage, the 60-digit reference cascades, the multicomponent solver and the previous
+stage-by-stage verification."""
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+from tecmodel.separation import design_cascade, simulate_cascade, simulate_multicomponent
+from tecmodel.separation.binary import iterate_mobius
+
+REFERENCE = json.loads(
+    (pathlib.Path(__file__).parent / "data" / "cascade_reference.json").read_text()
+)
+BINARY_CASES = [case for case in REFERENCE["cases"] if len(case["beta"]) == 2]
+
+
+def test_closed_form_power_equals_the_map_applied_stage_by_stage():
+    rng = np.random.default_rng(3)
+    alpha, b, gamma, delta = rng.uniform(1e-6, 3.0, (4, 200))
+    b[:50] *= 1e-15  # traces: a nearly triangular matrix
+    r0 = rng.uniform(1e-12, 5.0, 200)
+    det = alpha * delta - b * gamma
+    keep = det > 0.1 * alpha * delta  # a determinant formed without cancellation
+    r = r0.copy()
+    for k in range(0, 120):
+        closed = iterate_mobius(k, r0, alpha, b, gamma, delta, det)
+        np.testing.assert_allclose(closed[keep], r[keep], rtol=1e-12)
+        r = (alpha * r + b) / (gamma * r + delta)
+
+
+@pytest.mark.parametrize("case", BINARY_CASES, ids=lambda case: case["name"])
+def test_binary_reference_cascades_to_1e_12(case):
+    result = simulate_cascade(
+        case["beta"][0],
+        case["feed"][0] / sum(case["feed"]),
+        case["n"],
+        case["m"],
+        case["S"],
+        case["W"],
+        feed=case["feed_phase"],
+    )
+    for key in ("extract_composition", "raffinate_composition"):
+        reference = np.array([float(v) for v in case[key]])
+        error = np.max(np.abs(getattr(result, key) / reference - 1.0))
+        assert error <= 1e-12, f"{key}: {error:.3g}"
+
+
+@pytest.mark.parametrize("feed", ["aqueous", "organic"])
+def test_random_designs_agree_with_the_multicomponent_solver(feed):
+    rng = np.random.default_rng(11)
+    size = 400
+    beta = rng.uniform(1.3, 3.0, size)
+    f_a = rng.uniform(0.2, 0.8, size)
+    purity = rng.uniform(0.99, 0.9999, (2, size))
+    design = design_cascade(beta, f_a, purity[0], purity[1], feed=feed)
+    n, m = design.extraction_stages, design.scrub_stages
+    S, W = design.organic_flux, design.scrub_flux
+    # also far from the design: more stages, outlets to ~1e-40
+    for extra in (0, 40):
+        closed = simulate_cascade(beta, f_a, n + extra, m + extra, S, W, feed=feed)
+        general = simulate_multicomponent(
+            np.stack([beta, np.ones(size)], -1),
+            np.stack([f_a, 1.0 - f_a], -1),
+            n + extra,
+            m + extra,
+            S,
+            W,
+            extract_components=(0,),
+            feed=feed,
+        )
+        for key in ("extract_composition", "raffinate_composition"):
+            error = np.max(np.abs(getattr(closed, key) / getattr(general, key) - 1.0))
+            assert error <= 1e-10, f"{key}, {extra} extra stages: {error:.3g}"
+
+
+def test_impure_outlets_are_solved_by_the_general_method_and_balance():
+    # an outlet less than half pure is outside the closed form's accurate range
+    result = simulate_cascade(2.0, 0.8, 2, 2, 1.2, 0.6)
+    general = simulate_multicomponent([2.0, 1.0], [0.8, 0.2], 2, 2, 1.2, 0.6)
+    np.testing.assert_array_equal(result.raffinate_composition, general.raffinate_composition)
+    assert result.purity_raffinate < 0.5
+
+
+@pytest.mark.parametrize("feed", ["aqueous", "organic"])
+def test_verified_stage_counts_equal_the_stage_by_stage_verification(feed):
+    rng = np.random.default_rng(5)
+    size = 300
+    beta = rng.uniform(1.3, 3.0, size)
+    f_a = rng.uniform(0.2, 0.8, size)
+    purity = rng.uniform(0.99, 0.9999, (2, size))
+    new = design_cascade(beta, f_a, purity[0], purity[1], feed=feed)
+    old = design_cascade(
+        beta, f_a, purity[0], purity[1], feed=feed, _verification="stage_by_stage"
+    )
+    np.testing.assert_array_equal(new.extraction_stages, old.extraction_stages)
+    np.testing.assert_array_equal(new.scrub_stages, old.scrub_stages)
