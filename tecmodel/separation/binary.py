@@ -315,6 +315,9 @@ def _profiles(system, r_a, r_b, e_a, e_b):
 
 def _fractions(ratio, real):
     """(x_A, x_B) from x_A/x_B, zero on padding stages."""
-    first = np.where(real, ratio / (1.0 + ratio), 0.0)
-    second = np.where(real, 1.0 / (1.0 + ratio), 0.0)
-    return np.stack([first, second], axis=-1)
+    fractions = np.empty((*ratio.shape, 2))
+    denominator = 1.0 + ratio
+    np.divide(ratio, denominator, out=fractions[..., 0])
+    np.divide(1.0, denominator, out=fractions[..., 1])
+    fractions[~real] = 0.0
+    return fractions
