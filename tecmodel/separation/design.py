@@ -224,13 +224,19 @@ def design_cascade(
 
     These counts are approximate (REFERENCE_DATA.md: "an exact stage-by-stage calculation
     needs a few more stages"). The design is therefore verified: starting from the
-    closed-form counts rounded up, the batch is simulated exactly
-    (:func:`simulate_cascade`); every design that misses a purity gets one more stage in
-    the section where it raises the separation index
-    ln[P_A/(1 − P_A)] + ln[P_B/(1 − P_B)] more (both candidates are simulated together),
-    and only those designs are simulated again, until all meet both purities (impurity
+    closed-form counts rounded up, every design that misses a purity gets one more stage
+    in the section where it raises the separation index
+    ln[P_A/(1 − P_A)] + ln[P_B/(1 − P_B)] more, until all meet both purities (impurity
     within a relative 1e-9 of the target). With the split fixed by the targets, both
-    purities rise together, so meeting one means meeting the other.
+    purities rise together, so meeting one means meeting the other. The check uses
+    Smoker's closed form (:mod:`tecmodel.separation.binary`): whether a stage count
+    meets the purities is known without solving, and the choice of section is one
+    scalar solve; the verified designs are then simulated exactly
+    (:func:`simulate_cascade`). The counts are those of simulating every candidate
+    stage by stage. They are the smallest reached by adding stages to the closed-form
+    counts, not always the smallest overall: where the closed form already over-stages
+    one section, one stage fewer there may still meet both purities (1,261 scrub and
+    55 extraction sections of 10,000 random aqueous-feed designs in the benchmark).
 
     Worked example (Zhang et al. 2016): β = 2, f_A = 0.5, P_A = 0.999, P_B = 0.9999 →
     scrub-controlled, E'_M = 1.414, E_M = 0.773; the closed form gives n = 21.1 and
