@@ -81,6 +81,13 @@ def check_stage_fields(stage) -> None:
     strictly positive) are the stage's own checks, in its ``__post_init__`` or where
     :meth:`run` converts the value.
 
+    Two kinds of number get an upper bound that catches a mistyped value: a
+    stoichiometric excess (a field named ``excess`` or ``*_excess``) at most
+    :data:`MAX_EXCESS_FRACTION` when written as a fraction over the stoichiometric
+    charge (its default is below 1; ``20`` gets the percent hint) or
+    :data:`MAX_EXCESS_MULTIPLE` when written as a multiple of it, and
+    ``operators_per_shift`` at most :data:`MAX_OPERATORS_PER_SHIFT`.
+
     A field a stage class lists in its ``FRACTIONS`` table (name to ``(low, high)``,
     collected over the class and its bases) is a fraction: it must lie in that range
     when it is set, so ``51`` for an efficiency is refused at once with the hint
@@ -107,10 +114,34 @@ def check_stage_fields(stage) -> None:
             low = 0.0 if np.all(default.magnitude >= 0) and not temperature else None
             validation.check(value, item.name, unit, low=low)
         elif isinstance(default, int | float):
-            validation.check(value, item.name, "", low=0.0 if default >= 0 else None)
+            low = 0.0 if default >= 0 else None
+            high, hint = _upper_bound(item.name, default)
+            validation.check(value, item.name, "", low=low, high=high, percent_hint=hint)
         if item.name in fractions and value is not None:
             low, high = fractions[item.name]
             validation.check_fraction(value, item.name, low=low, high=high)
+
+
+# Upper bounds that catch a mistyped number (labelled assumptions, not plant data): a
+# stoichiometric excess written as a fraction over the stoichiometric charge (default
+# below 1: 0.2 is 20 % over) above 5 (500 % over) is almost surely a percent typed as a
+# number; an excess written as a multiple of stoichiometric (default 1 or more) above 50,
+# and more than 1,000 operators a shift on one stage (Mountain Pass employed ~700 people
+# on the whole site, MP Materials 10-K 2023), are taken as mistakes too.
+MAX_EXCESS_FRACTION = 5.0
+MAX_EXCESS_MULTIPLE = 50.0
+MAX_OPERATORS_PER_SHIFT = 1000.0
+
+
+def _upper_bound(name: str, default: float) -> tuple[float | None, bool | None]:
+    """(upper bound, percent hint) for a plain-number stage field, by its name."""
+    if name == "excess" or name.endswith("_excess"):
+        if default < 1.0:
+            return MAX_EXCESS_FRACTION, True
+        return MAX_EXCESS_MULTIPLE, False
+    if name == "operators_per_shift":
+        return MAX_OPERATORS_PER_SHIFT, False
+    return None, None
 
 
 def fraction_fields(cls) -> dict[str, tuple[float, float]]:
