@@ -26,9 +26,11 @@ import warnings
 import numpy as np
 
 from tecmodel import Q_, scenarios
+from tecmodel.costing.operating import is_reagent_price
 from tecmodel.distributions import LogUniform, Uniform
 from tecmodel.finance import macrs
 from tecmodel.sensitivity import Study
+from tecmodel.units import reagent_price_in
 
 warnings.simplefilter("ignore")
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
@@ -60,22 +62,24 @@ def money(result):
 
 
 costing_paths = [p for p in PARAMETERS if not p.startswith("finance.")]
-base_values = {p: plant.get(p) for p in costing_paths}
-# The base point is the plant with each input set in its sampled unit, as the study sets
-# it: a reagent price held in USD_2019 is escalated by a producer price index, while
-# pint converts USD_2019 to USD by CEPCI, so the shipped plant itself is not on the line
-# the samples lie on.
-anchored = plant
-for path in costing_paths:
-    unit = PARAMETERS[path].unit
-    x0 = base_values[path].to(unit).magnitude if unit else float(base_values[path])
-    anchored = anchored.replace(path, Q_(x0, unit) if unit else x0)
-base_money = money(anchored.evaluate())
+
+
+def base_in_sampled_unit(path):
+    """The plant's value at ``path`` in the unit its distribution samples in; a reagent
+    price converts by the PPI rule (reagent_price_in), as the costing reads it, so the
+    shipped plant lies on the line the samples lie on."""
+    unit, value = PARAMETERS[path].unit, plant.get(path)
+    if not unit:
+        return float(value)
+    return (reagent_price_in(value, unit) if is_reagent_price(path) else value.to(unit)).magnitude
+
+
+base_money = money(plant.evaluate())
 gradient = {}
 for path in costing_paths:  # the money is affine in each price/rate/factor
     unit = PARAMETERS[path].unit
-    x0 = base_values[path].to(unit).magnitude if unit else float(base_values[path])
-    moved = anchored.replace(path, Q_(2 * x0, unit) if unit else 2 * x0).evaluate()
+    x0 = base_in_sampled_unit(path)
+    moved = plant.replace(path, Q_(2 * x0, unit) if unit else 2 * x0).evaluate()
     gradient[path] = ((money(moved) - base_money) / x0, x0)
 terms = plant.finance.resolved()
 LIFE, BUILD = int(terms["plant_life"]), terms["construction_years"]

@@ -88,11 +88,9 @@ def _replace(node, keys: list[str], value, path: str):
     if isinstance(node, Mapping):
         updated = dict(node)
         updated[key] = new_child
-        return FrozenMapping(updated)
-    # a node whose defaults depend on other fields rebuilds them (CostingBasis)
-    replace = getattr(node, "_replace_fields", None)
-    if replace is not None:
-        return replace(**{key: new_child})
+        # a mapping that carries a record of its own (RegimeFilledRates) keeps it
+        rebuild = getattr(node, "with_data", None)
+        return rebuild(updated) if rebuild is not None else FrozenMapping(updated)
     return dataclasses.replace(node, **{key: new_child})
 
 

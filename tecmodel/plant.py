@@ -20,7 +20,7 @@ import numpy as np
 from .data import load_table
 from .errors import InputError, TecModelError, UnitError, describe
 from .flowsheet import normalize_connections, parse_port, run_flowsheet
-from .paths import freeze_mapping, get_path, parameter_paths, replace_path
+from .paths import FrozenMapping, freeze_mapping, get_path, parameter_paths, replace_path
 from .streams import Stream, is_rare_earth
 from .units import Q_, magnitude
 from .validation import check, check_choice, check_fraction
@@ -275,6 +275,30 @@ def _same(a, b) -> bool:
         return False
 
 
+class RegimeFilledRates(FrozenMapping):
+    """A CostingBasis's disposal rates, with the (waste regime, radioactive route) that
+    filled them in.
+
+    A CostingBasis built from these rates under another regime or route
+    (``dataclasses.replace(costing, radioactive_route="llrw")``, a path change, a study)
+    re-prices the rates that one filled and keeps those the user set; without the record
+    the old regime's rates would pass for the user's and stay.
+    """
+
+    __slots__ = ("filled_by",)
+
+    def __init__(self, data, filled_by: tuple):
+        super().__init__(data)
+        object.__setattr__(self, "filled_by", filled_by)
+
+    def __reduce__(self):
+        return (RegimeFilledRates, (self._data, self.filled_by))
+
+    def with_data(self, data) -> RegimeFilledRates:
+        """The same record over other rates (one rate changed by a path)."""
+        return RegimeFilledRates(data, self.filled_by)
+
+
 @dataclass(frozen=True)
 class CostingBasis:
     """Prices and rules that turn physics into money.
@@ -348,40 +372,29 @@ class CostingBasis:
     price_deck_start: object = None
     price_deck_basis: str = "real"
 
-    def _replace_fields(self, **changes):
-        """``dataclasses.replace`` for a path change (:func:`tecmodel.paths.replace_path`).
-
-        The disposal rates a waste regime and its radioactive route filled in follow a
-        new ``waste_regime`` or ``radioactive_route``; rates the scenario or user set
-        (different from what the old regime filled) stay as set.
-        """
-        if {"waste_regime", "radioactive_route"} & changes.keys() and (
-            "disposal_costs" not in changes
-        ):
-            from .costing import disposal_costs
-
-            filled = {
-                **disposal_costs(),
-                **_regime_disposal_costs(self.waste_regime, self.radioactive_route),
-            }
-            changes["disposal_costs"] = {
-                key: value
-                for key, value in self.disposal_costs.items()
-                if key not in filled or not _same(value, filled[key])
-            }
-        return dataclasses.replace(self, **changes)
-
     def __post_init__(self):
         # Defaults are filled in, so every number a plant uses has a dotted path
         # ("costing.prices.hydrochloric_acid") that a study can read and replace.
         from .costing import default_prices, disposal_costs
 
-        regime = _regime_disposal_costs(self.waste_regime, self.radioactive_route)
+        route = (self.waste_regime, self.radioactive_route)
+        regime = _regime_disposal_costs(*route)
         object.__setattr__(self, "prices", freeze_mapping({**default_prices(), **self.prices}))
+        rates = self.disposal_costs
+        filled_by = getattr(rates, "filled_by", None)
+        if filled_by is not None and filled_by != route:
+            # rates filled in under another regime or route (dataclasses.replace or a
+            # path change): drop what that one filled, keep what the user set
+            old_fill = {**disposal_costs(), **_regime_disposal_costs(*filled_by)}
+            rates = {
+                key: value
+                for key, value in rates.items()
+                if key not in old_fill or not _same(value, old_fill[key])
+            }
         object.__setattr__(
             self,
             "disposal_costs",
-            freeze_mapping({**disposal_costs(), **regime, **self.disposal_costs}),
+            RegimeFilledRates({**disposal_costs(), **regime, **rates}, route),
         )
         if self.labor_rate is None:
             object.__setattr__(self, "labor_rate", _default("operating_rules", "labor_rate"))

@@ -23,12 +23,13 @@ import numpy as np
 from scipy import stats
 
 from . import finance
+from .costing.operating import is_reagent_price
 from .costing.plant import finance_arguments, recovered_capital
 from .distributions import Distribution
 from .errors import InfeasibleDesignError, InputError, UnitError
 from .parallel import evaluate_in_chunks
 from .paths import freeze_mapping, get_path
-from .units import Q_
+from .units import Q_, reagent_price_in
 
 __all__ = [
     "BreakEven",
@@ -362,7 +363,13 @@ class Study:
                     "leave it out of the tornado (Monte Carlo and Sobol take it as it is)"
                 )
             unit = distribution.unit
-            base_magnitude = base.to(unit).magnitude if hasattr(base, "units") else base
+            if not hasattr(base, "units"):
+                base_magnitude = base
+            elif is_reagent_price(path):
+                # a reagent price keeps its value under the PPI rule, not pint's CEPCI
+                base_magnitude = reagent_price_in(base, unit).magnitude
+            else:
+                base_magnitude = base.to(unit).magnitude
             column = np.full(count, np.nan)
             column[:] = (
                 np.broadcast_to(np.asarray(base_magnitude, dtype=float), ())

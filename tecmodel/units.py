@@ -12,6 +12,14 @@ Plain ``USD`` is dollars of :data:`DEFAULT_COST_YEAR`. SI prefixes work (``kUSD`
 ``MUSD_2021``). ``CNY``, ``EUR`` and ``AUD`` convert at documented default exchange rates
 (:func:`exchange_rate`) that :func:`set_exchange_rate` overrides at run time.
 
+Reagent prices are the exception to the CEPCI rule: they follow chemical markets, so a
+reagent price written in ``USD_<y>`` (with or without a prefix: ``kUSD_2019/t``) is worth
+PPI(2023)/PPI(y) of its magnitude in plain ``USD`` (:func:`escalate_reagent_price`), and
+the costing applies that rule to every reagent price it is given. pint's own ``.to()``
+still converts by CEPCI, so re-express a reagent price in another unit with
+:func:`reagent_price_in`, never ``.to()``: then the same price written in two currency
+years gives the same opex.
+
 Public functions take pint Quantities and call :func:`magnitude` once per argument:
 it checks the dimension, converts to the canonical unit and hands plain numpy to the
 kernel, which never touches pint.
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -43,6 +52,7 @@ __all__ = [
     "price_index",
     "price_index_years",
     "quantity",
+    "reagent_price_in",
     "set_exchange_rate",
     "ureg",
 ]
@@ -242,6 +252,9 @@ def escalate(cost, cost_year: int):
     return cost.to(f"USD_{int(cost_year)}")
 
 
+#: A dollar unit with its year as pint names it, prefix included: "USD_2019", "kiloUSD_2019".
+_DATED_USD = re.compile(r"([a-z]*)USD_(\d{4})")
+
 #: Producer price index a reagent price follows, by the currency it is quoted in.
 REAGENT_PRICE_INDEX = {"USD": "us_industrial_chemicals", "CNY": "china_chemical_raw_materials"}
 
@@ -324,17 +337,19 @@ def escalate_reagent_price(price, quote_year: int | None = None):
             f"price must be a money Quantity (e.g. Q_(250, 'USD_2019/t')), got {price!r}"
         )
     names = [name for name, _power in price.unit_items()]
-    dated = [name for name in names if name.startswith("USD_")]
+    dated = [(name, match) for name in names if (match := _DATED_USD.fullmatch(name))]
     if dated:
         if quote_year is not None:
             raise InputError(
                 f"quote_year={quote_year!r} given for {price.units}, which carries its year"
             )
-        year = int(dated[0].split("_", 1)[1])
+        name, match = dated[0]
+        prefix, year = match.group(1), int(match.group(2))
         ratio = price_index(REAGENT_PRICE_INDEX["USD"], DEFAULT_COST_YEAR) / price_index(
             REAGENT_PRICE_INDEX["USD"], year
         )
-        units = price.units / ureg.Unit(dated[0]) * ureg.USD
+        # the same prefix on plain USD: kUSD_2019/t -> kUSD/t, only the year changes
+        units = price.units / ureg.Unit(name) * ureg.Unit(f"{prefix}USD")
         return Q_(price.magnitude * ratio, units)
     if quote_year is not None:
         from .validation import check_integer
@@ -352,6 +367,44 @@ def escalate_reagent_price(price, quote_year: int | None = None):
     series = REAGENT_PRICE_INDEX["CNY"]
     ratio = price_index(series, DEFAULT_COST_YEAR) / price_index(series, quote_year)
     return price * ratio
+
+
+def reagent_price_in(price, unit: str):
+    """A reagent price re-expressed in ``unit`` by the reagent rule, not by CEPCI.
+
+    The result is the price that :func:`escalate_reagent_price` takes to the same value
+    as ``price``: between dollar years it moves by the U.S. industrial-chemicals PPI,
+    between currencies by the exchange rate, between denominators as pint converts.
+    ``Q_(250, "USD_2019/t")`` in ``"USD/t"`` is 250 × PPI(2023)/PPI(2019), where
+    ``.to("USD/t")`` would give 250 × CEPCI(2023)/CEPCI(2019).
+
+    Parameters
+    ----------
+    price : pint.Quantity
+        Money per unit of reagent [currency/mass, currency/volume, …].
+    unit : str
+        The unit wanted, e.g. ``"USD/t"``, ``"USD_2021/kg"``, ``"CNY/t"``.
+
+    Returns
+    -------
+    pint.Quantity
+        The same price in ``unit``.
+
+    Raises
+    ------
+    InputError
+        If ``price`` is not a money Quantity, or ``unit`` is not of its dimension.
+    """
+    escalated = escalate_reagent_price(price)
+    one = Q_(1.0, unit)
+    if one.dimensionality != price.dimensionality:
+        raise InputError(
+            f"unit must be a price of the dimension of {price.units} (e.g. 'USD/t'), got {unit!r}"
+        )
+    # both are in money of the default year now, so their ratio converts by exchange
+    # rate and denominator only
+    ratio = (escalated / escalate_reagent_price(one)).to("dimensionless").magnitude
+    return Q_(ratio, unit)
 
 
 def _dimensionality(unit: str):

@@ -291,3 +291,40 @@ def test_a_new_radioactive_route_by_path_prices_as_a_plant_built_with_it():
     own = replaced_path.replace("costing.disposal_costs.radioactive", Q_(1000, "USD/m**3"))
     kept = own.replace("costing.radioactive_route", "uranium_mill")
     assert kept.costing.disposal_costs["radioactive"] == Q_(1000, "USD/m**3")
+
+
+def test_dataclasses_replace_of_the_route_or_regime_re_prices_too():
+    # dataclasses.replace copies the old disposal_costs in full; the rates the old route
+    # filled in must not pass for the user's (they did: only the path setter re-priced)
+    import dataclasses
+
+    us = CostingBasis(waste_regime="us")
+    for route in ("llrw", "uranium_mill", "tenorm_landfill"):
+        built = CostingBasis(waste_regime="us", radioactive_route=route)
+        replaced = dataclasses.replace(us, radioactive_route=route)
+        assert dict(replaced.disposal_costs) == dict(built.disposal_costs), route
+    # the U.S. llrw rate differs from the default held-on-site rate, so the test can fail
+    assert (
+        CostingBasis(waste_regime="us", radioactive_route="llrw").disposal_costs["radioactive"]
+        != us.disposal_costs["radioactive"]
+    )
+    # back again, and across regimes
+    llrw = CostingBasis(waste_regime="us", radioactive_route="llrw")
+    assert dict(dataclasses.replace(llrw, radioactive_route=None).disposal_costs) == dict(
+        us.disposal_costs
+    )
+    china = CostingBasis(waste_regime="china")
+    assert dict(dataclasses.replace(us, waste_regime="china").disposal_costs) == dict(
+        china.disposal_costs
+    )
+    # a rate the user set survives the replace
+    own = CostingBasis(waste_regime="us", disposal_costs={"radioactive": Q_(1000, "USD/m**3")})
+    kept = dataclasses.replace(own, radioactive_route="uranium_mill")
+    assert kept.disposal_costs["radioactive"] == Q_(1000, "USD/m**3")
+    # the record survives pickling (plants go to process-pool workers)
+    import pickle
+
+    again = pickle.loads(pickle.dumps(us))
+    assert dict(dataclasses.replace(again, radioactive_route="llrw").disposal_costs) == dict(
+        CostingBasis(waste_regime="us", radioactive_route="llrw").disposal_costs
+    )

@@ -12,7 +12,12 @@ from tecmodel import Q_
 from tecmodel.costing import location_prices, reagent_cost
 from tecmodel.data import load_table
 from tecmodel.errors import InputError
-from tecmodel.units import escalate_reagent_price, price_index, price_index_years
+from tecmodel.units import (
+    escalate_reagent_price,
+    price_index,
+    price_index_years,
+    reagent_price_in,
+)
 
 # BLS WPU061 (industrial chemicals, 1982 = 100) monthly values as published, written out
 # here so the annual means below are computed independently of the data file.
@@ -160,3 +165,61 @@ def test_refinery_china_basis_buys_at_the_one_chinese_price_list():
     )
     for name, text in raw["costing"]["prices"].items():
         assert costing.prices[name] == Q_(text), name
+
+
+def test_prefixed_dated_price_escalates_by_ppi_too():
+    # kUSD_2019 is 1000 USD_2019: the prefix must not hide the year from the PPI rule
+    ppi_ratio = np.mean(WPU061_2023) / np.mean(WPU061_2019)
+    price = escalate_reagent_price(Q_(0.25, "kUSD_2019/t"))
+    assert price.to("USD/t").magnitude == pytest.approx(250.0 * ppi_ratio, rel=1e-4)
+
+
+def test_reagent_price_in_moves_between_years_by_ppi():
+    # 250 USD_2019/t in USD_2020/kg: x PPI(2020)/PPI(2019), / 1000 kg per t (hand calculation)
+    moved = reagent_price_in(Q_(250.0, "USD_2019/t"), "USD_2020/kg")
+    expected = 250.0 * np.mean(WPU061_2020) / np.mean(WPU061_2019) / 1000.0
+    assert str(moved.units) == str(Q_(1, "USD_2020/kg").units)
+    assert moved.magnitude == pytest.approx(expected, rel=1e-4)
+    # identity: whatever unit it is written in, it escalates to the same price
+    back = escalate_reagent_price(moved).to("USD/t").magnitude
+    assert back == pytest.approx(escalate_reagent_price(Q_(250.0, "USD_2019/t")).magnitude)
+    with pytest.raises(InputError, match="unit"):
+        reagent_price_in(Q_(250.0, "USD_2019/t"), "kg")
+
+
+def test_same_price_in_two_currency_years_gives_the_same_opex(waste_plant):
+    # One HCl price written four ways; the opex must not depend on the way (it did: pint's
+    # CEPCI conversion to USD/t gave 49.87 MUSD/yr against 49.54 for USD_2019/t).
+    native = waste_plant.get("costing.prices.hydrochloric_acid")
+    assert str(native.units) == str(Q_(1, "USD_2019/t").units)
+    opex = {}
+    for unit in ("USD_2019/t", "USD/t", "USD_2021/kg", "MUSD_2019/Mt", "CNY/t"):
+        price = reagent_price_in(native, unit)
+        plant = waste_plant.replace("costing.prices.hydrochloric_acid", price)
+        opex[unit] = plant.evaluate().opex.to("USD/yr").magnitude
+    for unit, value in opex.items():
+        assert value == pytest.approx(opex["USD_2019/t"], rel=1e-12), unit
+    # and the rule is the PPI, not CEPCI: 250 USD_2019/t is 250 x PPI ratio in USD/t
+    in_usd = reagent_price_in(native, "USD/t").magnitude
+    assert in_usd == pytest.approx(250.0 * np.mean(WPU061_2023) / np.mean(WPU061_2019), rel=1e-4)
+
+
+def test_tornado_holds_a_reagent_price_at_its_ppi_value(waste_plant):
+    from tecmodel.distributions import Uniform
+    from tecmodel.sensitivity import Study
+
+    # The location factor's low end is the plant's own (1.0), so that row's low case is
+    # the plant itself, provided the HCl price (sampled in USD/t, held in USD_2019/t)
+    # is held at the value the costing reads.
+    assert waste_plant.get("costing.location_factor") == 1.0
+    study = Study(
+        waste_plant,
+        {
+            "costing.prices.hydrochloric_acid": Uniform(Q_(150, "USD/t"), Q_(350, "USD/t")),
+            "costing.location_factor": Uniform(1.0, 1.2),
+        },
+    )
+    tornado = study.tornado()
+    assert tornado.low[1].to("USD/kg").magnitude == pytest.approx(
+        tornado.base.to("USD/kg").magnitude, rel=1e-12
+    )

@@ -101,6 +101,16 @@ def _category(name: str) -> str:
     return table[name].extra.get("category", "reagent") if name in table else "reagent"
 
 
+def is_reagent_price(path: str) -> bool:
+    """Whether the dotted ``path`` names a reagent price (``costing.prices.<reagent>``).
+
+    Such a price moves between currency years by a producer price index
+    (:func:`tecmodel.units.reagent_price_in`); utilities and capital move by CEPCI.
+    """
+    prefix = "costing.prices."
+    return path.startswith(prefix) and _category(path[len(prefix) :]) == "reagent"
+
+
 def _price_list(prices) -> dict:
     merged = default_prices()
     if prices is not None:
