@@ -81,8 +81,13 @@ def test_impure_outlets_are_solved_by_the_general_method_and_balance():
     # an outlet less than half pure is outside the closed form's accurate range
     result = simulate_cascade(2.0, 0.8, 2, 2, 1.2, 0.6)
     general = simulate_multicomponent([2.0, 1.0], [0.8, 0.2], 2, 2, 1.2, 0.6)
-    np.testing.assert_array_equal(result.raffinate_composition, general.raffinate_composition)
+    # the same solver on the same design; the two calls may lay the components out
+    # differently, so agreement is to rounding, not to the bit
+    np.testing.assert_allclose(
+        result.raffinate_composition, general.raffinate_composition, rtol=1e-12
+    )
     assert result.purity_raffinate < 0.5
+    assert float(result.mass_balance_error) <= 1e-12
 
 
 @pytest.mark.parametrize("feed", ["aqueous", "organic"])
