@@ -32,6 +32,14 @@ def test_closed_form_power_equals_the_map_applied_stage_by_stage():
         r = (alpha * r + b) / (gamma * r + delta)
 
 
+def _random_designs(seed, size):
+    """β, feed fraction and the two purities of the benchmark's random binary designs."""
+    rng = np.random.default_rng(seed)
+    beta = rng.uniform(1.3, 3.0, size)
+    f_a = rng.uniform(0.2, 0.8, size)
+    return beta, f_a, rng.uniform(0.99, 0.9999, (2, size))
+
+
 @pytest.mark.parametrize("case", BINARY_CASES, ids=lambda case: case["name"])
 def test_binary_reference_cascades_to_1e_12(case):
     result = simulate_cascade(
@@ -51,11 +59,8 @@ def test_binary_reference_cascades_to_1e_12(case):
 
 @pytest.mark.parametrize("feed", ["aqueous", "organic"])
 def test_random_designs_agree_with_the_multicomponent_solver(feed):
-    rng = np.random.default_rng(11)
     size = 400
-    beta = rng.uniform(1.3, 3.0, size)
-    f_a = rng.uniform(0.2, 0.8, size)
-    purity = rng.uniform(0.99, 0.9999, (2, size))
+    beta, f_a, purity = _random_designs(11, size)
     design = design_cascade(beta, f_a, purity[0], purity[1], feed=feed)
     n, m = design.extraction_stages, design.scrub_stages
     S, W = design.organic_flux, design.scrub_flux
@@ -92,11 +97,8 @@ def test_impure_outlets_are_solved_by_the_general_method_and_balance():
 
 @pytest.mark.parametrize("feed", ["aqueous", "organic"])
 def test_verified_stage_counts_equal_the_stage_by_stage_verification(feed):
-    rng = np.random.default_rng(5)
     size = 300
-    beta = rng.uniform(1.3, 3.0, size)
-    f_a = rng.uniform(0.2, 0.8, size)
-    purity = rng.uniform(0.99, 0.9999, (2, size))
+    beta, f_a, purity = _random_designs(5, size)
     new = design_cascade(beta, f_a, purity[0], purity[1], feed=feed)
     old = design_cascade(
         beta, f_a, purity[0], purity[1], feed=feed, _verification="stage_by_stage"

@@ -63,7 +63,8 @@ def test_outlet_fractions_agree_with_the_reference(name):
         assert error <= TOLERANCE, f"{key}: largest relative error {error:.3g}"
 
 
-# simulate_cascade is a thin wrapper: two binaries (an easy one, the near-pinch one)
+# simulate_cascade (Smoker's closed form) at the contract's 1e-8 on two binaries, an easy
+# one and the near-pinch one; tests/test_binary.py holds every binary case to 1e-12
 _BINARY = ["binary_xu_example", "binary_pinch_aqueous_150"]
 
 

@@ -234,8 +234,10 @@ def solve_binary(
     """
     system = _Binary(beta, feed_fraction, n, m, organic_flux, scrub_flux, organic_feed)
     with np.errstate(all="ignore"):
-        guess = _guess(system) if start is None else np.asarray(start, dtype=float)
-        guess = np.where(np.isfinite(guess), guess, _guess(system))
+        guess = _guess(system)
+        if start is not None:
+            start = np.asarray(start, dtype=float)
+            guess = np.where(np.isfinite(start), start, guess)
         log_u, evaluations, converged = _solve_trace(system, guess)
         r_a, r_b, e_a, e_b = system.fluxes(np.exp(log_u))
     good = converged & np.isfinite(log_u)

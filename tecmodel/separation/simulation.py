@@ -203,11 +203,9 @@ def simulate_multicomponent(
     _require("feed_composition (sum over components)", sums, sums <= 0.0, "> 0")
     given = composition  # the solver forms the balance of a sharp cut from these values
     composition = composition / sums[..., None]
-    n = _check_stages("extraction_stages", extraction_stages, 1)
-    m = _check_stages("scrub_stages", scrub_stages, 1)
-    S = _as_float("organic_flux", organic_flux)
-    W = _as_float("scrub_flux", scrub_flux)
-    _check_fluxes(S, W, organic_feed)
+    n, m, S, W = _checked_design(
+        extraction_stages, scrub_stages, organic_flux, scrub_flux, organic_feed
+    )
     try:
         batch_shape = np.broadcast_shapes(
             beta.shape[:-1], composition.shape[:-1], n.shape, m.shape, S.shape, W.shape
@@ -255,6 +253,16 @@ def simulate_multicomponent(
         s_flat,
         w_flat,
     )
+
+
+def _checked_design(extraction_stages, scrub_stages, organic_flux, scrub_flux, organic_feed):
+    """Stage counts n, m (whole, ≥ 1) and fluxes S, W (positive, positive outlets)."""
+    n = _check_stages("extraction_stages", extraction_stages, 1)
+    m = _check_stages("scrub_stages", scrub_stages, 1)
+    S = _as_float("organic_flux", organic_flux)
+    W = _as_float("scrub_flux", scrub_flux)
+    _check_fluxes(S, W, organic_feed)
+    return n, m, S, W
 
 
 def _check_fluxes(S, W, organic_feed):
@@ -478,11 +486,9 @@ def _simulate_binary(
         )
         return simulation, None
     organic_feed = _check_feed(feed)
-    n = _check_stages("extraction_stages", extraction_stages, 1)
-    m = _check_stages("scrub_stages", scrub_stages, 1)
-    S = _as_float("organic_flux", organic_flux)
-    W = _as_float("scrub_flux", scrub_flux)
-    _check_fluxes(S, W, organic_feed)
+    n, m, S, W = _checked_design(
+        extraction_stages, scrub_stages, organic_flux, scrub_flux, organic_feed
+    )
     try:
         batch_shape = np.broadcast_shapes(beta.shape, n.shape, m.shape, S.shape, W.shape)
     except ValueError as exc:

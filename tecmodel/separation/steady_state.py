@@ -326,7 +326,10 @@ def _cut_balance(designs, t, log_r, log_e, terms=False):
 
 
 def _start(designs):
-    """Over-pure start: t_j = −N_side (ln β_j − θ), θ such that Σ R_j = raffinate flux.
+    """Over-pure start: t_j = −N_side (ln β_j − θ), θ closing the cut balance.
+
+    θ is found by bisection on :func:`_cut_balance`, the equation Newton solves, so the
+    start follows the double-double constant of a sharp cut, not its rounding.
 
     N_side is the stage count of the section that strips j (n for the more extractable
     side of θ, m for the other), as at total reflux (Fenske).

@@ -126,8 +126,8 @@ def check_stage_fields(stage) -> None:
 # stoichiometric excess written as a fraction over the stoichiometric charge (default
 # below 1: 0.2 is 20 % over) above 5 (500 % over) is almost surely a percent typed as a
 # number; an excess written as a multiple of stoichiometric (default 1 or more) above 50,
-# and more than 1,000 operators a shift on one stage (Mountain Pass employed ~700 people
-# on the whole site, MP Materials 10-K 2023), are taken as mistakes too.
+# and more than 1,000 operators a shift on one stage (MP Materials reported ~800
+# employees in 2024, mine included - REFERENCE_DATA.md, relayed), are taken as mistakes too.
 MAX_EXCESS_FRACTION = 5.0
 MAX_EXCESS_MULTIPLE = 50.0
 MAX_OPERATORS_PER_SHIFT = 1000.0
