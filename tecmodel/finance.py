@@ -1148,20 +1148,25 @@ def _cash_flow_with_levers(levers, locals_):
     taxable = np.broadcast_to(taxable_project - deduction, full)
     tax = _income_tax(taxable, v["tax_rate"], v["loss_rule"], batch)
     tax_project = _income_tax(taxable_project, v["tax_rate"], v["loss_rule"], batch)
-    before_tax = (
-        revenue_t
-        - cost_t
-        + salvage_t
-        - capital_spend
-        - v["working_capital_flow"]
-        + grant_t
-        + credit_t
-        + support_t
-        - sustaining_t
-        - closure_t
-    )
-    project = np.broadcast_to(before_tax - tax_project, full)
-    after_tax = np.broadcast_to(before_tax - tax + draw_t - interest_t - repaid_t, full)
+
+    # the plain table's sum, in its order (so levers at zero give its bits), then the levers
+    def after(tax_paid):
+        return (
+            revenue_t
+            - cost_t
+            + salvage_t
+            - tax_paid
+            - capital_spend
+            - v["working_capital_flow"]
+            + grant_t
+            + credit_t
+            + support_t
+            - sustaining_t
+            - closure_t
+        )
+
+    project = np.broadcast_to(after(tax_project), full)
+    after_tax = np.broadcast_to(after(tax) + draw_t - interest_t - repaid_t, full)
     discounted = after_tax / (1.0 + col(v["discount_rate"])) ** year
     columns = {
         "year": year,
