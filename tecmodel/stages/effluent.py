@@ -27,8 +27,15 @@ physically, by one of :data:`METHODS`:
     raised with natural gas at 2.8 MJ per kg steam (latent + sensible heat at 80 %
     boiler efficiency, computed); the stripped brine (CaCl2/CaSO4) is discharged.
 
-``recycle_fraction`` of the treated water returns to the process and is credited against
-fresh process water (negative ``process_water`` consumption); the rest is discharged.
+``recycle_fraction`` of the treated water returns to the process; the rest is discharged.
+Who buys the water follows where it entered the process. A stage that treats the effluent
+it makes itself (its saponification, strip or wash solution, its lixiviant) bought that
+water, so it buys the fresh make-up for what is not recycled: ``process_water`` =
+(1 − recycle_fraction) × the effluent water. :class:`EffluentTreatment` treats a liquor
+another stage made and bought the water of, so the recycled share is a credit against
+that purchase (negative ``process_water``). Before this rule every caller took the credit,
+and a plant whose stages never bought their effluent water was paid for recycling it
+(the full-separation clay plant had net negative utilities, −0.68 USD/kg).
 With ``"discharge"`` and ``"ammonia_recovery"`` recycling salty water is limited by what
 the process tolerates; the fraction is the user's, default 0.
 
@@ -132,6 +139,7 @@ def effluent_treatment(
     free_acid_mol_s=0.0,
     metal_protons_mol_s=0.0,
     lime_excess=0.1,
+    water_bought_upstream=False,
 ):
     """Treat an effluent; the physics of it, no money.
 
@@ -149,11 +157,16 @@ def effluent_treatment(
         [mol/s].
     lime_excess : array_like
         Lime above stoichiometric [-].
+    water_bought_upstream : bool
+        False (default): the caller made the effluent, so the make-up for the water not
+        recycled is bought here (positive ``process_water``). True: another stage bought
+        the water; the recycled share is a credit (negative ``process_water``).
 
     Returns
     -------
     consumption : dict of str to Quantity
-        Rates per hour (negative for credits: ammonia recovered, water recycled).
+        Rates per hour (negative for credits: ammonia recovered, and water recycled when
+        ``water_bought_upstream``).
     solid_salt_kg_s : ndarray
         Crystallised salt (evaporation) [kg/s], else 0.
     details : dict
@@ -203,7 +216,10 @@ def effluent_treatment(
     else:
         consumption["effluent_discharge"] = Q_(discharged, "m**3/s").to("m**3/h")
     consumption["lime"] = Q_(lime_mol * (1.0 + lime_excess) * _CAO / 1000.0, "kg/s").to("kg/h")
-    consumption["process_water"] = Q_(-water * recycle, "m**3/s").to("m**3/h")
+    if water_bought_upstream:
+        consumption["process_water"] = Q_(-water * recycle, "m**3/s").to("m**3/h")
+    else:
+        consumption["process_water"] = Q_(water * (1.0 - recycle), "m**3/s").to("m**3/h")
     details = {
         "effluent_method": method,
         "effluent_water": Q_(water, "m**3/s").to("m**3/h"),
@@ -306,7 +322,7 @@ class EffluentTreatment:
         consumption, solid, details = effluent_treatment(
             water_m3_s=water, salts=salts, method=self.method,
             recycle_fraction=self.recycle_fraction, free_acid_mol_s=acid,
-            metal_protons_mol_s=metal_h,
+            metal_protons_mol_s=metal_h, water_bought_upstream=True,
         )  # fmt: skip
         wastes, class_details = classified_wastes(
             "effluent sludge", sludge, moisture_kg_s=sludge.total_kg_s,

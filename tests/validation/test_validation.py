@@ -62,7 +62,7 @@ AVALON_REAGENT_SHARE = 0.70  # of separation opex (relayed)
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the model's separation opex is ~0.55 of Avalon's: its reagent bill rests on "
+    reason="the model's separation opex is ~0.56 of Avalon's: its reagent bill rests on "
     "stoichiometric NaOH/HCl with 2019-2023 PrOMMiS prices and a light-REE feed (two SX "
     "sections, P507-HCl β), while Avalon's Nechalacho feed is heavy-REE rich (more "
     "sections and reagent per t REO)",
