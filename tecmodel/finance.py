@@ -1486,6 +1486,61 @@ def _prepare_levers(levers: dict, life: np.ndarray, money_units, registry) -> di
     return out
 
 
+# the policy levers both cash_flow_table and levelized_cost take, documented once
+_LEVER_PARAMETERS = """debt_fraction : float or array_like, default 0.0
+        Share of the capital spend (less any grant) paid with debt [–], in [0, 1].
+        Debt is drawn as the capital is spent; interest on what is drawn is paid during
+        construction, and from the first operating year the balance is repaid as
+        :func:`loan_schedule` sets out. With debt, ``after_tax_cash_flow``, the NPV and
+        the levelized cost are the equity holders' (discounted at `discount_rate`, the
+        cost of equity); ``project_cash_flow`` is the unlevered cash flow.
+    debt_rate : float or array_like, default 0.0
+        Interest rate on the debt [1/yr], in [0, 1].
+    debt_years : int or array_like of int, optional
+        Tenor of the debt from the first operating year [yr], grace years included,
+        at most `plant_life`. Default: `plant_life`.
+    grace_years : int or array_like of int, default 0
+        First operating years in which only interest is paid [yr], fewer than
+        `debt_years`.
+    interest_deductible : bool, default True
+        Interest is deducted from taxable income (26 U.S.C. 163(a); the 30 % limit of
+        163(j) is not applied).
+    grant : float or array_like or Quantity, default 0.0
+        Capital grant [currency] in money of t = 0 (e.g. a Defense Production Act Title
+        III award), received in step with the capital spend and at most the capital.
+    grant_treatment : {"taxable", "basis_reduction"}, default "taxable"
+        ``"taxable"``: the grant is income in the year it is received (since Pub. L.
+        115-97 (2017), 26 U.S.C. 118(b)(2) no longer excludes a contribution by a
+        governmental entity from income); ``"basis_reduction"``: the grant is not
+        taxed and the depreciable basis is reduced by it.
+    investment_credit_rate : float or array_like, default 0.0
+        Investment tax credit as a fraction of the depreciable basis [–] (e.g. the
+        30 % of 26 U.S.C. 48C), received in the first operating year; the basis is
+        reduced by half the credit, as 26 U.S.C. 50(c)(3) does for energy credits.
+    production_credit_rate : float or array_like, default 0.0
+        Production tax credit as a fraction of the year's operating cost [–] (0.10 for
+        critical minerals under 26 U.S.C. 45X(b)(1)(M): 10 % of the costs of
+        production). Credits are cash in the year earned, as with a transfer or an
+        elective payment (26 U.S.C. 6417, 6418), and are not taxed.
+    production_credit_schedule : sequence of float, optional
+        Multiplier of the production credit in each operating year [–] (a phase-out);
+        its last entry holds for later years. Default: 1 in every year.
+    sustaining_capital_fraction : float or array_like, default 0.0
+        Sustaining and replacement capital in each operating year as a fraction of
+        `capital` [–], escalated, deducted in the year spent.
+    replacement_fraction : float or array_like, default 0.0
+        Capital replaced every `replacement_interval` operating years (equipment
+        replacement, a new SX organic inventory) as a fraction of `capital` [–],
+        escalated, deducted in the year spent like sustaining capital (expensing it,
+        where the tax code would depreciate it, is a simplification), and counted in
+        the ``sustaining_capital`` column. Not spent in the last operating year.
+    replacement_interval : int, optional
+        Operating years between replacements [yr]: spent at the end of operating years
+        N, 2N, … (N = the interval). Needed with a `replacement_fraction`.
+    closure_cost : float or array_like or Quantity, default 0.0
+        Closure and decommissioning of the site and its residue facilities [currency]
+        in money of t = 0, paid and deducted in the last operating year."""
+
 _COMMON_PARAMETERS = """discount_rate : float or array_like
         Discount rate [1/yr], > -1; nominal if `inflation` is not zero.
     plant_life : int or array_like of int
@@ -1575,59 +1630,7 @@ def cash_flow_table(
     annual_operating_cost : float or array_like or Quantity
         Operating cost per year at full capacity [currency/yr].
     {common}
-    debt_fraction : float or array_like, default 0.0
-        Share of the capital spend (less any grant) paid with debt [–], in [0, 1].
-        Debt is drawn as the capital is spent; interest on what is drawn is paid during
-        construction, and from the first operating year the balance is repaid as
-        :func:`loan_schedule` sets out. With debt, ``after_tax_cash_flow``, the NPV and
-        the levelized cost are the equity holders' (discounted at `discount_rate`, the
-        cost of equity); ``project_cash_flow`` is the unlevered cash flow.
-    debt_rate : float or array_like, default 0.0
-        Interest rate on the debt [1/yr], in [0, 1].
-    debt_years : int or array_like of int, optional
-        Tenor of the debt from the first operating year [yr], grace years included,
-        at most `plant_life`. Default: `plant_life`.
-    grace_years : int or array_like of int, default 0
-        First operating years in which only interest is paid [yr], fewer than
-        `debt_years`.
-    interest_deductible : bool, default True
-        Interest is deducted from taxable income (26 U.S.C. 163(a); the 30 % limit of
-        163(j) is not applied).
-    grant : float or array_like or Quantity, default 0.0
-        Capital grant [currency] in money of t = 0 (e.g. a Defense Production Act Title
-        III award), received in step with the capital spend and at most the capital.
-    grant_treatment : {"taxable", "basis_reduction"}, default "taxable"
-        ``"taxable"``: the grant is income in the year it is received (since Pub. L.
-        115-97 (2017), 26 U.S.C. 118(b)(2) no longer excludes a contribution by a
-        governmental entity from income); ``"basis_reduction"``: the grant is not
-        taxed and the depreciable basis is reduced by it.
-    investment_credit_rate : float or array_like, default 0.0
-        Investment tax credit as a fraction of the depreciable basis [–] (e.g. the
-        30 % of 26 U.S.C. 48C), received in the first operating year; the basis is
-        reduced by half the credit, as 26 U.S.C. 50(c)(3) does for energy credits.
-    production_credit_rate : float or array_like, default 0.0
-        Production tax credit as a fraction of the year's operating cost [–] (0.10 for
-        critical minerals under 26 U.S.C. 45X(b)(1)(M): 10 % of the costs of
-        production). Credits are cash in the year earned, as with a transfer or an
-        elective payment (26 U.S.C. 6417, 6418), and are not taxed.
-    production_credit_schedule : sequence of float, optional
-        Multiplier of the production credit in each operating year [–] (a phase-out);
-        its last entry holds for later years. Default: 1 in every year.
-    sustaining_capital_fraction : float or array_like, default 0.0
-        Sustaining and replacement capital in each operating year as a fraction of
-        `capital` [–], escalated, deducted in the year spent.
-    replacement_fraction : float or array_like, default 0.0
-        Capital replaced every `replacement_interval` operating years (equipment
-        replacement, a new SX organic inventory) as a fraction of `capital` [–],
-        escalated, deducted in the year spent like sustaining capital (expensing it,
-        where the tax code would depreciate it, is a simplification), and counted in
-        the ``sustaining_capital`` column. Not spent in the last operating year.
-    replacement_interval : int, optional
-        Operating years between replacements [yr]: spent at the end of operating years
-        N, 2N, … (N = the interval). Needed with a `replacement_fraction`.
-    closure_cost : float or array_like or Quantity, default 0.0
-        Closure and decommissioning of the site and its residue facilities [currency]
-        in money of t = 0, paid and deducted in the last operating year.
+    {levers}
     price_support : float or array_like or Quantity or tuple, default 0.0
         Money received per year at full capacity on top of `annual_revenue`
         [currency/yr], taxed as revenue and scaled by ramp-up and inflation: a
@@ -1772,59 +1775,7 @@ def levelized_cost(
     annual_byproduct_revenue : float or array_like or Quantity, default 0.0
         Revenue per year from other products at full capacity [currency/yr].
     {common}
-    debt_fraction : float or array_like, default 0.0
-        Share of the capital spend (less any grant) paid with debt [–], in [0, 1].
-        Debt is drawn as the capital is spent; interest on what is drawn is paid during
-        construction, and from the first operating year the balance is repaid as
-        :func:`loan_schedule` sets out. With debt, ``after_tax_cash_flow``, the NPV and
-        the levelized cost are the equity holders' (discounted at `discount_rate`, the
-        cost of equity); ``project_cash_flow`` is the unlevered cash flow.
-    debt_rate : float or array_like, default 0.0
-        Interest rate on the debt [1/yr], in [0, 1].
-    debt_years : int or array_like of int, optional
-        Tenor of the debt from the first operating year [yr], grace years included,
-        at most `plant_life`. Default: `plant_life`.
-    grace_years : int or array_like of int, default 0
-        First operating years in which only interest is paid [yr], fewer than
-        `debt_years`.
-    interest_deductible : bool, default True
-        Interest is deducted from taxable income (26 U.S.C. 163(a); the 30 % limit of
-        163(j) is not applied).
-    grant : float or array_like or Quantity, default 0.0
-        Capital grant [currency] in money of t = 0 (e.g. a Defense Production Act Title
-        III award), received in step with the capital spend and at most the capital.
-    grant_treatment : {"taxable", "basis_reduction"}, default "taxable"
-        ``"taxable"``: the grant is income in the year it is received (since Pub. L.
-        115-97 (2017), 26 U.S.C. 118(b)(2) no longer excludes a contribution by a
-        governmental entity from income); ``"basis_reduction"``: the grant is not
-        taxed and the depreciable basis is reduced by it.
-    investment_credit_rate : float or array_like, default 0.0
-        Investment tax credit as a fraction of the depreciable basis [–] (e.g. the
-        30 % of 26 U.S.C. 48C), received in the first operating year; the basis is
-        reduced by half the credit, as 26 U.S.C. 50(c)(3) does for energy credits.
-    production_credit_rate : float or array_like, default 0.0
-        Production tax credit as a fraction of the year's operating cost [–] (0.10 for
-        critical minerals under 26 U.S.C. 45X(b)(1)(M): 10 % of the costs of
-        production). Credits are cash in the year earned, as with a transfer or an
-        elective payment (26 U.S.C. 6417, 6418), and are not taxed.
-    production_credit_schedule : sequence of float, optional
-        Multiplier of the production credit in each operating year [–] (a phase-out);
-        its last entry holds for later years. Default: 1 in every year.
-    sustaining_capital_fraction : float or array_like, default 0.0
-        Sustaining and replacement capital in each operating year as a fraction of
-        `capital` [–], escalated, deducted in the year spent.
-    replacement_fraction : float or array_like, default 0.0
-        Capital replaced every `replacement_interval` operating years (equipment
-        replacement, a new SX organic inventory) as a fraction of `capital` [–],
-        escalated, deducted in the year spent like sustaining capital (expensing it,
-        where the tax code would depreciate it, is a simplification), and counted in
-        the ``sustaining_capital`` column. Not spent in the last operating year.
-    replacement_interval : int, optional
-        Operating years between replacements [yr]: spent at the end of operating years
-        N, 2N, … (N = the interval). Needed with a `replacement_fraction`.
-    closure_cost : float or array_like or Quantity, default 0.0
-        Closure and decommissioning of the site and its residue facilities [currency]
-        in money of t = 0, paid and deducted in the last operating year.
+    {levers}
 
     Returns
     -------
@@ -2270,5 +2221,7 @@ def _solve_increasing(npv_and_slope, lower, scale, value_tolerance=0.0, max_iter
     return np.where(valid, price, np.nan)
 
 
-cash_flow_table.__doc__ = cash_flow_table.__doc__.replace("{common}", _COMMON_PARAMETERS)
-levelized_cost.__doc__ = levelized_cost.__doc__.replace("{common}", _COMMON_PARAMETERS)
+for _function in (cash_flow_table, levelized_cost):
+    _function.__doc__ = _function.__doc__.replace("{common}", _COMMON_PARAMETERS).replace(
+        "{levers}", _LEVER_PARAMETERS
+    )
