@@ -54,11 +54,12 @@ def test_dynamic_programming_finds_the_brute_force_optimum(n_products):
         ("ion_adsorption_clay", ["Tb", "Dy", "Y", "Er", "Yb"]),
     ],
 )
-def test_screened_search_finds_the_exact_optimum(feed, products):
+@pytest.mark.parametrize("linked", [False, True])
+def test_screened_search_finds_the_exact_optimum(feed, products, linked):
     """The closed-form screen keeps the tree the full exact table ranks first (and its
-    exact proxy cost: the screened tree's cuts are the exact table's)."""
-    context = _Context(feed, products, 0.999, None, "china", "p507_hcl")
-    full = search(context.table(), context.labels(), keep=1)[0]
+    exact proxy cost: the screened tree's cuts are the exact table's), linked or not."""
+    context = _Context(feed, products, 0.999, None, "china", "p507_hcl", linked)
+    full = search(context.table(), context.labels(), keep=1, linked=linked)[0]
     screened = context.search(keep=1)[0]
     assert screened.tree == full.tree
     assert screened.proxy_cost == pytest.approx(full.proxy_cost, rel=1e-9)

@@ -184,15 +184,22 @@ class _Context:
             self.products, self.shares, self.rare_earths, system=self.system,
             extractant=self.extractant, reo_kg_s=self.reo_to_sx, costing=self.costing,
             finance=self.finance, section_options=self.practice, rows=rows, exact=exact,
+            linked=self.linked,
         )  # fmt: skip
 
     def search(self, keep):
-        """The ``keep`` cheapest trees (closed-form screen, then exact cuts)."""
-        return screened_search(self.table, self.labels(), keep=keep, screen=max(12, 2 * keep))
+        """The ``keep`` cheapest trees (closed-form screen, then exact cuts); with linking,
+        ranked by the linked cuts' costs."""
+        return screened_search(self.table, self.labels(), keep=keep, screen=max(12, 2 * keep),
+                               linked=self.linked)  # fmt: skip
+
+    def tree_rows(self, tree):
+        """The table rows of ``tree``'s cuts (with linking, each with its feed phase)."""
+        return tree_rows(tree, self.labels(), self.linked)
 
     def candidate_table(self, candidate):
-        """{(i, k, j): Cut} of one candidate's own cuts (what :meth:`plant` reads)."""
-        return dict(zip(tree_rows(candidate.tree, self.labels()), candidate.cuts, strict=True))
+        """{row: Cut} of one candidate's own cuts (what :meth:`plant` reads)."""
+        return dict(zip(self.tree_rows(candidate.tree), candidate.cuts, strict=True))
 
     def labels(self):
         return [p.label for p in self.products]
@@ -290,7 +297,8 @@ class _Context:
                     graded_components=spec.elements, grade=spec.purity,
                 )  # fmt: skip
                 return
-            cut = tree_cuts(t, table, labels)[0]
+            phase = "organic" if organic_feed else "aqueous"
+            cut = tree_cuts(t, table, labels, self.linked, phase)[0]
             light_key, heavy_key = cut.name.split("|")
             for spec in self.first_cuts:
                 if _straddles(light_key, spec.elements[0], heavy_key):
@@ -385,8 +393,10 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         leaves its section loaded, unstripped, and feeds the next section as organic
         (``SolventExtractionSection(strip_extract=False)`` and ``feed_phase="organic"``):
         no strip acid for it and less fresh saponified organic downstream, by the
-        balances of Xu's organic-feed design. The split sequence is still chosen without
-        linking (the proxy knows aqueous feeds only). Default False.
+        balances of Xu's organic-feed design. The split sequence is chosen with linking:
+        each cut's proxy cost counts the strip section and acid it saves and the
+        organic-feed fluxes it runs where it sits in the tree
+        (:mod:`tecmodel.refinery.sequences`, "Linked extraction"). Default False.
     yttrium_route : {None, "naphthenic"}
         None (default): Y is cut by the P507 tree at its P507 place (between Dy and Ho).
         ``"naphthenic"``: the Chinese naphthenic-acid route. A first cascade in naphthenic
@@ -424,12 +434,12 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         best = context.search(keep=1)[0]
         tree, table = best.tree, context.candidate_table(best)
     else:  # only the cuts of the given tree are designed
-        table = context.table(tree_rows(tree, context.labels()))
+        table = context.table(context.tree_rows(tree))
     return context.plant(tree, table)
 
 
 def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
-              extractant="p507_hcl", keep=5, exact=3, yttrium_route=None,
+              extractant="p507_hcl", keep=5, exact=3, linked=False, yttrium_route=None,
               europium_route=None):  # fmt: skip
     """Candidate split sequences ranked by levelized cost.
 
@@ -441,13 +451,17 @@ def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
     and costed exactly, and these lead the list ranked by exact levelized cost; the rest
     follow by proxy cost. Each :class:`~tecmodel.refinery.sequences.SplitSequence` holds its
     tree, its cuts (name, targets, stages, proxy cost), its proxy cost [USD/yr] and, where
-    costed, its levelized cost [USD/kg] and plant. Parameters as :func:`design`.
+    costed, its levelized cost [USD/kg] and plant. Parameters as :func:`design`; with
+    ``linked=True`` the proxy counts linked extraction's savings cut by cut (each cut's
+    strip section and acid, and the organic-feed fluxes where it takes a loaded extract)
+    and the costed plants are built linked, so a candidate's levelized cost is that of
+    ``design(..., tree=candidate.tree, linked=True)``.
     """
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
         raise InputError(f"keep must be a whole number >= 1, got {keep!r}")
     if isinstance(exact, bool) or not isinstance(exact, int) or exact < 0:
         raise InputError(f"exact must be a whole number >= 0, got {exact!r}")
-    context = _Context(feed, products, purity, capacity, location, extractant,
+    context = _Context(feed, products, purity, capacity, location, extractant, linked,
                        yttrium_route=yttrium_route, europium_route=europium_route)  # fmt: skip
     candidates = context.search(keep=keep)
     for candidate in candidates[:exact]:
