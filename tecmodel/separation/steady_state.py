@@ -82,9 +82,14 @@ def _logsumexp(values):
     """ln Σ exp(values) over axis 0, the components (−inf if every value is −inf)."""
     if len(values) == 2:
         return np.logaddexp(values[0], values[1])
-    top = np.max(values, axis=0)
+    # the ufuncs' own reductions (np.max and np.sum call them, through a layer of Python
+    # that is most of their cost on a few components)
+    top = _MAX(values, axis=0)
     top = np.where(np.isfinite(top), top, 0.0)
-    return top + np.log(np.sum(np.exp(values - top), axis=0))
+    return top + np.log(_SUM(np.exp(values - top), axis=0))
+
+
+_MAX, _SUM = np.maximum.reduce, np.add.reduce
 
 
 def _normalize(values, derivative):
@@ -93,7 +98,7 @@ def _normalize(values, derivative):
     if derivative is None:
         return log_fraction, None
     weights = np.exp(log_fraction)[:, None]
-    return log_fraction, derivative - (weights * derivative).sum(0)
+    return log_fraction, derivative - _SUM(weights * derivative, axis=0)
 
 
 def _mix(log_flux, log_fraction, d_fraction, log_net, d_net):
@@ -491,10 +496,15 @@ def _solve_group(
         feed_composition,
     )
     with np.errstate(all="ignore"):
-        t = _start(designs)  # (C, B)
+        given = None
         if start is not None:
             given = np.clip(np.asarray(start, dtype=float).T, -_LARGEST_SPLIT, _LARGEST_SPLIT)
-            t = np.where(np.isnan(given), t, given)
+        if given is not None and not np.isnan(given).any():
+            t = given.copy()  # (C, B)
+        else:
+            t = _start(designs)
+            if given is not None:
+                t = np.where(np.isnan(given), t, given)
     t, converged, norm, iterations = _newton(
         designs, t, tolerance, min(max_iterations, _DIRECT_ITERATIONS)
     )
