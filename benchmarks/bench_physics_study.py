@@ -15,12 +15,15 @@
    stages upstream of it and the other sections keep the base results.
 4. Feed rate and a price: every cascade design is reused across the change of scale.
 
+Section 2 runs again with 16 n samples (2b): the solver's fixed cost per batch is spread
+over more samples, as in a study of thousands of samples.
+
 Times are this process's CPU time (``time.process_time``): the machine these figures
 were taken on is shared, and CPU time is what one core spends whatever the others do
 (with ``OPENBLAS_NUM_THREADS=1`` it equals the wall time on an idle machine).
 
 Run: ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_physics_study.py [n]`` (n samples
-in 2-3, default 256; section 4 uses 4 n). Studies run in the default chunks.
+in 2-3, default 256; section 2b uses 16 n, section 4 uses 4 n). Studies run in the default chunks.
 """
 
 import sys
@@ -159,16 +162,19 @@ def compare(title, parameters, samples_n):
     )
 
 
+physics = {
+    "stages.sx_ce_pr.separation_factors.Pr/Ce": Uniform(1.9, 2.2),
+    "stages.sx_pr_nd.separation_factors.Nd/Pr": Uniform(1.5, 1.7),
+    "stages.sx_pr_nd.purity_extract": Uniform(0.99, 0.995),
+    "feed.rate": Uniform(Q_(4.0, "t/h"), Q_(4.8, "t/h")),
+}
 compare(
     f"2. Physics Monte Carlo: 2 separation factors, a purity, the feed rate; {n} samples",
-    {
-        "stages.sx_ce_pr.separation_factors.Pr/Ce": Uniform(1.9, 2.2),
-        "stages.sx_pr_nd.separation_factors.Nd/Pr": Uniform(1.5, 1.7),
-        "stages.sx_pr_nd.purity_extract": Uniform(0.99, 0.995),
-        "feed.rate": Uniform(Q_(4.0, "t/h"), Q_(4.8, "t/h")),
-    },
+    physics,
     n,
 )
+# the rate grows with the solver's batch (one chunk of up to DEFAULT_CHUNK_SIZE samples)
+compare(f"2b. The same study, {16 * n} samples (one chunk)", physics, 16 * n)
 compare(
     f"3. One downstream section (sx_pr_nd: Nd/Pr and its purity); {n} samples",
     {

@@ -15,6 +15,7 @@ import numpy as np
 
 from .errors import InputError
 from .stages.base import StageResult
+from .stages.rerun import rerun_of
 from .streams import Stream, mix
 
 __all__ = ["FlowsheetResult", "parse_port", "run_flowsheet"]
@@ -168,11 +169,21 @@ def _run_once(stages, order, feeding, feeds, torn, previous=None):
             result = previous.stage_results[name]
             reused.append(name)
         else:
-            result = stage.run(inlets)
+            with rerun_of(_base_result(previous, name, stage)):
+                result = stage.run(inlets)
         results[name] = result
         for port in stage.outlet_ports:
             streams[f"{name}.{port}"] = result.outlets[port]
     return streams, results, tuple(reused)
+
+
+def _base_result(previous, name, stage):
+    """What a stage of this name and class gave in ``previous`` (a warm start), or None."""
+    if previous is None or previous.stages is None:
+        return None
+    if type(previous.stages.get(name)) is not type(stage):
+        return None
+    return previous.stage_results.get(name)
 
 
 def _unchanged(previous, name, stage, inlets, feeding, feeds) -> bool:
@@ -228,8 +239,11 @@ def run_flowsheet(
         over (and so are, in turn, the streams it feeds downstream). A study varying one
         stage's parameter re-runs only that stage and those downstream of it whose
         inlets changed; :attr:`FlowsheetResult.reused` and
-        :attr:`FlowsheetResult.simulated` say which. Ignored with recycles (a loop's
-        streams are iterated from zero flow each time).
+        :attr:`FlowsheetResult.simulated` say which. A stage that runs again sees its
+        result in ``previous`` (:func:`tecmodel.stages.rerun.previous_result`) and may
+        start an iterative solve from it (the SX cascades do): the numbers then agree
+        with a run without ``previous`` to the solver's tolerance, not bit for bit.
+        Ignored with recycles (a loop's streams are iterated from zero flow each time).
 
     Raises
     ------

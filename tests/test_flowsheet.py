@@ -125,7 +125,9 @@ def test_paths_replace_and_get():
 
 def test_previous_result_reuses_unchanged_stages_and_gives_the_same_numbers():
     """A stage is a pure function of its parameters and inlets: with the base flowsheet
-    as ``previous``, only the replaced stage and those downstream of it run again."""
+    as ``previous``, only the replaced stage and those downstream of it run again (the
+    SX cascade re-run starts its steady state from the base's splits, so its numbers
+    agree with a fresh run to the solver's tolerance, 1e-13 in the log-splits)."""
     from tecmodel import scenarios
 
     plant = scenarios.load("high_waste_route")
@@ -136,5 +138,7 @@ def test_previous_result_reuses_unchanged_stages_and_gives_the_same_numbers():
     rerun = {"sx_ce_pr", "precipitate_ndpr", "precipitate_lace", "calcine_ndpr", "calcine_lace"}
     assert set(incremental.reused) == set(base.order) - rerun
     for key, stream in fresh.streams.items():
-        assert np.array_equal(stream.mass_flows, incremental.streams[key].mass_flows)
+        np.testing.assert_allclose(
+            incremental.streams[key].mass_flows, stream.mass_flows, rtol=1e-12, atol=0
+        )
     assert set(plant.simulate(previous=base).reused) == set(base.order)  # nothing changed

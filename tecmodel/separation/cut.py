@@ -264,6 +264,10 @@ class CascadeSplit:
         Achieved purities on the oxide-mass basis (group fraction of the REO) [-].
     recovery : numpy.ndarray
         Fraction of each rare earth's feed reaching the extract, shape (..., n_rare_earths).
+    splits : numpy.ndarray
+        ln(R_j / E_j) of each rare earth, raffinate over extract (the multicomponent
+        solution; a start for the steady state of a similar design), shape as
+        ``recovery``.
     """
 
     extract: Stream
@@ -284,6 +288,7 @@ class CascadeSplit:
     purity_extract: np.ndarray
     purity_raffinate: np.ndarray
     recovery: np.ndarray
+    splits: np.ndarray
 
 
 def _oxide_mass_per_mol(symbol: str) -> float:
@@ -358,12 +363,17 @@ def cascade_split(
     separation_factors=None,
     impurities_to_extract=(),
     max_stages=500,
+    start=None,
 ) -> CascadeSplit:
     """Design and simulate one countercurrent cascade cut and split ``feed`` at it.
 
     The plain kernel behind :class:`SolventExtractionSection` and
     :class:`tecmodel.stages.bio_recovery.Biosorption`. Purities are fractions [-] (arrays
     broadcast with the feed's sample axes); see the module docstring for the method.
+    ``start``: a CascadeSplit of ONE design of the same rare earths (a study's base),
+    whose :attr:`CascadeSplit.splits` start the steady state of every sample (the same
+    start for all, so a sample's numbers do not depend on its batch); otherwise each
+    design starts from its own total-reflux estimate.
     """
     purity_extract = _check_purity(purity_extract, "purity_extract")
     purity_raffinate = _check_purity(purity_raffinate, "purity_raffinate")
@@ -437,11 +447,15 @@ def cascade_split(
     remaining = np.empty((flat, len(present)))  # share of each rare earth in the raffinate
     achieved_a = np.empty(flat)
     achieved_b = np.empty(flat)
+    splits = np.empty((flat, len(present)))
+    given = {}
+    if _starts_from(start, present):
+        given["_start"] = np.reshape(start.splits, len(present))
     rows = np.arange(flat)
     while rows.size:
         sim = simulate_multicomponent(
             beta_f[rows], comp_f[rows], n_f[rows], m_f[rows], s_f[rows], w_f[rows],
-            extract_components=heavy_mask,
+            extract_components=heavy_mask, **given,
         )  # fmt: skip
         extract_mol = sim.extract_composition * np.asarray(sim.extract_flux)[..., None]
         extract_mol = extract_mol.reshape(rows.size, -1)
@@ -464,6 +478,8 @@ def cascade_split(
         p_b = mass_b[:, ~heavy_mask].sum(-1) / mass_b.sum(-1)
         recovery[rows], achieved_a[rows], achieved_b[rows] = share, p_a, p_b
         remaining[rows] = rest
+        with np.errstate(divide="ignore", invalid="ignore"):
+            splits[rows] = np.log(raffinate_mol) - np.log(extract_mol)
         short_a = (1 - p_a) > (1 - pa_f[rows]) * (1 + 1e-9)
         short_b = (1 - p_b) > (1 - pb_f[rows]) * (1 + 1e-9)
         m_f[rows] += short_a
@@ -512,4 +528,15 @@ def cascade_split(
         purity_extract=shaped(achieved_a),
         purity_raffinate=shaped(achieved_b),
         recovery=recovery,
+        splits=splits.reshape((*batch, len(present))),
+    )
+
+
+def _starts_from(start, present) -> bool:
+    """Whether ``start`` is a CascadeSplit of one design of the rare earths ``present``."""
+    return (
+        isinstance(start, CascadeSplit)
+        and start.rare_earths == present
+        and np.size(start.splits) == len(present)
+        and bool(np.all(np.isfinite(start.splits)))
     )

@@ -82,9 +82,14 @@ def _logsumexp(values):
     """ln Σ exp(values) over axis 0, the components (−inf if every value is −inf)."""
     if len(values) == 2:
         return np.logaddexp(values[0], values[1])
-    top = np.max(values, axis=0)
+    # the ufuncs' own reductions (np.max and np.sum call them, through a layer of Python
+    # that is most of their cost on a few components)
+    top = _MAX(values, axis=0)
     top = np.where(np.isfinite(top), top, 0.0)
-    return top + np.log(np.sum(np.exp(values - top), axis=0))
+    return top + np.log(_SUM(np.exp(values - top), axis=0))
+
+
+_MAX, _SUM = np.maximum.reduce, np.add.reduce
 
 
 def _normalize(values, derivative):
@@ -93,28 +98,37 @@ def _normalize(values, derivative):
     if derivative is None:
         return log_fraction, None
     weights = np.exp(log_fraction)[:, None]
-    return log_fraction, derivative - (weights * derivative).sum(0)
+    return log_fraction, derivative - _SUM(weights * derivative, axis=0)
 
 
 def _mix(log_flux, log_fraction, d_fraction, log_net, d_net):
-    """ln of flux·fraction + net (per component), normalized; with derivatives.
+    """ln of flux·fraction + net (per component), NOT normalized; with derivatives.
 
     ``d_net`` holds d ln net_j / d t_j (the only non-zero derivatives of the net fluxes).
+    The march normalizes once, after the equilibrium that follows (normalizing before
+    a constant shift in logs and again after it gives the same fractions, at twice the
+    cost: the Jacobian's normalization is most of a stage's work).
     """
     first = log_flux + log_fraction
     values = np.logaddexp(first, log_net)
     if d_fraction is None:
-        return _normalize(values, None)
+        return values, None
     weight = np.exp(first - values)
     derivative = weight[:, None] * d_fraction
-    derivative += _diagonal((1.0 - weight) * d_net)
-    return _normalize(values, derivative)
+    _diagonal_of(derivative)[...] += (1.0 - weight) * d_net
+    return values, derivative
 
 
 def _diagonal(values):
     """(C, B) → (C, C, B) with ``values`` on the diagonal."""
     components = len(values)
     return np.eye(components)[:, :, None] * values[:, None]
+
+
+def _diagonal_of(matrices):
+    """The diagonal (C, B) of C-contiguous (C, C, B) ``matrices``, as a writable view."""
+    components, _, batch = matrices.shape
+    return matrices.reshape(components * components, batch)[:: components + 1]
 
 
 class _Designs:
@@ -138,7 +152,16 @@ class _Designs:
         # S − W and the feed, kept for the balance of a sharp cut (cut_imbalance)
         self.organic_flux, self.scrub_flux = S, W
         self.raw_feed = np.ascontiguousarray(raw_feed.T)  # (C, B), as given
+        self.feed_high, self.feed_low = _dd_sum(self.raw_feed)  # their total
         self.pivot = np.argmax(feed, axis=-1)
+        # c of every extract side that is the k most extractable components (k = 0 … C:
+        # the sides of the start), formed once
+        components = len(self.log_beta)
+        self.rank = np.argsort(
+            np.argsort(-self.log_beta, axis=0, kind="stable"), axis=0, kind="stable"
+        )
+        sides = self.rank[:, None, :] < np.arange(components + 1)[None, :, None]
+        self.imbalances = self.cut_imbalance(sides)  # (C + 1, B)
 
     def cut_imbalance(self, extract_side):
         """c = ext − F_A in double-double, rounded once: (S − W) − F_A or (S − W) + F_B.
@@ -148,10 +171,13 @@ class _Designs:
         cut c is the small difference of numbers of order 1 and sets the level of every
         trace that crosses the cut; rounding each term to double would leave an absolute
         error of ~1e-16 in c, i.e. up to 1e-7 relative in those traces.
+
+        ``extract_side``: (C, B), or (C, K, B) for K sides of every design at once.
         """
         side = ~extract_side if self.organic_feed else extract_side
-        part = _dd_sum(np.where(side, self.raw_feed, 0.0))
-        fraction = _dd_divide(part, _dd_sum(self.raw_feed))
+        raw = self.raw_feed.reshape(len(self.raw_feed), *(1,) * (side.ndim - 2), -1)
+        part = _dd_sum(np.where(side, raw, 0.0))
+        fraction = _dd_divide(part, (self.feed_high, self.feed_low))
         if not self.organic_feed:
             fraction = (-fraction[0], -fraction[1])
         difference = _two_sum(self.organic_flux, -self.scrub_flux)
@@ -211,14 +237,6 @@ def _dd_divide(a, b):
     return _two_sum(first, remainder)
 
 
-def _equilibrium(lx, dx, log_beta):
-    return _normalize(lx + log_beta, dx)
-
-
-def _inverse_equilibrium(ly, dy, log_beta):
-    return _normalize(ly - log_beta, dy)
-
-
 def _splits(designs, t, derivatives):
     """ln R, ln E (C, B) and d ln R_j/dt_j = σ(−t_j), d ln E_j/dt_j = −σ(t_j)."""
     log_r = designs.log_feed - np.logaddexp(0.0, -t)
@@ -229,60 +247,69 @@ def _splits(designs, t, derivatives):
 
 
 def _march(designs, t, derivatives=True, profiles=False):
-    """Match residual G (C, B) and its Jacobian dG_j/dt_k (C, C, B); optionally profiles."""
+    """Match residual G (C, B) and its Jacobian dG_j/dt_k (C, C, B); optionally profiles.
+
+    The state carried along a section is the phase the next stage mixes (y going up the
+    extraction section, x going down the scrub section), normalized once per stage after
+    the equilibrium; the other phase is normalized only for the profiles.
+    """
     components, batch = t.shape
     log_r, log_e, d_r, d_e = _splits(designs, t, derivatives)
     log_beta = designs.log_beta
     n, m = designs.n, designs.m
-    lx, dx = _normalize(log_r, None if d_r is None else _diagonal(d_r))  # raffinate, stage 1
-    ly, dy = _equilibrium(lx, dx, log_beta)
     stages = int((n + m).max())
     if profiles:
         aqueous = np.full((stages, components, batch), -np.inf)
         organic = np.full((stages, components, batch), -np.inf)
-        aqueous[0], organic[0] = lx, ly
+        aqueous[0] = _normalize(log_r, None)[0]  # the raffinate leaves stage 1
+    # y_1 = equilibrium(x_1), x_1 ∝ R
+    ly, dy = _normalize(log_r + log_beta, None if d_r is None else _diagonal(d_r))
+    if profiles:
+        organic[0] = ly
     # up the extraction section: stages 2 … n
     for i in range(1, int(n.max())):
         moving = i < n
-        new_x, new_dx = _mix(designs.log_up, ly, dy, log_r, d_r)
-        new_y, new_dy = _equilibrium(new_x, new_dx, log_beta)
+        values, d_values = _mix(designs.log_up, ly, dy, log_r, d_r)  # x_{i+1}, unnormalized
+        new_y, new_dy = _normalize(values + log_beta, d_values)
         if moving.all():
-            lx, ly, dx, dy = new_x, new_y, new_dx, new_dy
+            ly, dy = new_y, new_dy
         else:
-            lx, ly = np.where(moving, new_x, lx), np.where(moving, new_y, ly)
+            ly = np.where(moving, new_y, ly)
             if derivatives:
-                dx, dy = np.where(moving, new_dx, dx), np.where(moving, new_dy, dy)
+                dy = np.where(moving, new_dy, dy)
         if profiles:
-            aqueous[i], organic[i] = np.where(moving, lx, -np.inf), np.where(moving, ly, -np.inf)
+            aqueous[i] = np.where(moving, _normalize(values, None)[0], -np.inf)
+            organic[i] = np.where(moving, ly, -np.inf)
     if designs.organic_feed:  # the bottom side of the match: x_{n+1} ∝ S y_n + R
-        bottom, d_bottom = _mix(designs.log_up, ly, dy, log_r, d_r)
+        bottom, d_bottom = _normalize(*_mix(designs.log_up, ly, dy, log_r, d_r))
     else:  # … y_n
         bottom, d_bottom = ly, dy
-    # down the scrub section from the extract: stages N … n + 1
-    ly, dy = _normalize(log_e, None if d_e is None else _diagonal(d_e))
-    lx, dx = _inverse_equilibrium(ly, dy, log_beta)
+    # down the scrub section from the extract: stages N … n + 1; x_N = inverse
+    # equilibrium of y_N, y_N ∝ E
+    lx, dx = _normalize(log_e - log_beta, None if d_e is None else _diagonal(d_e))
     columns = np.arange(batch)
     last = n + m - 1
     if profiles:
-        aqueous[last, :, columns], organic[last, :, columns] = lx.T, ly.T
+        aqueous[last, :, columns] = lx.T
+        organic[last, :, columns] = _normalize(log_e, None)[0].T
     for i in range(1, int(m.max())):
         moving = i < m
-        new_y, new_dy = _mix(designs.log_down, lx, dx, log_e, d_e)
-        new_x, new_dx = _inverse_equilibrium(new_y, new_dy, log_beta)
+        values, d_values = _mix(designs.log_down, lx, dx, log_e, d_e)  # y_{i−1}, unnormalized
+        new_x, new_dx = _normalize(values - log_beta, d_values)
         if moving.all():
-            lx, ly, dx, dy = new_x, new_y, new_dx, new_dy
+            lx, dx = new_x, new_dx
         else:
-            lx, ly = np.where(moving, new_x, lx), np.where(moving, new_y, ly)
+            lx = np.where(moving, new_x, lx)
             if derivatives:
-                dx, dy = np.where(moving, new_dx, dx), np.where(moving, new_dy, dy)
+                dx = np.where(moving, new_dx, dx)
         if profiles:
             stage = last[moving] - i
             aqueous[stage, :, columns[moving]] = lx[:, moving].T
-            organic[stage, :, columns[moving]] = ly[:, moving].T
+            organic[stage, :, columns[moving]] = _normalize(values, None)[0][:, moving].T
     if designs.organic_feed:  # the top side of the match: x_{n+1}
         top, d_top = lx, dx
     else:  # … y_n ∝ W x_{n+1} + E
-        top, d_top = _mix(designs.log_down, lx, dx, log_e, d_e)
+        top, d_top = _normalize(*_mix(designs.log_down, lx, dx, log_e, d_e))
     pivot = designs.pivot
     difference = top - bottom
     residual = difference - difference[pivot, columns]
@@ -306,16 +333,18 @@ def _march(designs, t, derivatives=True, profiles=False):
     return residual, jacobian
 
 
-def _cut_balance(designs, t, log_r, log_e, terms=False):
+def _cut_balance(designs, t, log_r, log_e, terms=False, target=None):
     """The two sides of Σ_j E_j = extract flux, in logs, written between the small terms.
 
     With c = ext − F_A (F_A: feed of the extract side, t_j < 0, formed in double-double),
     Σ_{t≥0} E_j + max(−c, 0) = Σ_{t<0} R_j + max(c, 0): both sides are sums of positive
     numbers, so traces on either side of the cut stay resolved. Returns (left, right) and,
-    if ``terms``, the log terms E_j of the raffinate side and R_j of the extract side.
+    if ``terms``, the log terms E_j of the raffinate side and R_j of the extract side;
+    ``target``: c of these sides if already formed.
     """
     extract_side = t < 0.0
-    target = designs.cut_imbalance(extract_side)
+    if target is None:
+        target = designs.cut_imbalance(extract_side)
     raffinate_terms = np.where(extract_side, -np.inf, log_e)  # E_j of the raffinate side
     extract_terms = np.where(extract_side, log_r, -np.inf)  # R_j of the extract side
     left = np.logaddexp(_logsumexp(raffinate_terms), np.log(np.maximum(-target, 0.0)))
@@ -337,14 +366,22 @@ def _start(designs):
     log_beta = designs.log_beta
     low = log_beta.min(0) - 1.0
     high = log_beta.max(0) + 1.0
+    # the extract side of the start is {j: ln β_j > θ}, the k most extractable
+    # components for some k: c from the designs' table
+    columns = np.arange(log_beta.shape[1])
     for _ in range(80):  # the imbalance decreases with θ (R_j grow, E_j fall)
         theta = 0.5 * (low + high)
         t = _fenske_splits(designs, theta)
         log_r, log_e, _, _ = _splits(designs, t, False)
-        left, right = _cut_balance(designs, t, log_r, log_e)
+        target = designs.imbalances[np.count_nonzero(t < 0.0, axis=0), columns]
+        left, right = _cut_balance(designs, t, log_r, log_e, target=target)
         above = left < right
-        high = np.where(above, theta, high)
-        low = np.where(above, low, theta)
+        new_high = np.where(above, theta, high)
+        new_low = np.where(above, low, theta)
+        # once no bound moves, none ever will (θ is a bound): the 80 halvings' result
+        if np.array_equal(new_high, high) and np.array_equal(new_low, low):
+            break
+        high, low = new_high, new_low
     return _fenske_splits(designs, 0.5 * (low + high))
 
 
@@ -459,10 +496,15 @@ def _solve_group(
         feed_composition,
     )
     with np.errstate(all="ignore"):
-        t = _start(designs)  # (C, B)
+        given = None
         if start is not None:
             given = np.clip(np.asarray(start, dtype=float).T, -_LARGEST_SPLIT, _LARGEST_SPLIT)
-            t = np.where(np.isnan(given), t, given)
+        if given is not None and not np.isnan(given).any():
+            t = given.copy()  # (C, B)
+        else:
+            t = _start(designs)
+            if given is not None:
+                t = np.where(np.isnan(given), t, given)
     t, converged, norm, iterations = _newton(
         designs, t, tolerance, min(max_iterations, _DIRECT_ITERATIONS)
     )

@@ -73,6 +73,7 @@ from ..units import Q_, magnitude
 from ..validation import check_integer
 from ._common import check_fraction, check_positive, check_stage_fields, check_stream
 from .base import Equipment, StageResult
+from .rerun import previous_result
 
 __all__ = [
     "CascadeSplit",
@@ -478,6 +479,7 @@ class SolventExtractionSection:
             separation_factors=self.separation_factors,
             impurities_to_extract=tuple(self.impurities_to_extract),
             max_stages=self.max_stages,
+            start=_base_split(previous_result()),
         )
         efficiency = self.stage_efficiency
         extraction_stages = actual_stages(split.extraction_stages, efficiency)
@@ -603,6 +605,7 @@ class SolventExtractionSection:
             ),
             "feed_fraction": split.feed_fraction,
             "design": split.design,
+            "cascade_split": split,  # the cut's record (a re-run starts from its splits)
             "extraction_stages": extraction_stages,
             "scrub_stages": scrub_stages,
             "ideal_extraction_stages": split.extraction_stages,
@@ -649,6 +652,13 @@ class SolventExtractionSection:
             operators_per_shift=total_stages / per_operator + brine_operators,
             details=details,
         )
+
+
+def _base_split(result):
+    """The CascadeSplit of this section in a study's base run (a warm start), or None."""
+    details = getattr(result, "details", None) or {}
+    split = details.get("cascade_split")
+    return split if isinstance(split, CascadeSplit) else None
 
 
 _inlet = check_stream  # kept as the name bio_recovery imports
