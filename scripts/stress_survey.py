@@ -1,6 +1,7 @@
 """Run designs of the cascade stress set one by one and report failures and timings.
 
-Usage: ``PYTHONPATH=$PWD python scripts/stress_survey.py START STOP [--largest N]``
+Usage: ``PYTHONPATH=$PWD python scripts/stress_survey.py START STOP [--largest N]`` or
+``... stress_survey.py --indices 107 110 146`` (those designs only).
 
 Each design ``i`` in [START, STOP) of ``tests/test_cascade_stress.py`` goes through its
 ``outcome(i)``; one line per design (index, CPU seconds, components, stages, feed phase,
@@ -22,13 +23,16 @@ from test_cascade_stress import _acceptable, design, outcome
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("start", type=int)
-    parser.add_argument("stop", type=int)
+    parser.add_argument("start", type=int, nargs="?", default=0)
+    parser.add_argument("stop", type=int, nargs="?", default=0)
+    parser.add_argument("--indices", type=int, nargs="+", help="these designs instead")
     parser.add_argument("--largest", type=int, default=300, help="stages per section cap")
     parser.add_argument("--slowest", type=int, default=10, help="how many slowest to list")
     arguments = parser.parse_args()
+    indices = arguments.indices or range(arguments.start, arguments.stop)
+    span = "listed" if arguments.indices else f"[{arguments.start}, {arguments.stop})"
     records = []
-    for index in range(arguments.start, arguments.stop):
+    for index in indices:
         d = design(index, arguments.largest)
         begin = time.process_time()
         text = outcome(index, arguments.largest)
@@ -44,7 +48,7 @@ def main():
     broken = [r for r in records if not _acceptable(r[3])]
     times = [r[1] for r in records]
     print(
-        f"\n{len(records)} designs [{arguments.start}, {arguments.stop}): "
+        f"\n{len(records)} designs {span}: "
         f"{len(converged)} converged, {len(raised)} raise, {len(broken)} break the contract; "
         f"CPU s per design mean {sum(times) / len(times):.3f}, max {max(times):.3f}, "
         f"total {sum(times):.1f}"

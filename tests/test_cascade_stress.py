@@ -10,7 +10,8 @@ Every design here has a steady state (positive outlet fluxes, finite stages), so
 allowed by the contract, is counted against the solver.
 
 The first ``CI_DESIGNS`` designs, with at most ``CI_LARGEST_SECTION`` stages per section,
-run in the default suite and must converge; the whole set (``ALL_DESIGNS``, up to 300 stages
+and the cheap ``PREVIOUSLY_RAISING`` designs at full length run in the default suite and
+must converge; the whole set (``ALL_DESIGNS``, up to 300 stages
 per section) runs under ``-m slow``: it fails if any design breaks the contract and is an
 xfail stating the count if some raise.
 """
@@ -26,6 +27,13 @@ ALL_DESIGNS = 1000
 CI_DESIGNS = 40
 CI_LARGEST_SECTION = 40  # stages per section in the CI subset (the whole set: 300)
 BALANCE_TOLERANCE = 1e-9
+# designs of the whole set that raised InfeasibleDesignError before the finite-flux start
+# (issue 11: 30 of 1,000) and now converge in under 0.5 s of CPU each: a side started far
+# purer than the balance allows, or a trace pinched in a section of 60–290 stages
+PREVIOUSLY_RAISING = (
+    107, 146, 203, 244, 327, 369, 381, 542, 577, 582, 630, 633, 762, 784, 791, 861, 885,
+    916, 945, 997,
+)  # fmt: skip
 
 
 def underwood_minimum_flux(beta, feed, extract, organic_feed):
@@ -127,6 +135,12 @@ def test_design_converges(index):
     text = outcome(index, CI_LARGEST_SECTION)
     assert _acceptable(text), f"design {index}: {text}"
     assert text == "converged", f"design {index} has a steady state but: {text}"
+
+
+@pytest.mark.parametrize("index", PREVIOUSLY_RAISING)
+def test_previously_raising_design_converges(index):
+    text = outcome(index)
+    assert text == "converged", f"design {index}: {text}"
 
 
 def test_generator_is_seeded_and_designs_are_valid():

@@ -239,7 +239,8 @@ def test_a_warm_start_from_a_neighbouring_design_reaches_the_same_steady_state()
     warm = [a[0] for a in _solve(beta, feed, 21, 19, S, W, start=splits[None])]
     np.testing.assert_allclose(warm[2], cold[2], rtol=1e-12)
     np.testing.assert_allclose(warm[0][:40], cold[0][:40], rtol=1e-11)
-    assert warm[4] < cold[4]
+    # no claim on iterations: for this binary the default (finite-flux) start is already
+    # within Newton's quadratic range (3 iterations; the neighbour's splits take 4)
 
 
 @pytest.mark.parametrize("organic_feed", [False, True])
