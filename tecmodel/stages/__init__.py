@@ -19,6 +19,7 @@ from .leaching import AcidLeaching
 from .metal import MetallothermicReduction, MoltenSaltElectrolysis
 from .precipitation import BicarbonatePrecipitation, Calcination, OxalatePrecipitation
 from .solvent_extraction import SolventExtractionSection
+from .three_outlet import ThreeOutletSection
 from .waste import Disposal, LimeNeutralisation
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "StageResult",
     "SulfuricBake",
     "ThoriumRemoval",
+    "ThreeOutletSection",
     "Waste",
     "concentrate_composition",
     "magnet_scrap_stream",

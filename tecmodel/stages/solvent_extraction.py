@@ -470,17 +470,7 @@ class SolventExtractionSection:
             )
 
         # -- the cascade ------------------------------------------------------------------
-        split = cascade_split(
-            feed,
-            tuple(self.split_between),
-            self.purity_extract,
-            self.purity_raffinate,
-            separation_factor_system=self.separation_factor_system,
-            separation_factors=self.separation_factors,
-            impurities_to_extract=tuple(self.impurities_to_extract),
-            max_stages=self.max_stages,
-            start=_base_split(previous_result()),
-        )
+        split = self._cut(feed)
         efficiency = self.stage_efficiency
         extraction_stages = actual_stages(split.extraction_stages, efficiency)
         scrub_stages = actual_stages(split.scrub_stages, efficiency)
@@ -520,22 +510,23 @@ class SolventExtractionSection:
         base = base_mol / c_base
 
         sections = {
-            # name: (stages, aqueous flow)
-            "extraction": (extraction_stages, aqueous_feed + scrub),
-            "scrub": (scrub_stages, scrub),
-            "strip": (strip, strip_liquor),
-            "saponification": (saponification, base),
+            # name: (stages, aqueous flow, organic flow)
+            "extraction": (extraction_stages, aqueous_feed + scrub, organic),
+            "scrub": (scrub_stages, scrub, organic),
+            "strip": (strip, strip_liquor, organic),
+            "saponification": (saponification, base, organic),
+            **self._extra_sections(split, F, loading, strip, excess, c_strip),
         }
         equipment = []
         volumes = {}
         mixer_volume_total = 0.0
         organic_held = 0.0
-        for name, (stages, aqueous) in sections.items():
-            total_flow = organic + aqueous
+        for name, (stages, aqueous, organic_in) in sections.items():
+            total_flow = organic_in + aqueous
             volume = _settler_stage_volume(total_flow, mixer_time, settling, depth)
             volumes[name] = Q_(volume, "m**3")
             mixer_volume_total = mixer_volume_total + stages * total_flow * mixer_time
-            organic_held = organic_held + stages * volume * organic / total_flow
+            organic_held = organic_held + stages * volume * organic_in / total_flow
             kind = "mixer_settler_saponification" if name == "saponification" else "mixer_settler"
             if np.any(np.asarray(stages) > 0):
                 equipment.append(
@@ -590,22 +581,12 @@ class SolventExtractionSection:
             for key, rate in treated.items():
                 consumption[key] = rate if key not in consumption else consumption[key] + rate
         total_stages = extraction_stages + scrub_stages + strip + saponification
+        for name, (stages, _, _) in sections.items():
+            if name not in ("extraction", "scrub", "strip", "saponification"):
+                total_stages = total_stages + stages
         details = {
             **brine_details,
-            "split_between": (split.light_group[-1], split.heavy_group[0]),
-            "light_group": split.light_group,
-            "heavy_group": split.heavy_group,
-            "separation_factor": split.key_separation_factor,
-            "relative_separation_factors": dict(
-                zip(
-                    split.rare_earths,
-                    np.moveaxis(split.relative_separation_factors, -1, 0),
-                    strict=True,
-                )
-            ),
-            "feed_fraction": split.feed_fraction,
-            "design": split.design,
-            "cascade_split": split,  # the cut's record (a re-run starts from its splits)
+            **self._cut_details(split),
             "extraction_stages": extraction_stages,
             "scrub_stages": scrub_stages,
             "ideal_extraction_stages": split.extraction_stages,
@@ -614,17 +595,9 @@ class SolventExtractionSection:
             "strip_stages": strip[()],
             "saponification_stages": saponification,
             "total_stages": total_stages,
-            "stages_added_by_multicomponent_check": split.stages_added,
             "organic_flux": S,
             "scrub_flux": W,
             "feed_phase": self.feed_phase,
-            "extraction_ratio": split.design.extraction_ratio,
-            "scrub_extraction_ratio": split.design.scrub_extraction_ratio,
-            "purity_extract": split.purity_extract,
-            "purity_raffinate": split.purity_raffinate,
-            "recovery_extract": dict(
-                zip(split.rare_earths, np.moveaxis(split.recovery, -1, 0), strict=True)
-            ),
             "rare_earth_feed": Q_(F * hours, "mol/h"),
             "rare_earth_loaded": Q_(loaded * hours, "mol/h"),
             "organic_flow": Q_(organic * hours, "m**3/h"),
@@ -645,13 +618,62 @@ class SolventExtractionSection:
         }
         return StageResult(
             inlets={"feed": feed},
-            outlets={"extract": split.extract, "raffinate": split.raffinate},
+            outlets=self._outlets(split),
             equipment=tuple(equipment),
             consumption=consumption,
             wastes=brine_wastes,
             operators_per_shift=total_stages / per_operator + brine_operators,
             details=details,
         )
+
+    # -- the cut: hooks that a section with another cascade (three outlets) replaces -----
+    def _cut(self, feed):
+        """The designed and simulated cascade of ``feed`` (a :class:`CascadeSplit`)."""
+        return cascade_split(
+            feed,
+            tuple(self.split_between),
+            self.purity_extract,
+            self.purity_raffinate,
+            separation_factor_system=self.separation_factor_system,
+            separation_factors=self.separation_factors,
+            impurities_to_extract=tuple(self.impurities_to_extract),
+            max_stages=self.max_stages,
+            start=_base_split(previous_result()),
+        )
+
+    def _outlets(self, split):
+        return {"extract": split.extract, "raffinate": split.raffinate}
+
+    def _extra_sections(self, split, rare_earth_feed, loading, strip, excess, c_strip):
+        """Mixer-settler sections besides extraction, scrub, strip and saponification:
+        name → (stages, aqueous flow [m³/s], organic flow [m³/s]); none here."""
+        return {}
+
+    def _cut_details(self, split):
+        return {
+            "split_between": (split.light_group[-1], split.heavy_group[0]),
+            "light_group": split.light_group,
+            "heavy_group": split.heavy_group,
+            "separation_factor": split.key_separation_factor,
+            "relative_separation_factors": dict(
+                zip(
+                    split.rare_earths,
+                    np.moveaxis(split.relative_separation_factors, -1, 0),
+                    strict=True,
+                )
+            ),
+            "feed_fraction": split.feed_fraction,
+            "design": split.design,
+            "cascade_split": split,  # the cut's record (a re-run starts from its splits)
+            "stages_added_by_multicomponent_check": split.stages_added,
+            "extraction_ratio": split.design.extraction_ratio,
+            "scrub_extraction_ratio": split.design.scrub_extraction_ratio,
+            "purity_extract": split.purity_extract,
+            "purity_raffinate": split.purity_raffinate,
+            "recovery_extract": dict(
+                zip(split.rare_earths, np.moveaxis(split.recovery, -1, 0), strict=True)
+            ),
+        }
 
 
 def _base_split(result):
