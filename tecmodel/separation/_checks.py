@@ -113,3 +113,20 @@ def _check_stages(name: str, value, minimum: int) -> np.ndarray:
     _require(name, array, as_int != array, "a whole number of stages")
     _require(name, as_int, as_int < minimum, f"at least {minimum}")
     return as_int
+
+
+def _check_factors_and_feed(separation_factors, feed_composition):
+    """Checked separation factors and feed composition, components on the last axis:
+    (β, the composition as given, the composition normalised to sum 1)."""
+    beta = _as_float("separation_factors", separation_factors)
+    composition = _as_float("feed_composition", feed_composition)
+    if beta.ndim == 0 or composition.ndim == 0:
+        raise InputError(
+            "separation_factors and feed_composition must have the components on the last "
+            f"axis, got shapes {beta.shape} and {composition.shape}"
+        )
+    _require("separation_factors", beta, beta <= 0.0, "> 0")
+    _require("feed_composition", composition, composition < 0.0, ">= 0")
+    sums = composition.sum(-1)
+    _require("feed_composition (sum over components)", sums, sums <= 0.0, "> 0")
+    return beta, composition, composition / sums[..., None]

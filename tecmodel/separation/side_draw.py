@@ -59,7 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InfeasibleDesignError, InputError
-from ._checks import _as_float, _check_feed, _check_stages, _require
+from ._checks import _as_float, _check_factors_and_feed, _check_feed, _check_stages, _require
 from .simulation import _check_fluxes, simulate_multicomponent
 
 __all__ = ["SideDrawSimulation", "simulate_side_draw"]
@@ -440,18 +440,7 @@ def simulate_side_draw(
     organic_feed = _check_feed(feed)
     if draw_phase not in _PHASES:
         raise InputError(f"draw_phase must be 'aqueous' or 'organic', got {draw_phase!r}")
-    beta = _as_float("separation_factors", separation_factors)
-    composition = _as_float("feed_composition", feed_composition)
-    if beta.ndim == 0 or composition.ndim == 0:
-        raise InputError(
-            "separation_factors and feed_composition must have the components on the last "
-            f"axis, got shapes {beta.shape} and {composition.shape}"
-        )
-    _require("separation_factors", beta, beta <= 0.0, "> 0")
-    _require("feed_composition", composition, composition < 0.0, ">= 0")
-    sums = composition.sum(-1)
-    _require("feed_composition (sum over components)", sums, sums <= 0.0, "> 0")
-    composition = composition / sums[..., None]
+    beta, _, composition = _check_factors_and_feed(separation_factors, feed_composition)
     n = _check_stages("extraction_stages", extraction_stages, 1)
     m = _check_stages("scrub_stages", scrub_stages, 1)
     k = _check_stages("draw_stage", draw_stage, 2)

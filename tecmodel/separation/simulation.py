@@ -13,6 +13,7 @@ import numpy as np
 from ..errors import InputError
 from ._checks import (
     _as_float,
+    _check_factors_and_feed,
     _check_feed,
     _check_fraction,
     _check_separation_factor,
@@ -190,19 +191,8 @@ def simulate_multicomponent(
     .. [1] Xu Guangxian 1985; Zhang, Zhao & Schreiner 2016 (see module docstring).
     """
     organic_feed = _check_feed(feed)
-    beta = _as_float("separation_factors", separation_factors)
-    composition = _as_float("feed_composition", feed_composition)
-    if beta.ndim == 0 or composition.ndim == 0:
-        raise InputError(
-            "separation_factors and feed_composition must have the components on the last "
-            f"axis, got shapes {beta.shape} and {composition.shape}"
-        )
-    _require("separation_factors", beta, beta <= 0.0, "> 0")
-    _require("feed_composition", composition, composition < 0.0, ">= 0")
-    sums = composition.sum(-1)
-    _require("feed_composition (sum over components)", sums, sums <= 0.0, "> 0")
-    given = composition  # the solver forms the balance of a sharp cut from these values
-    composition = composition / sums[..., None]
+    # the solver forms the balance of a sharp cut from the composition as given
+    beta, given, composition = _check_factors_and_feed(separation_factors, feed_composition)
     n, m, S, W = _checked_design(
         extraction_stages, scrub_stages, organic_flux, scrub_flux, organic_feed
     )
