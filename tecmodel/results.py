@@ -519,9 +519,8 @@ class PlantResult(PlantCost):
         """One row per equipment line: stage, name, kind, the per-unit size and number of
         units it is bought as (see :func:`costed_units`), purchase cost, and whether the
         per-unit size lies inside the correlation's valid range."""
-        import warnings
-
         from .costing import equipment_correlation
+        from .costing.capital import collected_extrapolations
 
         rows = []
         for stage, result in self.flowsheet.stage_results.items():
@@ -529,8 +528,7 @@ class PlantResult(PlantCost):
                 correlation = equipment_correlation(item.kind)
                 size, units = costed_units(item)
                 inside = (size >= correlation.size_min) & (size <= correlation.size_max)
-                with warnings.catch_warnings():  # the row itself reports the range
-                    warnings.simplefilter("ignore")
+                with collected_extrapolations():  # the row itself reports the range
                     cost = purchase_cost(item.kind, size, units)
                 rows.append(
                     {

@@ -235,6 +235,57 @@ def test_summary_lists_equipment_outside_its_correlation_range():
     assert "outside its correlation's valid size range" in result.summary()
 
 
+def test_one_extrapolation_warning_per_evaluation():
+    """A plant with out-of-range equipment warns once per evaluation, not once per line;
+    the count it states is the number of lines the result lists (an identity between the
+    costing's range test and equipment_table's own)."""
+    import warnings
+
+    from tecmodel import scenarios
+    from tecmodel.costing import ExtrapolationWarning
+
+    plant = scenarios.load("cascade_refinery")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = plant.evaluate()
+    extrapolations = [w for w in caught if issubclass(w.category, ExtrapolationWarning)]
+    assert len(extrapolations) == 1
+    lines = result.extrapolated_equipment()
+    assert len(lines) > 1  # several lines, one warning
+    assert str(extrapolations[0].message).startswith(f"{len(lines)} equipment line(s)")
+    assert extrapolations[0].filename == __file__  # it points at the caller of evaluate()
+
+
+def test_collected_extrapolations_is_per_thread():
+    """Collecting in one thread must not silence another (catch_warnings would)."""
+    import threading
+    import warnings
+
+    from tecmodel.costing import ExtrapolationWarning, purchase_cost
+    from tecmodel.costing.capital import collected_extrapolations
+
+    inside, outside = threading.Event(), threading.Event()
+    caught = []
+
+    def elsewhere():
+        inside.wait()
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            purchase_cost("pump", Q_(10, "gal/min"))  # below the range: warns
+        caught.extend(w)
+        outside.set()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    with collected_extrapolations() as kinds:
+        purchase_cost("pump", Q_(10, "gal/min"))
+        inside.set()
+        outside.wait()
+    thread.join()
+    assert kinds == ["pump"]
+    assert [w.category for w in caught] == [ExtrapolationWarning]
+
+
 def test_oversized_equipment_is_bought_as_units_that_fit():
     """A 29.3 MMBtu/h calciner against a correlation valid to 3.5 MMBtu/h per unit:
     ceil(29.3 / 3.5) = 9 units of 29.3 / 9 MMBtu/h each (hand arithmetic)."""

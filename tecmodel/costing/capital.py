@@ -8,9 +8,11 @@ Kernels (``_scale_cost_kernel``) are plain numpy; public functions check units o
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -225,14 +227,44 @@ def equipment_correlation(kind: str) -> CostCorrelation:
     return library[kind]
 
 
+# Where extrapolation notices go instead of a warning each, while a plant is costed (one
+# summary warning per plant, see collected_extrapolations). A context variable, not
+# warnings.catch_warnings: the latter swaps process-wide state and is not thread-safe.
+_COLLECTED: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "tecmodel_collected_extrapolations", default=None
+)
+
+
+@contextlib.contextmanager
+def collected_extrapolations() -> Iterator[list[str]]:
+    """Collect, instead of warning for each, the equipment kinds costed out of range.
+
+    Inside the block :func:`warn_if_extrapolated` appends the correlation's kind to the
+    yielded list and warns nothing; the caller decides what to say (a plant warns once,
+    listing the kinds; a site estimate whose ranges are stated says nothing). Safe in
+    threads and in nested blocks (each block collects its own).
+    """
+    collected: list[str] = []
+    token = _COLLECTED.set(collected)
+    try:
+        yield collected
+    finally:
+        _COLLECTED.reset(token)
+
+
 def warn_if_extrapolated(correlation, per_unit, unit: str, stacklevel: int = 2) -> None:
     """Warn (:class:`ExtrapolationWarning`) if a per-unit size [``unit``] lies outside the
-    range ``correlation`` is valid for; ``stacklevel`` counts from the caller."""
+    range ``correlation`` is valid for; ``stacklevel`` counts from the caller. Inside
+    :func:`collected_extrapolations` the kind is collected instead."""
     low = correlation.size_min.to(unit).magnitude
     high = correlation.size_max.to(unit).magnitude
     outside = (np.asarray(per_unit) < low) | (np.asarray(per_unit) > high)
     if np.any(outside):
         kind = correlation.kind
+        collected = _COLLECTED.get()
+        if collected is not None:
+            collected.append(kind)
+            return
         # a unit too large can be split into parallel units; one too small cannot
         advice = (
             "use more parallel_units to stay in range"

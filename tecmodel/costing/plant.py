@@ -21,6 +21,7 @@ is read back from the plant afterwards.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ import numpy as np
 from .. import finance
 from ..errors import InputError
 from ..units import Q_, magnitude
-from .capital import capital_cost, lang_factor
+from .capital import ExtrapolationWarning, capital_cost, collected_extrapolations, lang_factor
 from .crews import _entry as _crew_entry
 from .crews import crew_roster
 from .operating import (
@@ -238,6 +239,22 @@ class PlantCost:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(PlantCost)}
 
 
+def _warn_extrapolated(kinds) -> None:
+    """One warning per plant evaluation for all its equipment costed out of range.
+
+    The message names the kinds, not the sizes, so a study that evaluates the plant a
+    million times shows it once (Python shows a repeated message once per place); the
+    sizes and ranges are in ``PlantResult.extrapolated_equipment()`` and ``summary()``.
+    """
+    warnings.warn(
+        f"{len(kinds)} equipment line(s) costed outside their correlation's valid size "
+        f"range, so their cost is extrapolated ({', '.join(sorted(set(kinds)))}); "
+        "PlantResult.extrapolated_equipment() lists sizes and ranges",
+        ExtrapolationWarning,
+        stacklevel=5,  # here <- cost_plant <- evaluate_plant <- Plant.evaluate <- caller
+    )
+
+
 def cost_plant(plant, flows) -> PlantCost:
     """Cost and finance ``plant`` from its physics ``flows``, in one pass (module docstring).
 
@@ -260,7 +277,10 @@ def cost_plant(plant, flows) -> PlantCost:
                 f"outlets are {', '.join(flows.streams)}"
             )
 
-    stage_costs, items = cost_stages(plant, flows, hours)
+    with collected_extrapolations() as extrapolated:
+        stage_costs, items = cost_stages(plant, flows, hours)
+    if extrapolated:
+        _warn_extrapolated(extrapolated)
     equipment_total = sum((c.equipment for c in stage_costs.values()), 0.0)
     site_items = _site_items(plant, flows, equipment_total)
 

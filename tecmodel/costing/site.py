@@ -13,7 +13,6 @@ The AACE estimate class follows from how the plant is defined (:func:`estimate_c
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +20,7 @@ import numpy as np
 from ..data import load_table
 from ..errors import InputError
 from ..units import Q_, magnitude
-from .capital import ExtrapolationWarning, purchase_cost
+from .capital import collected_extrapolations, purchase_cost
 
 __all__ = [
     "AREAS",
@@ -71,8 +70,7 @@ def _bought(kind: str, total_size, unit: str, max_per_unit: float):
     total = np.asarray(total_size, dtype=float)
     units = np.maximum(1.0, np.ceil(total / max_per_unit))
     per_unit = np.maximum(total / units, 1e-12)
-    with warnings.catch_warnings():  # small sites fall below the UKy ranges; that is stated
-        warnings.simplefilter("ignore", ExtrapolationWarning)
+    with collected_extrapolations():  # small sites fall below the UKy ranges; that is stated
         cost = purchase_cost(kind, Q_(per_unit, unit), units)
     return np.where(total > 0, cost.to("USD").magnitude, 0.0)
 
