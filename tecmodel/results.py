@@ -268,10 +268,11 @@ class PlantResult(PlantCost):
             years.append(None if paid is None else int(magnitude(paid, "", "price_floor_years")))
         return tuple(amounts), tuple(years)
 
-    def _deck_adjustment(self, price):
-        """Revenue by operating year that the products' price decks (and floors and caps
-        applied to the deck's prices) add [USD/yr at full capacity], or None without a
-        deck. A product given a price in ``price`` keeps that price, not its deck."""
+    def _yearly_prices(self, price):
+        """Each product's unit price by operating year [USD/kg], shape (..., life): its
+        deck where it has one (off-grade discount applied), else its constant price; None
+        when no product has a deck. A product given a price in ``price`` keeps that
+        price, not its deck."""
         decked = [
             name
             for name, p in self.plant.products.items()
@@ -290,13 +291,12 @@ class PlantResult(PlantCost):
             n_build + np.arange(life)
         )
         prices = self._unit_prices_at(price)
-        total = 0.0
+        yearly = {}
         for name, product in self.plant.products.items():
-            if name in self.radioactive_products and not product.licensed_source_material:
-                continue
             flat = np.asarray(prices[name], dtype=float)[..., None]
             by_year = np.broadcast_to(flat, (*np.shape(flat)[:-1], life))
-            if name in decked:
+            unsold = name in self.radioactive_products and not product.licensed_source_material
+            if name in decked and not unsold:
                 start = product.price_deck_start
                 if start is None:
                     start = self.plant.finance.first_production_year
@@ -318,15 +318,34 @@ class PlantResult(PlantCost):
                     flat, listed, out=np.ones_like(flat), where=np.asarray(listed) > 0
                 )
                 by_year = deck * ratio
-                kg = np.asarray(self.annual_production_kg[name], dtype=float)[..., None]
-                total = total + (by_year - flat) * kg
-            if product.has_price_support():
+            yearly[name] = by_year
+        return yearly
+
+    def _deck_adjustment(self, price, *, unsupported=None):
+        """Revenue by operating year that the products' price decks (and floors and caps
+        applied to the deck's prices) add [USD/yr at full capacity], or None without a
+        deck. A product given a price in ``price`` keeps that price, not its deck; the
+        product named ``unsupported`` gets no floor or cap (a solver supplies its own)."""
+        yearly = self._yearly_prices(price)
+        if yearly is None:
+            return None
+        prices = self._unit_prices_at(price)
+        life = next(iter(yearly.values())).shape[-1]
+        total = 0.0
+        for name, product in self.plant.products.items():
+            if name in self.radioactive_products and not product.licensed_source_material:
+                continue
+            flat = np.asarray(prices[name], dtype=float)[..., None]
+            by_year = yearly[name]
+            kg = np.asarray(self.annual_production_kg[name], dtype=float)[..., None]
+            total = total + (by_year - flat) * kg
+            if product.has_price_support() and name != unsupported:
                 support = product.price_support(by_year)
                 paid = product.price_floor_years
                 if paid is not None:
                     years = int(magnitude(paid, "", "price_floor_years"))
                     support = np.where(np.arange(life) < years, support, 0.0)
-                total = total + support * np.asarray(self.annual_production_kg[name])[..., None]
+                total = total + support * kg
         return np.asarray(total, dtype=float)
 
     def reagent_deck_cost(self):
@@ -401,10 +420,12 @@ class PlantResult(PlantCost):
             total = total + (by_year - constant) * kg_yr
         return Q_(np.asarray(total, dtype=float), "USD/yr")
 
-    def cash_flow(self, price=None):
-        """Yearly cash-flow table at ``price`` (see :meth:`npv`), with the products'
-        price floors and caps (:meth:`price_support`) and price decks, and the reagent
-        price decks (:meth:`reagent_deck_cost`)."""
+    def _support_arguments(self, price=None) -> dict:
+        """The ``price_support``, ``price_support_years`` and ``revenue_adjustment``
+        arguments of :func:`tecmodel.finance.cash_flow_table` at ``price``: the products'
+        floors and caps, their price decks and the reagent price decks (only those that
+        apply). :meth:`cash_flow` and :func:`tecmodel.support.support_needed` both use it,
+        so a solved lever sees the same money as the NPV it is solved for."""
         adjustment = self._deck_adjustment(price)
         reagents = self.reagent_deck_cost()
         support = {}
@@ -417,12 +438,18 @@ class PlantResult(PlantCost):
             adjustment = -cost if adjustment is None else adjustment - cost
         if adjustment is not None:
             support["revenue_adjustment"] = adjustment
+        return support
+
+    def cash_flow(self, price=None):
+        """Yearly cash-flow table at ``price`` (see :meth:`npv`), with the products'
+        price floors and caps (:meth:`price_support`) and price decks, and the reagent
+        price decks (:meth:`reagent_deck_cost`)."""
         return finance.cash_flow_table(
             self._depreciable_capital(),
             self._revenue(price),
             _usd_yr(self.opex),
             **self.finance_arguments,
-            **support,
+            **self._support_arguments(price),
         )
 
     def npv(self, price=None):

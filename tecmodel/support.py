@@ -115,6 +115,11 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
 
     Notes
     -----
+    ``"npv"`` is the NPV :meth:`PlantResult.npv` gives: the products' and reagents'
+    price decks enter year by year, and a floor being solved for tops up each year's
+    deck price (for ``price_floor_years``). The levelized-cost target keeps constant
+    prices, as :attr:`PlantResult.levelized_cost` does.
+
     The target is monotone in each lever (more grant, credit or floor raises the NPV
     and lowers the levelized cost; a dearer loan does the opposite), and piecewise
     linear in the grant and the credit rate (kinks where tax losses are used). The root
@@ -155,6 +160,10 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
     if kind == "debt_rate":
         arguments.setdefault("debt_fraction", batch.finance.resolved()["debt_fraction"])
 
+    # the money the NPV reads besides the lever (floors, caps, price decks), as in
+    # PlantResult.cash_flow; a floor being solved for is added inside gap()
+    base_support = result._support_arguments(None)
+    yearly = None
     amounts, years = result.price_support(None)
     names = [
         name
@@ -171,6 +180,20 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
         floor_years = None if paid is None else int(magnitude(paid, "", "price_floor_years"))
         price = np.broadcast_to(result.unit_prices[product], (n,)).astype(float)
         kg = np.broadcast_to(result.annual_production_kg[product], (n,)).astype(float)
+        yearly = result._yearly_prices(None)
+        if yearly is not None:  # decks: the floor tops up each year's deck price
+            by_year = yearly[product]
+            paid_years = np.arange(by_year.shape[-1]) < (
+                by_year.shape[-1] if floor_years is None else floor_years
+            )
+            base_support = {
+                "revenue_adjustment": result._deck_adjustment(None, unsupported=product)
+                - _reagent_deck_usd(result)
+            }
+        else:
+            # the product's own floor or cap is the unknown; amounts/years hold the others
+            own = ("price_support", "price_support_years")
+            base_support = {k: v for k, v in base_support.items() if k not in own}
 
     unit = "USD/kg" if kind == "price_floor" else ("USD" if kind == "grant" else "")
     default_low = {"grant": 0.0, "production_credit_rate": 0.0, "debt_rate": 0.0}
@@ -193,17 +216,18 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
     def gap(x):
         """Target reached minus target: > 0 means the plant does better than needed."""
         args = dict(arguments)
-        support = {}
-        if kind == "price_floor":
+        support = dict(base_support)
+        if kind == "price_floor" and yearly is not None:
+            top_up = np.maximum(x[:, None] - by_year, 0.0) * kg[:, None]
+            support["revenue_adjustment"] = support["revenue_adjustment"] + np.where(
+                paid_years, top_up, 0.0
+            )
+        elif kind == "price_floor":
             top_up = np.maximum(x - price, 0.0) * kg
-            support = {
-                "price_support": (*amounts, top_up),
-                "price_support_years": (*years, floor_years),
-            }
+            support["price_support"] = (*amounts, top_up)
+            support["price_support_years"] = (*years, floor_years)
         else:
             args[kind] = x
-            if amounts:
-                support = {"price_support": amounts, "price_support_years": years}
         if goal is None:
             return finance.cash_flow_table(capital, revenue, opex, **args, **support).npv
         cost = finance.levelized_cost(capital, opex, production, **args)
@@ -247,3 +271,9 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
         side = np.where(right, 1.0, np.where(left, -1.0, side))
     answer = answer if samples is not None else answer[0]
     return Q_(answer, unit) if unit else answer
+
+
+def _reagent_deck_usd(result):
+    """What the reagent price decks add to the operating cost by year [USD/yr], or 0."""
+    cost = result.reagent_deck_cost()
+    return 0.0 if cost is None else cost.to("USD/yr").magnitude

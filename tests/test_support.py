@@ -92,3 +92,34 @@ def test_out_of_range_is_nan(short_of_money):
 def test_bad_requests_are_refused(waste_plant, lever, target, match):
     with pytest.raises(InputError, match=match):
         support_needed(waste_plant, lever, target=target)
+
+
+@pytest.fixture(scope="module")
+def decked(short_of_money):
+    """The short-of-money route with a falling NdPr price deck and a rising NaOH deck: the
+    NPV reads both year by year, so the solved support must too."""
+    plant, _ = short_of_money
+    plant = (
+        plant.replace(
+            "products.NdPr_oxide.price_deck",
+            {2030: Q_(24, "USD/kg"), 2035: Q_(18, "USD/kg"), 2040: Q_(15, "USD/kg")},
+        )
+        .replace("products.NdPr_oxide.price_deck_start", 2030)
+        .replace(
+            "costing.price_decks",
+            {"sodium_hydroxide": {2030: Q_(400, "USD/t"), 2040: Q_(900, "USD/t")}},
+        )
+        .replace("costing.price_deck_start", 2030)
+    )
+    return plant, plant.simulate()
+
+
+@pytest.mark.parametrize(
+    "lever",
+    ["finance.grant", "finance.production_credit_rate", "products.NdPr_oxide.price_floor"],
+)
+def test_price_decks_enter_the_solved_support(decked, lever):
+    plant, flows = decked
+    value = support_needed(plant, lever)
+    capex = plant.evaluate(flows).capex.to("USD").magnitude
+    assert abs(_npv(plant.replace(lever, value), flows)) < 1e-8 * capex
