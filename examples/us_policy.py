@@ -8,7 +8,9 @@ disposed of as U.S. low-level waste) against the shipped Chinese-cost
   for ten years (``tecmodel.policy.ndpr_price_floor``, MP 10-Q Q3 2025);
 * the §45X production credit, 10 % of production costs (26 U.S.C. 45X(b)(1)(M)), with
   the phase-out of Pub. L. 119-21 (2025) from calendar 2031, for a plant first producing
-  in 2028 (an assumption);
+  in 2028 (an assumption); the costs are the operating cost, and in one more row the
+  operating cost plus the year's tax depreciation (``finance.production_credit_base``,
+  the §263A reading of 26 CFR 1.45X-4(c), relayed in ``data/policy.toml``);
 * a concessional loan: 60 % of the capital at 4 %/yr over 15 years with 2 grace years
   (an assumption, of the order of U.S. Treasury-linked public lending; not a quoted
   term sheet).
@@ -65,6 +67,8 @@ us_plant = scenarios.load("high_waste_route")
 flows = us_plant.simulate()
 cascade = scenarios.load("cascade_refinery").evaluate()
 cases = {"no support": us_plant, **{n: with_levers(us_plant, c) for n, c in LEVERS.items()}}
+WIDER_BASE = {"finance.production_credit_base": "operating_cost_and_depreciation"}
+cases["§45X incl. deprec."] = with_levers(cases["§45X credit"], WIDER_BASE)
 results = {name: plant.evaluate(flows) for name, plant in cases.items()}
 
 ndpr = us_plant.get("products.NdPr_oxide.price")
@@ -101,6 +105,12 @@ grant = support_needed(us_plant, "finance.grant", target=cascade, samples=sample
 credit = support_needed(
     us_plant, "finance.production_credit_rate", target=cascade, samples=samples
 )
+credit_wider = support_needed(
+    with_levers(us_plant, WIDER_BASE),
+    "finance.production_credit_rate",
+    target=cascade,
+    samples=samples,
+)
 loan = with_levers(us_plant, {"finance.debt_fraction": 0.6, "finance.debt_years": 15})
 rate = support_needed(loan, "finance.debt_rate", target=cascade, samples=samples)
 print("\nSupport that alone brings the U.S. levelized cost to the cascade refinery's")
@@ -108,6 +118,7 @@ print("(5th / 50th / 95th percentile over the capital-estimate samples)")
 for label, values, scale, unit in (
     ("capital grant", grant.to("MUSD").magnitude, 1.0, "MUSD"),
     ("production credit rate", credit, 100.0, "% of opex"),
+    ("  the same, incl. depreciation", credit_wider, 100.0, "% of opex + depr."),
     ("loan rate, 60 % debt, 15 yr", rate, 100.0, "%/yr"),
 ):
     if np.all(np.isnan(values)):

@@ -763,6 +763,9 @@ _LEVER_FIELDS = (
 #: How a capital grant is taxed: as income when received, or as a cut in the
 #: depreciable basis (the grant itself untaxed).
 GRANT_TREATMENTS = ("taxable", "basis_reduction")
+#: What the production credit is a fraction of: the year's operating cost, or the
+#: operating cost plus the year's scheduled tax depreciation (see ``production_credit_base``).
+PRODUCTION_CREDIT_BASES = ("operating_cost", "operating_cost_and_depreciation")
 
 
 @dataclass(frozen=True)
@@ -1011,6 +1014,7 @@ def _cash_flow_arrays(
                 cost_t=cost_t,
                 salvage_t=salvage_t,
                 written_off=np.where(operating, written_off, 0.0),
+                scheduled=np.where(operating, fractions, 0.0),
                 tax_rate=tax_rate,
                 loss_rule=loss_rule,
                 discount_rate=discount_rate,
@@ -1093,7 +1097,12 @@ def _cash_flow_with_levers(levers, locals_):
     schedule = levers["production_credit_schedule"]
     if schedule is not None:  # its last entry holds for the later years
         phase[n_build:] = schedule[np.minimum(np.arange(n_years - n_build), schedule.size - 1)]
-    credit_t = credit_t + col(levers["production_credit_rate"]) * v["cost_t"] * phase
+    credit_base_t = v["cost_t"]
+    if levers["production_credit_base"] == "operating_cost_and_depreciation":
+        # the year's scheduled depreciation of the basis actually depreciated (after any
+        # grant or investment-credit reduction); the write-off at retirement is not added
+        credit_base_t = credit_base_t + basis * v["scheduled"]
+    credit_t = credit_t + col(levers["production_credit_rate"]) * credit_base_t * phase
     support_t = np.zeros(full)
     for amount, years in levers["top_up"]:
         paid = operating & (op < col(years))
@@ -1333,6 +1342,7 @@ _LEVER_DEFAULTS = {
     "investment_credit_rate": 0.0,
     "production_credit_rate": 0.0,
     "production_credit_schedule": None,
+    "production_credit_base": "operating_cost",
     "price_support": 0.0,
     "price_support_years": None,
     "revenue_adjustment": None,
@@ -1425,6 +1435,12 @@ def _prepare_levers(levers: dict, life: np.ndarray, money_units, registry) -> di
                 f"operating year, got {_describe(schedule)}"
             )
     out["production_credit_schedule"] = schedule
+    if levers["production_credit_base"] not in PRODUCTION_CREDIT_BASES:
+        raise InputError(
+            f"production_credit_base must be one of {PRODUCTION_CREDIT_BASES}, got "
+            f"{levers['production_credit_base']!r}"
+        )
+    out["production_credit_base"] = levers["production_credit_base"]
     out["replacement_fraction"] = _fraction(
         levers["replacement_fraction"], "replacement_fraction", **fraction_bounds
     )
@@ -1518,13 +1534,25 @@ _LEVER_PARAMETERS = """debt_fraction : float or array_like, default 0.0
         30 % of 26 U.S.C. 48C), received in the first operating year; the basis is
         reduced by half the credit, as 26 U.S.C. 50(c)(3) does for energy credits.
     production_credit_rate : float or array_like, default 0.0
-        Production tax credit as a fraction of the year's operating cost [–] (0.10 for
-        critical minerals under 26 U.S.C. 45X(b)(1)(M): 10 % of the costs of
-        production). Credits are cash in the year earned, as with a transfer or an
-        elective payment (26 U.S.C. 6417, 6418), and are not taxed.
+        Production tax credit as a fraction of the year's production costs [–], as
+        `production_credit_base` defines them (0.10 for critical minerals under
+        26 U.S.C. 45X(b)(1)(M): 10 % of the costs of production). Credits are cash in
+        the year earned, as with a transfer or an elective payment (26 U.S.C. 6417,
+        6418), and are not taxed.
     production_credit_schedule : sequence of float, optional
         Multiplier of the production credit in each operating year [–] (a phase-out);
         its last entry holds for later years. Default: 1 in every year.
+    production_credit_base : {"operating_cost", "operating_cost_and_depreciation"}
+        The production costs the credit is a fraction of. ``"operating_cost"``
+        (default): the
+        year's operating cost (materials, labor, utilities, overhead, feed purchase).
+        ``"operating_cost_and_depreciation"``: plus the year's scheduled tax
+        depreciation of the plant (the ``depreciation`` column, on the basis after any
+        grant or investment-credit reduction, without the write-off of basis left at
+        retirement): the reading of 26 CFR 1.45X-4(c) by reference to the §263A
+        production costs of 26 CFR 1.263A-1(e), whose indirect costs include cost
+        recovery on production equipment (relayed, see ``data/policy.toml``; the
+        regulation's text was not read, so it is an option, not the default).
     sustaining_capital_fraction : float or array_like, default 0.0
         Sustaining and replacement capital in each operating year as a fraction of
         `capital` [–], escalated, deducted in the year spent.
@@ -1611,6 +1639,7 @@ def cash_flow_table(
     investment_credit_rate=0.0,
     production_credit_rate=0.0,
     production_credit_schedule=None,
+    production_credit_base="operating_cost",
     sustaining_capital_fraction=0.0,
     replacement_fraction=0.0,
     replacement_interval=None,
@@ -1712,6 +1741,7 @@ def cash_flow_table(
             "investment_credit_rate": investment_credit_rate,
             "production_credit_rate": production_credit_rate,
             "production_credit_schedule": production_credit_schedule,
+            "production_credit_base": production_credit_base,
             "sustaining_capital_fraction": sustaining_capital_fraction,
             "replacement_fraction": replacement_fraction,
             "replacement_interval": replacement_interval,
@@ -1757,6 +1787,7 @@ def levelized_cost(
     investment_credit_rate=0.0,
     production_credit_rate=0.0,
     production_credit_schedule=None,
+    production_credit_base="operating_cost",
     sustaining_capital_fraction=0.0,
     replacement_fraction=0.0,
     replacement_interval=None,
@@ -1841,6 +1872,7 @@ def levelized_cost(
             "investment_credit_rate": investment_credit_rate,
             "production_credit_rate": production_credit_rate,
             "production_credit_schedule": production_credit_schedule,
+            "production_credit_base": production_credit_base,
             "sustaining_capital_fraction": sustaining_capital_fraction,
             "replacement_fraction": replacement_fraction,
             "replacement_interval": replacement_interval,

@@ -19,6 +19,7 @@ import numpy as np
 
 from .data import load_table
 from .errors import InputError, TecModelError, UnitError, describe
+from .finance import PRODUCTION_CREDIT_BASES
 from .flowsheet import normalize_connections, parse_port, run_flowsheet
 from .paths import FrozenMapping, freeze_mapping, get_path, parameter_paths, replace_path
 from .streams import Stream, is_rare_earth
@@ -439,9 +440,14 @@ class FinanceAssumptions:
         Investment tax credit as a fraction of the depreciable capital [-] (§48C: 0.30,
         :func:`tecmodel.policy.investment_credit_rate_48c`).
     production_credit_rate : float
-        Production tax credit as a fraction of the operating cost, feed purchase
-        included [-] (§45X critical minerals: 0.10,
+        Production tax credit as a fraction of the production costs that
+        ``production_credit_base`` names [-] (§45X critical minerals: 0.10,
         :func:`tecmodel.policy.production_credit_rate`).
+    production_credit_base : {"operating_cost", "operating_cost_and_depreciation"}
+        The production costs of the credit: the operating cost, feed purchase included
+        (default), or that plus the year's scheduled tax depreciation of the plant (the
+        §263A reading of 26 CFR 1.45X-4(c), relayed; see
+        :func:`tecmodel.finance.cash_flow_table`).
     first_production_year : int, optional
         Calendar year of the first operating year. When given, the production credit
         follows the §45X phase-out of Pub. L. 119-21 (2025,
@@ -490,6 +496,7 @@ class FinanceAssumptions:
     grant_treatment: str = "taxable"
     investment_credit_rate: object = 0.0
     production_credit_rate: object = 0.0
+    production_credit_base: str = "operating_cost"
     first_production_year: object = None
     sustaining_capital_fraction: object = 0.0
     replacement_fraction: object = 0.0
@@ -573,14 +580,26 @@ class FinanceAssumptions:
                 levers["interest_deductible"] = False
         if self.grant_treatment != "taxable":
             levers["grant_treatment"] = self.grant_treatment
-        if self.first_production_year is not None and "production_credit_rate" in levers:
+        if "production_credit_rate" in levers:
+            levers.update(self.production_credit_terms())
+        return levers
+
+    def production_credit_terms(self) -> dict:
+        """How the production credit is earned, as keyword arguments of
+        :func:`tecmodel.finance.levelized_cost`: the phase-out by operating year when
+        ``first_production_year`` is given, and the base when it is not the operating
+        cost; empty when both are at their defaults (whatever the rate)."""
+        terms = {}
+        if self.first_production_year is not None:
             from .policy import production_credit_schedule
 
-            life = np.max(values["plant_life"])
-            levers["production_credit_schedule"] = production_credit_schedule(
+            life = np.max(self.resolved()["plant_life"])
+            terms["production_credit_schedule"] = production_credit_schedule(
                 self.first_production_year, int(life)
             )
-        return levers
+        if self.production_credit_base != "operating_cost":
+            terms["production_credit_base"] = self.production_credit_base
+        return terms
 
 
 def _usd_amount(value, name: str):
@@ -752,6 +771,12 @@ def _validate_finance(finance) -> None:
         )
     check_choice(
         finance.grant_treatment, ("taxable", "basis_reduction"), "grant_treatment", where=where
+    )
+    check_choice(
+        finance.production_credit_base,
+        PRODUCTION_CREDIT_BASES,
+        "production_credit_base",
+        where=where,
     )
     check_fraction(finance.replacement_fraction, "replacement_fraction", where=where)
     if finance.replacement_interval is not None:

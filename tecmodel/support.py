@@ -150,13 +150,8 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
     production = np.broadcast_to(result.production.to("kg/yr").magnitude, (n,)).astype(float)
     revenue = np.broadcast_to(result._revenue(None), (n,)).astype(float)
     arguments = dict(result.finance_arguments)
-    if kind == "production_credit_rate" and batch.finance.first_production_year is not None:
-        from .policy import production_credit_schedule
-
-        life = int(np.max(arguments["plant_life"]))
-        arguments["production_credit_schedule"] = production_credit_schedule(
-            batch.finance.first_production_year, life
-        )
+    if kind == "production_credit_rate":  # the phase-out and base, as levers() gives them
+        arguments.update(batch.finance.production_credit_terms())
     if kind == "debt_rate":
         arguments.setdefault("debt_fraction", batch.finance.resolved()["debt_fraction"])
 
