@@ -1905,9 +1905,18 @@ def levelized_cost(
     scale = np.abs(capital_ * capital_recovery_factor(rate, life) + cost_) / production
     scale = np.where(scale > 0, scale, 1.0)
 
-    # the lean kernel knows no levers: with any lever set the general path solves it
-    if np.all(kwargs["discount_rate"] >= 0) and "levers" not in kwargs:
-        price = _levelized_cost_kernel(capital_, cost_, production, byproduct_, scale, **kwargs)
+    # the lean kernel knows one lever, the production credit: with any other set the
+    # general path solves it
+    levers = kwargs.get("levers")
+    credit = _production_credit_only(levers)
+    if np.all(kwargs["discount_rate"] >= 0) and (levers is None or credit is not None):
+        lean = {k: v for k, v in kwargs.items() if k != "levers"}
+        price = _levelized_cost_kernel(
+            capital_, cost_, production, byproduct_, scale, credit=credit, **lean
+        )
+        if levers is not None:  # levers at zero still shape the batch
+            price = np.broadcast_to(price, np.broadcast_shapes(price.shape, levers["shape"]))
+            price = np.array(price)
     else:
         price = _levelized_cost_general(capital_, cost_, production, byproduct_, scale, kwargs)
     if money_units is not None or production_units is not None:
@@ -1917,6 +1926,24 @@ def levelized_cost(
         like = capital if _is_quantity(capital) else annual_production
         return type(like)(price, units)
     return price[()] if np.ndim(price) == 0 else price
+
+
+def _production_credit_only(levers):
+    """The production credit's terms when it is the only lever that moves money (every
+    other one at zero), for :func:`_levelized_cost_kernel`; else None."""
+    if levers is None:
+        return None
+    idle = ("debt_fraction", "grant", "investment_credit_rate", "sustaining_capital_fraction")
+    idle += ("replacement_fraction", "closure_cost")
+    if any(np.any(levers[name] != 0) for name in idle) or levers["revenue_adjustment"] is not None:
+        return None
+    if any(np.any(amount != 0) for amount, _ in levers["top_up"]):
+        return None
+    return {
+        "rate": levers["production_credit_rate"],
+        "schedule": levers["production_credit_schedule"],
+        "base": levers["production_credit_base"],
+    }
 
 
 def _levelized_cost_general(capital_, cost_, production, byproduct_, scale, kwargs):
@@ -1958,6 +1985,7 @@ def _levelized_cost_kernel(
     schedule,
     loss_rule,
     inflation,
+    credit=None,
     block=8192,
     max_iterations=60,
 ):
@@ -1981,10 +2009,16 @@ def _levelized_cost_kernel(
       revenue per unit price does not decrease), on blocks of ``block`` samples so
       that everything stays in cache; only rows not yet converged are carried on.
 
+    ``credit``: None, or the production credit (``{"rate", "schedule", "base"}``, as
+    :func:`_production_credit_only` gives them). The credit is cash, untaxed and
+    independent of the price, so it only adds its discounted sum to a₀.
+
     Every row is computed from its own numbers only, so a batch equals its rows
     evaluated one by one, whatever the chunking.
     """
+    credit_rate = 0.0 if credit is None else credit["rate"]
     batch = np.broadcast_shapes(
+        np.shape(credit_rate),
         np.shape(capital),
         np.shape(cost),
         np.shape(production),
@@ -2008,8 +2042,8 @@ def _levelized_cost_kernel(
     capital, cost, production, byproduct, scale = map(
         flat, (capital, cost, production, byproduct, scale)
     )
-    rate, wc, salvage, tau, infl = map(
-        flat, (discount_rate, working_capital, salvage_fraction, tax_rate, inflation)
+    rate, wc, salvage, tau, infl, credit_rate = map(
+        flat, (discount_rate, working_capital, salvage_fraction, tax_rate, inflation, credit_rate)
     )
     life = flat(plant_life, int)
     n_build = int(construction_years)
@@ -2042,11 +2076,25 @@ def _levelized_cost_kernel(
     written_off = np.where(operating, np.where(last, 1.0 - before, fractions), 0.0)
     salvage_years = np.where(last, escalation, 0.0)
     last = last.astype(float)
+    # the production credit's year profiles: its phase-out on the operating cost (g) and,
+    # with that base, on the scheduled depreciation (the write-off at retirement excluded)
+    credited_cost = credited_depreciation = None
+    if credit is not None:
+        phase = np.ones(n_years)
+        schedule_ = credit["schedule"]
+        if schedule_ is not None:  # its last entry holds for the later years
+            j = np.minimum(np.arange(n_years - n_build), schedule_.size - 1)
+            phase[n_build:] = schedule_[j]
+        phase = phase.reshape((-1,) + (1,) * (capacity.ndim - 1))
+        credited_cost = g * phase
+        if credit["base"] == "operating_cost_and_depreciation":
+            credited_depreciation = np.where(operating, fractions, 0.0) * phase
 
     # discounted sums over years, d_t = (1 + r)^-t built by repeated division
     shrink = 1.0 / (1.0 + rate)
     d = np.ones(rate.shape)
     revenue_sum = spend_sum = salvage_sum = depreciation_sum = last_sum = 0.0
+    credit_cost_sum = credit_depreciation_sum = 0.0
     discount_build = d
     for t in range(n_years):
         if t == n_build - 1:
@@ -2056,6 +2104,10 @@ def _levelized_cost_kernel(
         salvage_sum = salvage_sum + d * salvage_years[t]
         depreciation_sum = depreciation_sum + d * written_off[t]
         last_sum = last_sum + d * last[t]
+        if credited_cost is not None:
+            credit_cost_sum = credit_cost_sum + d * credited_cost[t]
+        if credited_depreciation is not None:
+            credit_depreciation_sum = credit_depreciation_sum + d * credited_depreciation[t]
         d = d * shrink
     working = wc * capital * escalation[n_build - 1]
     net = byproduct - cost
@@ -2067,6 +2119,10 @@ def _levelized_cost_kernel(
         - capital * spend_sum
         - working * (discount_build - last_sum)
     )
+    if credit is not None:  # untaxed cash: a₀ only
+        pretax_zero = pretax_zero + credit_rate * (
+            cost * credit_cost_sum + depreciable * credit_depreciation_sum
+        )
     taxable_zero = net * revenue_sum - depreciable * depreciation_sum + salvage_value * salvage_sum
     slope_pretax = production * revenue_sum
     offset_slope = slope_pretax * (1.0 - tau)
