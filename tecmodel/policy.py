@@ -47,7 +47,12 @@ def ndpr_price_floor():
 
 
 def production_credit_rate() -> float:
-    """The §45X credit for critical minerals: 10 % of production costs [-]."""
+    """The §45X credit for critical minerals: 10 % of production costs [-].
+
+    Which costs is ``finance.production_credit_base``: the operating cost (default) or
+    that plus the year's tax depreciation, the §263A reading of 26 CFR 1.45X-4(c)
+    (relayed, see the entry's source in ``data/policy.toml``).
+    """
     return float(_entry("production_credit_rate").value)
 
 

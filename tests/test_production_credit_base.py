@@ -132,7 +132,7 @@ def test_the_default_base_is_the_operating_cost_bit_for_bit():
     # a base without a rate earns nothing: the plain table's numbers
     none = finance.cash_flow_table(100.0, 40.0, 10.0, production_credit_base=BASE, **arguments)
     without = finance.cash_flow_table(100.0, 40.0, 10.0, **arguments)
-    np.testing.assert_array_equal(none.after_tax_cash_flow[..., :], without.after_tax_cash_flow)
+    np.testing.assert_array_equal(none.after_tax_cash_flow, without.after_tax_cash_flow)
 
 
 @pytest.mark.parametrize("loss_rule", ["carry_forward", "offset"])

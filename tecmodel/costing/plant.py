@@ -164,7 +164,8 @@ def finance_arguments(assumptions, depreciable_capital, working_capital) -> dict
         "depreciation_life": values["depreciation_life"],
         "loss_rule": values["loss_rule"],
         "inflation": values["inflation"],
-        # the policy and finance levers, only those set (none: the lean kernel, as before)
+        # the policy and finance levers, only those set (none, or the production credit
+        # alone: the lean levelized-cost kernel)
         **assumptions.levers(),
     }
 
