@@ -1544,8 +1544,8 @@ _LEVER_PARAMETERS = """debt_fraction : float or array_like, default 0.0
         its last entry holds for later years. Default: 1 in every year.
     production_credit_base : {"operating_cost", "operating_cost_and_depreciation"}
         The production costs the credit is a fraction of. ``"operating_cost"``
-        (default): the
-        year's operating cost (materials, labor, utilities, overhead, feed purchase).
+        (default): the year's operating cost (materials, labor, utilities, overhead,
+        feed purchase).
         ``"operating_cost_and_depreciation"``: plus the year's scheduled tax
         depreciation of the plant (the ``depreciation`` column, on the basis after any
         grant or investment-credit reduction, without the write-off of basis left at

@@ -582,6 +582,12 @@ class FinanceAssumptions:
             levers["grant_treatment"] = self.grant_treatment
         if "production_credit_rate" in levers:
             levers.update(self.production_credit_terms())
+            if "investment_credit_rate" in levers:
+                from .policy import warn_if_credits_stacked
+
+                warn_if_credits_stacked(
+                    levers["investment_credit_rate"], levers["production_credit_rate"]
+                )
         return levers
 
     def production_credit_terms(self) -> dict:

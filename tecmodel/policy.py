@@ -22,11 +22,37 @@ from .errors import InputError
 from .units import Q_
 
 __all__ = [
+    "PolicyWarning",
     "investment_credit_rate_48c",
     "ndpr_price_floor",
     "production_credit_rate",
     "production_credit_schedule",
 ]
+
+
+class PolicyWarning(UserWarning):
+    """The levers set together are not allowed together by the law they stand for."""
+
+
+#: 26 U.S.C. 45X(c)(1)(B), read at law.cornell.edu (2026): the term "eligible component"
+#: excludes property produced at a facility whose basis was taken into account for the
+#: §48C credit after 16 August 2022 (Pub. L. 117-169).
+_STACKING_45X_48C = (
+    "finance.investment_credit_rate and finance.production_credit_rate are both set: under "
+    "26 U.S.C. 45X(c)(1)(B) a mineral produced at a facility whose basis took the §48C "
+    "investment credit earns no §45X credit; both are applied as asked (fine for an "
+    "investment credit other than §48C, or a what-if)"
+)
+
+
+def warn_if_credits_stacked(investment_credit_rate, production_credit_rate) -> None:
+    """Warn (:class:`PolicyWarning`) when an investment credit and the production credit
+    are both non-zero in any sample (26 U.S.C. 45X(c)(1)(B))."""
+    both = (np.asarray(investment_credit_rate) != 0) & (np.asarray(production_credit_rate) != 0)
+    if np.any(both):
+        import warnings
+
+        warnings.warn(_STACKING_45X_48C, PolicyWarning, stacklevel=3)
 
 
 def _entry(key):

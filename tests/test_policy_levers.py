@@ -191,3 +191,23 @@ def test_a_study_samples_an_unset_price_floor_like_setting_it_by_hand(waste_plan
     )
     with pytest.raises(TecModelError, match="not set on the plant"):
         study.tornado()
+
+
+def test_stacking_48c_and_45x_warns_but_is_applied(waste_plant):
+    """26 U.S.C. 45X(c)(1)(B): no §45X credit at a facility whose basis took §48C. The
+    levers are generic, so stacking both warns; the credits are still both applied."""
+    import warnings
+
+    from tecmodel.policy import PolicyWarning
+
+    credit = waste_plant.replace("finance.production_credit_rate", 0.10)
+    both = credit.replace("finance.investment_credit_rate", 0.30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PolicyWarning)
+        alone = credit.evaluate()  # one credit alone: no warning
+    with pytest.warns(PolicyWarning, match=r"45X\(c\)\(1\)\(B\)"):
+        stacked = both.evaluate()
+    assert stacked.levelized_cost < alone.levelized_cost  # the investment credit counts
+    samples = both.replace("finance.investment_credit_rate", np.array([0.0, 0.3]))
+    with pytest.warns(PolicyWarning):  # any sample with both set
+        samples.evaluate()
