@@ -170,3 +170,15 @@ def test_recycle_that_never_lets_a_component_out_is_reported(tmp_path):
     path.write_text(text)
     with pytest.raises(TecModelError, match="did not converge"):
         scenarios.read(path).evaluate()
+
+
+def test_a_section_is_named_once_in_its_error():
+    """A dataclass check that names its own section ("finance: ...") is not prefixed with
+    the section again."""
+    data = scenarios.raw("high_waste_route")
+    data["finance"]["grant_treatment"] = "bogus"
+    with pytest.raises(ScenarioError) as info:
+        scenarios.from_dict(data, where="x.toml")
+    message = str(info.value)
+    assert message.startswith("x.toml: finance: grant_treatment")
+    assert message.count("finance:") == 1

@@ -217,7 +217,12 @@ def _build(cls, fields: dict, where: str):
     except ScenarioError:
         raise
     except TecModelError as exc:
-        raise ScenarioError(f"{where}: {exc}") from exc
+        # a dataclass's own check may already name its section ("finance: ..."): once
+        message = str(exc)
+        section = where.rsplit(": ", 1)[-1]
+        if message.startswith(f"{section}: "):
+            message = message[len(section) + 2 :]
+        raise ScenarioError(f"{where}: {message}") from exc
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
         # a value of the wrong TOML type reached a constructor
         raise ScenarioError(
