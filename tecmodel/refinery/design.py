@@ -17,14 +17,16 @@ import itertools
 
 from ..data import load_table
 from ..elements import RARE_EARTHS
-from ..errors import InputError, describe
+from ..errors import InfeasibleDesignError, InputError, describe
 from ..plant import Feed, Plant, Product
 from ..separation.cut import extraction_order
+from ..separation.side_draw_cut import three_outlet_split
 from ..stages import (
     BicarbonatePrecipitation,
     Calcination,
     EuropiumReduction,
     OxalatePrecipitation,
+    ThreeOutletSection,
 )
 from ..stages.solvent_extraction import SolventExtractionSection, separation_factor_systems
 from ..streams import Stream
@@ -113,9 +115,18 @@ class _Context:
     """Everything design and sequences share: checked inputs, shares, costing."""
 
     def __init__(self, feed, products, purity, capacity, location, extractant, linked=False,
-                 yttrium_route=None, europium_route=None):  # fmt: skip
+                 yttrium_route=None, europium_route=None, three_outlet=False):  # fmt: skip
         if not isinstance(linked, bool):
             raise InputError(f"linked must be True or False, got {linked!r}")
+        if not isinstance(three_outlet, bool):
+            raise InputError(f"three_outlet must be True or False, got {three_outlet!r}")
+        if three_outlet and linked:
+            raise InputError(
+                "three_outlet=True cannot be combined with linked=True: a ThreeOutletSection "
+                "takes an aqueous feed and strips its extract (no linked extraction); choose "
+                "one of them"
+            )
+        self.three_outlet = three_outlet
         if yttrium_route not in YTTRIUM_ROUTES:
             raise InputError(
                 f"yttrium_route must be None or 'naphthenic', got {describe(yttrium_route)}"
@@ -260,7 +271,67 @@ class _Context:
             self._root = f"{key}.feed"
         return f"{key}.extract", f"{key}.raffinate"
 
-    def plant(self, tree, table, name=None) -> Plant:
+    def three_outlet_cuts(self, tree, table) -> dict:
+        """The pairs of adjacent cuts of ``tree`` one three-outlet cascade replaces.
+
+        Top down, a cut whose heavy side is a cut of one product B from the rest (tree
+        ``(L, (B, R))``) or whose light side is one of the rest from B (``((L, B), R)``)
+        becomes one cascade L | B | R with B in the side draw, at B's own purity and the
+        outer targets of the two cuts it replaces (``(L, (B, R))`` is tried first). It
+        is kept only where :func:`~tecmodel.separation.side_draw_cut.three_outlet_split`
+        designs it on the ideal feed (the run's rare earths at their feed shares);
+        otherwise the two cuts stay. Returns {node: (L, B, R, lower cut, upper cut)}.
+        """
+        by_label = {p.label: p for p in self.products}
+        labels = self.labels()
+        chosen = {}
+
+        def cut_of(node):
+            return tree_cuts(node, table, labels)[0]
+
+        def candidates(t):
+            if not isinstance(t[1], str) and isinstance(t[1][0], str):
+                yield t[0], t[1][0], t[1][1], cut_of(t), cut_of(t[1])
+            if not isinstance(t[0], str) and isinstance(t[0][1], str):
+                yield t[0][0], t[0][1], t[1], cut_of(t[0]), cut_of(t)
+
+        def walk(t):
+            if isinstance(t, str):
+                return
+            for light, middle, heavy, lower, upper in candidates(t):
+                if self._side_draw_feasible(light, by_label[middle], heavy, lower, upper):
+                    chosen[t] = (light, middle, heavy, lower, upper)
+                    walk(light)
+                    walk(heavy)
+                    return
+            walk(t[0])
+            walk(t[1])
+
+        walk(tree)
+        return chosen
+
+    def _side_draw_feasible(self, light, middle, heavy, lower, upper) -> bool:
+        elements = [s for t in (light, heavy) for leaf in _leaves(t) for s in
+                    self._label_elements(leaf)]  # fmt: skip
+        elements += list(middle.elements)
+        total = sum(self.shares[s] for s in elements)
+        feed = Stream.from_composition(
+            Q_(1.0, "kg/h"), {s: self.shares[s] / total for s in elements}
+        )
+        try:
+            three_outlet_split(
+                feed, tuple(lower.name.split("|")), tuple(upper.name.split("|")),
+                upper.purity_extract, middle.purity, lower.purity_raffinate,
+                separation_factor_system=self.system, max_stages=3000,
+            )  # fmt: skip
+        except InfeasibleDesignError:
+            return False
+        return True
+
+    def _label_elements(self, label):
+        return next(p.elements for p in self.products if p.label == label)
+
+    def plant(self, tree, table, name=None, three=None) -> Plant:
         labels = self.labels()
         by_label = {p.label: p for p in self.products}
         for spec in self.first_cuts:
@@ -297,6 +368,9 @@ class _Context:
                     graded_components=spec.elements, grade=spec.purity,
                 )  # fmt: skip
                 return
+            if three and t in three:
+                build_three(t, inlet)
+                return
             phase = "organic" if organic_feed else "aqueous"
             cut = tree_cuts(t, table, labels, self.linked, phase)[0]
             light_key, heavy_key = cut.name.split("|")
@@ -329,6 +403,41 @@ class _Context:
             build(t[0], f"{key}.raffinate")
             build(t[1], f"{key}.extract", organic_feed=linked_extract)
 
+        def keys(cut):
+            light_key, heavy_key = cut.name.split("|")
+            for spec in self.first_cuts:
+                if _straddles(light_key, spec.elements[0], heavy_key):
+                    heavy_key = spec.elements[0]  # as in build: the trace goes heavy
+            return light_key, heavy_key
+
+        def build_three(t, inlet):
+            light, middle, heavy, lower, upper = three[t]
+            lower_keys, upper_keys = keys(lower), keys(upper)
+            names = [*lower_keys, *upper_keys]
+            if names[1] == names[2]:
+                del names[2]
+            key = "sx_" + "_".join(n.lower() for n in names)
+            stages[key] = ThreeOutletSection(
+                split_between=lower_keys,
+                upper_split=upper_keys,
+                purity_extract=upper.purity_extract,
+                purity_middle=by_label[middle].purity,
+                purity_raffinate=lower.purity_raffinate,
+                separation_factor_system=self.system,
+                extractant=self.extractant,
+                brine_treatment="evaporation",
+                brine_recycle_fraction=BRINE_RECYCLE,
+                max_stages=3000,
+                **self.practice,
+            )
+            if inlet is not None:
+                connections.append((inlet, f"{key}.feed"))
+            else:
+                self._root = f"{key}.feed"
+            build(light, f"{key}.raffinate")
+            build(middle, f"{key}.middle")
+            build(heavy, f"{key}.extract")
+
         self._root = None
         first = f"{head_names[-1]}.liquor" if head_names else None
         remaining = set(self.shares)
@@ -357,6 +466,12 @@ class _Context:
         )
 
 
+def _leaves(tree):
+    if isinstance(tree, str):
+        return [tree]
+    return [leaf for t in tree for leaf in _leaves(t)]
+
+
 def _straddles(light_key: str, symbol: str, heavy_key: str) -> bool:
     order = RARE_EARTHS.index
     return order(light_key) < order(symbol) < order(heavy_key)
@@ -364,7 +479,7 @@ def _straddles(light_key: str, symbol: str, heavy_key: str) -> bool:
 
 def design(feed, products, *, purity=0.999, capacity=None, location="china",
            extractant="p507_hcl", tree=None, linked=False, yttrium_route=None,
-           europium_route=None):  # fmt: skip
+           europium_route=None, three_outlet=False):  # fmt: skip
     """A full-separation refinery for ``feed`` and ``products``: a :class:`~tecmodel.plant.Plant`.
 
     Parameters
@@ -416,6 +531,20 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         assumption) extracts every trivalent rare earth and leaves the Eu product in its
         raffinate; the P507 tree separates the rest. Needs Eu as a product of its own.
         With both routes the naphthenic Y cut comes first.
+    three_outlet : bool
+        Three-outlet cascades (Chinese practice, 三出口): where the tree cuts one product
+        B off between two neighbouring cuts (``(L, (B, R))`` or ``((L, B), R)``, e.g.
+        La–Ce | Pr | Nd), the two two-outlet cascades become one
+        :class:`~tecmodel.stages.ThreeOutletSection` with B in its side draw at B's
+        purity and the outer targets of the cuts it replaces; top down, the
+        ``(L, (B, R))`` form first. A pair is replaced only where the side-draw design
+        meets those purities (on the ideal feed, then on the plant's own streams); a
+        middle product whose purity reflux cannot buy within the design's scrub fluxes
+        (typically 99.9 %, :mod:`tecmodel.separation.side_draw_design`, "Reflux
+        bound") keeps its two cascades. Where no pair qualifies the plant is the
+        two-outlet one, unchanged (documented no-op, not an error). The tree is the one
+        the two-outlet search chooses (or ``tree``). Not with ``linked=True``
+        (:class:`TecModelError`). Default False.
 
     Returns
     -------
@@ -429,12 +558,34 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         unknown feed, location or extractant (the message names it).
     """
     context = _Context(feed, products, purity, capacity, location, extractant, linked,
-                       yttrium_route, europium_route)  # fmt: skip
+                       yttrium_route, europium_route, three_outlet)  # fmt: skip
     if tree is None:
         best = context.search(keep=1)[0]
         tree, table = best.tree, context.candidate_table(best)
     else:  # only the cuts of the given tree are designed
         table = context.table(context.tree_rows(tree))
+    if not context.three_outlet:
+        return context.plant(tree, table)
+    return _three_outlet_plant(context, tree, table)
+
+
+def _three_outlet_plant(context, tree, table) -> Plant:
+    """The plant of ``tree`` with its eligible cut pairs as three-outlet cascades.
+
+    Each replacement was designed on its ideal feed; the plant is then run once on its
+    real streams (traces from the cuts upstream), and while a three-outlet cascade cannot
+    be designed there the last replacement is undone (the same designs are remembered, so
+    the plant's own evaluation does not design them again).
+    """
+    three = context.three_outlet_cuts(tree, table)
+    while three:
+        plant = context.plant(tree, table, three=three)
+        try:
+            plant.simulate()
+        except InfeasibleDesignError:
+            del three[list(three)[-1]]
+            continue
+        return plant
     return context.plant(tree, table)
 
 
