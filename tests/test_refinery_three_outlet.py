@@ -111,6 +111,8 @@ def test_the_saving_comes_from_the_balances(plants):
     assert int(three.mixer_settlers) < int(two.mixer_settlers)
     assert naoh_three < naoh_two
     assert hcl_three < hcl_two
+    # a replacement is kept only where the exact levelized cost falls
+    assert float(three.levelized_cost.magnitude) < float(two.levelized_cost.magnitude)
     print(
         f"\ntwo-outlet: {int(two.mixer_settlers)} mixer-settlers, NaOH {naoh_two:.1f}, "
         f"HCl {hcl_two:.1f} kg/h, {two.levelized_cost:.3f~P}"

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
+
 from ..data import load_table
 from ..elements import RARE_EARTHS
 from ..errors import InfeasibleDesignError, InputError, describe
 from ..plant import Feed, Plant, Product
 from ..separation.cut import extraction_order
-from ..separation.side_draw_cut import three_outlet_split
 from ..stages import (
     BicarbonatePrecipitation,
     Calcination,
@@ -276,15 +277,20 @@ class _Context:
 
         Top down, a cut whose heavy side is a cut of one product B from the rest (tree
         ``(L, (B, R))``) or whose light side is one of the rest from B (``((L, B), R)``)
-        becomes one cascade L | B | R with B in the side draw, at B's own purity and the
-        outer targets of the two cuts it replaces (``(L, (B, R))`` is tried first). It
-        is kept only where :func:`~tecmodel.separation.side_draw_cut.three_outlet_split`
-        designs it on the ideal feed (the run's rare earths at their feed shares);
-        otherwise the two cuts stay. Returns {node: (L, B, R, lower cut, upper cut)}.
+        may become one cascade L | B | R with B in the side draw, at B's own purity and
+        the outer targets of the two cuts it replaces (``(L, (B, R))`` is tried first).
+        A candidate is kept only where the plant with it runs (its cascade designed by
+        the section on the plant's own stream; a middle purity the reflux bound of
+        :mod:`tecmodel.separation.side_draw_design` refuses is refused at once) and its
+        exact levelized cost is lower than without it
+        (:meth:`tecmodel.plant.Plant.evaluate`; a side draw that saves mixer-settlers
+        but buys its middle purity with more reflux, and so more NaOH and acid, can
+        cost more). Otherwise the two cuts stay and their
+        sides are searched in turn. Returns {node: (L, B, R, lower cut, upper cut)}.
         """
-        by_label = {p.label: p for p in self.products}
         labels = self.labels()
         chosen = {}
+        best = [None]  # the levelized cost of the plant with the replacements so far
 
         def cut_of(node):
             return tree_cuts(node, table, labels)[0]
@@ -295,12 +301,23 @@ class _Context:
             if not isinstance(t[0], str) and isinstance(t[0][1], str):
                 yield t[0][0], t[0][1], t[1], cut_of(t[0]), cut_of(t)
 
+        def cost(three):
+            try:
+                result = self.plant(tree, table, three=three).evaluate()
+            except InfeasibleDesignError:
+                return None
+            return float(np.asarray(result.levelized_cost.to("USD/kg").magnitude))
+
         def walk(t):
             if isinstance(t, str):
                 return
-            for light, middle, heavy, lower, upper in candidates(t):
-                if self._side_draw_feasible(light, by_label[middle], heavy, lower, upper):
-                    chosen[t] = (light, middle, heavy, lower, upper)
+            for candidate in candidates(t):
+                light, _, heavy, _, _ = candidate
+                if best[0] is None:
+                    best[0] = cost(chosen)
+                trial = cost({**chosen, t: candidate})
+                if trial is not None and trial < best[0]:
+                    chosen[t], best[0] = candidate, trial
                     walk(light)
                     walk(heavy)
                     return
@@ -309,27 +326,6 @@ class _Context:
 
         walk(tree)
         return chosen
-
-    def _side_draw_feasible(self, light, middle, heavy, lower, upper) -> bool:
-        elements = [s for t in (light, heavy) for leaf in _leaves(t) for s in
-                    self._label_elements(leaf)]  # fmt: skip
-        elements += list(middle.elements)
-        total = sum(self.shares[s] for s in elements)
-        feed = Stream.from_composition(
-            Q_(1.0, "kg/h"), {s: self.shares[s] / total for s in elements}
-        )
-        try:
-            three_outlet_split(
-                feed, tuple(lower.name.split("|")), tuple(upper.name.split("|")),
-                upper.purity_extract, middle.purity, lower.purity_raffinate,
-                separation_factor_system=self.system, max_stages=3000,
-            )  # fmt: skip
-        except InfeasibleDesignError:
-            return False
-        return True
-
-    def _label_elements(self, label):
-        return next(p.elements for p in self.products if p.label == label)
 
     def plant(self, tree, table, name=None, three=None) -> Plant:
         labels = self.labels()
@@ -466,12 +462,6 @@ class _Context:
         )
 
 
-def _leaves(tree):
-    if isinstance(tree, str):
-        return [tree]
-    return [leaf for t in tree for leaf in _leaves(t)]
-
-
 def _straddles(light_key: str, symbol: str, heavy_key: str) -> bool:
     order = RARE_EARTHS.index
     return order(light_key) < order(symbol) < order(heavy_key)
@@ -538,10 +528,12 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         :class:`~tecmodel.stages.ThreeOutletSection` with B in its side draw at B's
         purity and the outer targets of the cuts it replaces; top down, the
         ``(L, (B, R))`` form first. A pair is replaced only where the side-draw design
-        meets those purities (on the ideal feed, then on the plant's own streams); a
-        middle product whose purity reflux cannot buy within the design's scrub fluxes
-        (typically 99.9 %, :mod:`tecmodel.separation.side_draw_design`, "Reflux
-        bound") keeps its two cascades. Where no pair qualifies the plant is the
+        meets those purities on the plant's own streams and the plant's exact levelized
+        cost falls (each replacement costed with the ones
+        kept above it); a middle product whose purity reflux cannot buy within the
+        design's scrub fluxes (typically 99.9 %,
+        :mod:`tecmodel.separation.side_draw_design`, "Reflux bound") keeps its two
+        cascades. Where no pair qualifies the plant is the
         two-outlet one, unchanged (documented no-op, not an error). The tree is the one
         the two-outlet search chooses (or ``tree``). Not with ``linked=True``
         (:class:`TecModelError`). Default False.
@@ -570,23 +562,10 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
 
 
 def _three_outlet_plant(context, tree, table) -> Plant:
-    """The plant of ``tree`` with its eligible cut pairs as three-outlet cascades.
-
-    Each replacement was designed on its ideal feed; the plant is then run once on its
-    real streams (traces from the cuts upstream), and while a three-outlet cascade cannot
-    be designed there the last replacement is undone (the same designs are remembered, so
-    the plant's own evaluation does not design them again).
-    """
-    three = context.three_outlet_cuts(tree, table)
-    while three:
-        plant = context.plant(tree, table, three=three)
-        try:
-            plant.simulate()
-        except InfeasibleDesignError:
-            del three[list(three)[-1]]
-            continue
-        return plant
-    return context.plant(tree, table)
+    """The plant of ``tree`` with the cut pairs :meth:`_Context.three_outlet_cuts` keeps
+    as three-outlet cascades (their designs are remembered, so the plant's own
+    evaluation does not design them again)."""
+    return context.plant(tree, table, three=context.three_outlet_cuts(tree, table))
 
 
 def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
