@@ -165,3 +165,27 @@ def test_every_outlet_goes_where_the_tree_sends_it(plants):
         "middle": "precipitate_nd2o3.feed",
         "extract": "precipitate_sm_y_concentrate.feed",
     }
+
+
+def test_sequences_rank_with_three_outlet_cascades():
+    """Identity: a costed candidate's levelized cost is that of design(tree,
+    three_outlet=True); the costed candidates lead, ranked by it."""
+    found = refinery.sequences("bayan_obo", PRODUCTS, purity=PURITY, keep=3, exact=2,
+                               three_outlet=True)  # fmt: skip
+    costed = [float(c.levelized_cost.magnitude) for c in found[:2]]
+    assert costed == sorted(costed)
+    for candidate in found[:2]:
+        plant = refinery.design("bayan_obo", PRODUCTS, purity=PURITY, tree=candidate.tree,
+                                three_outlet=True)  # fmt: skip
+        cost = float(plant.evaluate().levelized_cost.magnitude)
+        assert cost == float(candidate.levelized_cost.magnitude)
+        kept = [s for s in plant.stages.values() if isinstance(s, ThreeOutletSection)]
+        assert len(kept) == len(candidate.three_outlet)
+    assert found[0].three_outlet == ("Pr|Nd|Sm",)
+    # each costed tree costs less with its three-outlet cascade than without (the rule
+    # that keeps one), and the unlinked two-outlet ranking lists none
+    plain = refinery.sequences("bayan_obo", PRODUCTS, purity=PURITY, keep=3, exact=2)
+    without = {c.tree: float(c.levelized_cost.magnitude) for c in plain[:2]}
+    for candidate in found[:2]:
+        assert float(candidate.levelized_cost.magnitude) < without[candidate.tree]
+    assert all(c.three_outlet == () for c in plain)

@@ -570,7 +570,7 @@ def _three_outlet_plant(context, tree, table) -> Plant:
 
 def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
               extractant="p507_hcl", keep=5, exact=3, linked=False, yttrium_route=None,
-              europium_route=None):  # fmt: skip
+              europium_route=None, three_outlet=False):  # fmt: skip
     """Candidate split sequences ranked by levelized cost.
 
     The ``keep`` cheapest trees by the additive proxy cost (dynamic programming,
@@ -585,17 +585,34 @@ def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
     ``linked=True`` the proxy counts linked extraction's savings cut by cut (each cut's
     strip section and acid, and the organic-feed fluxes where it takes a loaded extract)
     and the costed plants are built linked, so a candidate's levelized cost is that of
-    ``design(..., tree=candidate.tree, linked=True)``.
+    ``design(..., tree=candidate.tree, linked=True)``. With ``three_outlet=True`` each
+    costed candidate is built as :func:`design` builds it with ``three_outlet=True``
+    (its eligible cut pairs as three-outlet cascades where they lower its levelized
+    cost), so the exact ranking counts them and a candidate's levelized cost is that of
+    ``design(..., tree=candidate.tree, three_outlet=True)``; its ``three_outlet`` lists
+    the cascades kept (``"Pr|Nd|Sm"``: light key, middle product, heavy key). The proxy
+    still ranks two-outlet cuts (a three-outlet cut has no closed-form screen), so a
+    tree the proxy ranks below ``exact`` is not costed with them.
     """
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
         raise InputError(f"keep must be a whole number >= 1, got {keep!r}")
     if isinstance(exact, bool) or not isinstance(exact, int) or exact < 0:
         raise InputError(f"exact must be a whole number >= 0, got {exact!r}")
     context = _Context(feed, products, purity, capacity, location, extractant, linked,
-                       yttrium_route=yttrium_route, europium_route=europium_route)  # fmt: skip
+                       yttrium_route=yttrium_route, europium_route=europium_route,
+                       three_outlet=three_outlet)  # fmt: skip
     candidates = context.search(keep=keep)
     for candidate in candidates[:exact]:
-        candidate.plant = context.plant(candidate.tree, context.candidate_table(candidate))
+        table = context.candidate_table(candidate)
+        if three_outlet:
+            three = context.three_outlet_cuts(candidate.tree, table)
+            candidate.plant = context.plant(candidate.tree, table, three=three)
+            candidate.three_outlet = tuple(
+                f"{lower.name.split('|')[0]}|{middle}|{upper.name.split('|')[1]}"
+                for _, middle, _, lower, upper in three.values()
+            )
+        else:
+            candidate.plant = context.plant(candidate.tree, table)
         candidate.levelized_cost = candidate.plant.evaluate().levelized_cost
     costed = sorted(candidates[:exact], key=lambda c: float(c.levelized_cost.magnitude))
     return costed + candidates[exact:]
