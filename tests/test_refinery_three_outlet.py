@@ -189,3 +189,30 @@ def test_sequences_rank_with_three_outlet_cascades():
     for candidate in found[:2]:
         assert float(candidate.levelized_cost.magnitude) < without[candidate.tree]
     assert all(c.three_outlet == () for c in plain)
+
+
+def test_a_dearer_three_outlet_cascade_is_refused(monkeypatch):
+    """Clay to Sm, Eu, Gd at 99 %: the Nd | Sm | Eu side draw is feasible but its reflux
+    costs more than the two cuts save, so design keeps the two-outlet plant."""
+    from tecmodel.plant import Plant
+
+    evaluate, costed = Plant.evaluate, []
+
+    def recorded(self, *args):
+        result = evaluate(self, *args)
+        three = [n for n, s in self.stages.items() if isinstance(s, ThreeOutletSection)]
+        costed.append((three, float(result.levelized_cost.magnitude)))
+        return result
+
+    monkeypatch.setattr(Plant, "evaluate", recorded)
+    plant = refinery.design("ion_adsorption_clay", ["Sm", "Eu", "Gd"], purity=0.99,
+                            three_outlet=True)  # fmt: skip
+    monkeypatch.undo()
+    assert not any(isinstance(s, ThreeOutletSection) for s in plant.stages.values())
+    (base, base_cost), *tried = costed
+    assert base == []
+    assert any(three and cost > base_cost for three, cost in tried)
+    plain = refinery.design("ion_adsorption_clay", ["Sm", "Eu", "Gd"], purity=0.99)
+    assert float(plant.evaluate().levelized_cost.magnitude) == float(
+        plain.evaluate().levelized_cost.magnitude
+    )

@@ -8,7 +8,9 @@ brines and liquors, and returns a costed-on-demand :class:`~tecmodel.plant.Plant
 
 Every SX section designs its own stage numbers from the sourced separation factors and
 the purities the purity rule (``sequences`` module docstring) asks of it; nothing here
-sets a stage count.
+sets a stage count. With ``three_outlet=True`` a product cut off between two
+neighbouring cuts may come from one :class:`~tecmodel.stages.ThreeOutletSection`
+instead, where that lowers the exact levelized cost (:meth:`_Context.three_outlet_cuts`).
 """
 
 from __future__ import annotations
