@@ -287,8 +287,9 @@ class _Context:
         exact levelized cost is lower than without it
         (:meth:`tecmodel.plant.Plant.evaluate`; a side draw that saves mixer-settlers
         but buys its middle purity with more reflux, and so more NaOH and acid, can
-        cost more). Otherwise the two cuts stay and their
-        sides are searched in turn. Returns {node: (L, B, R, lower cut, upper cut)}.
+        cost more). Otherwise the two cuts stay and their sides are searched in turn.
+        Greedy: the first candidate that lowers the cost is kept (the other form of the
+        same node is not tried then). Returns {node: (L, B, R, lower cut, upper cut)}.
         """
         labels = self.labels()
         chosen = {}
@@ -317,6 +318,8 @@ class _Context:
                 light, _, heavy, _, _ = candidate
                 if best[0] is None:
                     best[0] = cost(chosen)
+                    if best[0] is None:  # the two-outlet plant does not run: keep it as is
+                        best[0] = -np.inf
                 trial = cost({**chosen, t: candidate})
                 if trial is not None and trial < best[0]:
                     chosen[t], best[0] = candidate, trial
@@ -531,14 +534,13 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         purity and the outer targets of the cuts it replaces; top down, the
         ``(L, (B, R))`` form first. A pair is replaced only where the side-draw design
         meets those purities on the plant's own streams and the plant's exact levelized
-        cost falls (each replacement costed with the ones
-        kept above it); a middle product whose purity reflux cannot buy within the
-        design's scrub fluxes (typically 99.9 %,
-        :mod:`tecmodel.separation.side_draw_design`, "Reflux bound") keeps its two
-        cascades. Where no pair qualifies the plant is the
-        two-outlet one, unchanged (documented no-op, not an error). The tree is the one
-        the two-outlet search chooses (or ``tree``). Not with ``linked=True``
-        (:class:`TecModelError`). Default False.
+        cost falls (each replacement costed with the ones kept above it); a middle
+        product whose purity reflux cannot buy within the design's scrub fluxes
+        (typically 99.9 %, :mod:`tecmodel.separation.side_draw_design`, "Reflux bound")
+        keeps its two cascades. Where no pair qualifies the plant is the two-outlet one,
+        unchanged (a documented no-op, not an error). The tree is the one the two-outlet
+        search chooses (or ``tree``). Each candidate costs one plant evaluation. Not
+        with ``linked=True`` (:class:`TecModelError`). Default False.
 
     Returns
     -------
