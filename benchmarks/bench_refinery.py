@@ -11,6 +11,10 @@ case is timed on a custom feed: the shipped ion-adsorption clay with Sc2O3 added
 0.1 % of TREO (an assumption for this benchmark only, not a sourced composition; the
 p507_hcl Sc/Lu factor is itself a labelled placeholder).
 
+The three-outlet lines time ``design(..., three_outlet=True)`` (every eligible middle
+tried by an exact evaluation; the side-draw designs' cache emptied first) next to the
+two-outlet design of the same slate.
+
 The sequence search screens every cut with Xu's closed form and designs exactly only the
 cuts of the screened candidates (``tecmodel.refinery.sequences.screened_search``); the
 full exact table of every cut is timed once for the ratio.
@@ -23,6 +27,7 @@ from tecmodel import Q_, Feed, refinery
 from tecmodel.refinery.design import _Context
 from tecmodel.refinery.feeds import refinery_feed
 from tecmodel.refinery.sequences import search
+from tecmodel.separation.side_draw_cut import _DESIGNS as _CACHE
 
 warnings.simplefilter("ignore")
 FIFTEEN = ["La", "Ce", "Pr", "Nd", "Sm", "Eu", "Gd", "Tb", "Dy", "Y", "Ho", "Er", "Tm",
@@ -59,12 +64,38 @@ def _case(label, feed, products, linked=False):
     )
 
 
+def _three_outlet_case(label, feed, products, purity):
+    """Design time with three-outlet cascades next to the two-outlet design (CPU)."""
+    times, results = {}, {}
+    for three in (False, True):
+        _CACHE.clear()  # each design makes its own side-draw designs
+        plant, _, cpu = _timed(
+            lambda three=three: refinery.design(feed, products, purity=purity, three_outlet=three)
+        )
+        times[three], results[three] = cpu, plant.evaluate()
+        kept = sum(type(s).__name__ == "ThreeOutletSection" for s in plant.stages.values())
+        results[three] = (results[three], kept)
+    (two, _), (three, kept) = results[False], results[True]
+    print(
+        f"{label}: design two-outlet {times[False]:.2f} s CPU, three_outlet=True "
+        f"{times[True]:.2f} s CPU (ratio {times[True] / times[False]:.1f}); "
+        f"{kept} three-outlet cascade(s) kept; {int(two.mixer_settlers)} -> "
+        f"{int(three.mixer_settlers)} mixer-settlers, {two.levelized_cost:.3f~P} -> "
+        f"{three.levelized_cost:.3f~P}"
+    )
+
+
 def main():
     # the first case also pays the process's first loads of data tables (cold)
     _case("16 products, clay + Sc (benchmark feed)", _clay_with_scandium(), [*FIFTEEN, "Sc"])
     _case("15 products, ion_adsorption_clay", "ion_adsorption_clay", FIFTEEN)
     _case("15 products, monazite", "monazite", FIFTEEN)
     _case("15 products, ion_adsorption_clay, linked", "ion_adsorption_clay", FIFTEEN, True)
+    _three_outlet_case("15 products, ion_adsorption_clay, 99.9 %", "ion_adsorption_clay",
+                       FIFTEEN, 0.999)  # fmt: skip
+    _three_outlet_case("15 products, ion_adsorption_clay, 99 %", "ion_adsorption_clay",
+                       FIFTEEN, 0.99)  # fmt: skip
+    _three_outlet_case("La, Ce, Pr, Nd, bayan_obo, 99.5 %", "bayan_obo", FIFTEEN[:4], 0.995)
     context = _Context("monazite", FIFTEEN, 0.999, None, "china", "p507_hcl")
     full, _, full_cpu = _timed(lambda: search(context.table(), context.labels(), keep=1))
     screened, _, screened_cpu = _timed(lambda: context.search(keep=1))

@@ -8,16 +8,20 @@ brines and liquors, and returns a costed-on-demand :class:`~tecmodel.plant.Plant
 
 Every SX section designs its own stage numbers from the sourced separation factors and
 the purities the purity rule (``sequences`` module docstring) asks of it; nothing here
-sets a stage count.
+sets a stage count. With ``three_outlet=True`` a product cut off between two
+neighbouring cuts may come from one :class:`~tecmodel.stages.ThreeOutletSection`
+instead, where that lowers the exact levelized cost (:meth:`_Context.three_outlet_cuts`).
 """
 
 from __future__ import annotations
 
 import itertools
 
+import numpy as np
+
 from ..data import load_table
 from ..elements import RARE_EARTHS
-from ..errors import InputError, describe
+from ..errors import InfeasibleDesignError, InputError, describe
 from ..plant import Feed, Plant, Product
 from ..separation.cut import extraction_order
 from ..stages import (
@@ -25,6 +29,7 @@ from ..stages import (
     Calcination,
     EuropiumReduction,
     OxalatePrecipitation,
+    ThreeOutletSection,
 )
 from ..stages.solvent_extraction import SolventExtractionSection, separation_factor_systems
 from ..streams import Stream
@@ -113,9 +118,18 @@ class _Context:
     """Everything design and sequences share: checked inputs, shares, costing."""
 
     def __init__(self, feed, products, purity, capacity, location, extractant, linked=False,
-                 yttrium_route=None, europium_route=None):  # fmt: skip
+                 yttrium_route=None, europium_route=None, three_outlet=False):  # fmt: skip
         if not isinstance(linked, bool):
             raise InputError(f"linked must be True or False, got {linked!r}")
+        if not isinstance(three_outlet, bool):
+            raise InputError(f"three_outlet must be True or False, got {three_outlet!r}")
+        if three_outlet and linked:
+            raise InputError(
+                "three_outlet=True cannot be combined with linked=True: a ThreeOutletSection "
+                "takes an aqueous feed and strips its extract (no linked extraction); choose "
+                "one of them"
+            )
+        self.three_outlet = three_outlet
         if yttrium_route not in YTTRIUM_ROUTES:
             raise InputError(
                 f"yttrium_route must be None or 'naphthenic', got {describe(yttrium_route)}"
@@ -260,7 +274,65 @@ class _Context:
             self._root = f"{key}.feed"
         return f"{key}.extract", f"{key}.raffinate"
 
-    def plant(self, tree, table, name=None) -> Plant:
+    def three_outlet_cuts(self, tree, table) -> dict:
+        """The pairs of adjacent cuts of ``tree`` one three-outlet cascade replaces.
+
+        Top down, a cut whose heavy side is a cut of one product B from the rest (tree
+        ``(L, (B, R))``) or whose light side is one of the rest from B (``((L, B), R)``)
+        may become one cascade L | B | R with B in the side draw, at B's own purity and
+        the outer targets of the two cuts it replaces (``(L, (B, R))`` is tried first).
+        A candidate is kept only where the plant with it runs (its cascade designed by
+        the section on the plant's own stream; a middle purity the reflux bound of
+        :mod:`tecmodel.separation.side_draw_design` refuses is refused at once) and its
+        exact levelized cost is lower than without it
+        (:meth:`tecmodel.plant.Plant.evaluate`; a side draw that saves mixer-settlers
+        but buys its middle purity with more reflux, and so more NaOH and acid, can
+        cost more). Otherwise the two cuts stay and their sides are searched in turn.
+        Greedy: the first candidate that lowers the cost is kept (the other form of the
+        same node is not tried then). Returns {node: (L, B, R, lower cut, upper cut)}.
+        """
+        labels = self.labels()
+        chosen = {}
+        best = [None]  # the levelized cost of the plant with the replacements so far
+
+        def cut_of(node):
+            return tree_cuts(node, table, labels)[0]
+
+        def candidates(t):
+            if not isinstance(t[1], str) and isinstance(t[1][0], str):
+                yield t[0], t[1][0], t[1][1], cut_of(t), cut_of(t[1])
+            if not isinstance(t[0], str) and isinstance(t[0][1], str):
+                yield t[0][0], t[0][1], t[1], cut_of(t[0]), cut_of(t)
+
+        def cost(three):
+            try:
+                result = self.plant(tree, table, three=three).evaluate()
+            except InfeasibleDesignError:
+                return None
+            return float(np.asarray(result.levelized_cost.to("USD/kg").magnitude))
+
+        def walk(t):
+            if isinstance(t, str):
+                return
+            for candidate in candidates(t):
+                light, _, heavy, _, _ = candidate
+                if best[0] is None:
+                    best[0] = cost(chosen)
+                    if best[0] is None:  # the two-outlet plant does not run: keep it as is
+                        best[0] = -np.inf
+                trial = cost({**chosen, t: candidate})
+                if trial is not None and trial < best[0]:
+                    chosen[t], best[0] = candidate, trial
+                    walk(light)
+                    walk(heavy)
+                    return
+            walk(t[0])
+            walk(t[1])
+
+        walk(tree)
+        return chosen
+
+    def plant(self, tree, table, name=None, three=None) -> Plant:
         labels = self.labels()
         by_label = {p.label: p for p in self.products}
         for spec in self.first_cuts:
@@ -297,6 +369,9 @@ class _Context:
                     graded_components=spec.elements, grade=spec.purity,
                 )  # fmt: skip
                 return
+            if three and t in three:
+                build_three(t, inlet)
+                return
             phase = "organic" if organic_feed else "aqueous"
             cut = tree_cuts(t, table, labels, self.linked, phase)[0]
             light_key, heavy_key = cut.name.split("|")
@@ -328,6 +403,41 @@ class _Context:
                 self._root = f"{key}.feed"
             build(t[0], f"{key}.raffinate")
             build(t[1], f"{key}.extract", organic_feed=linked_extract)
+
+        def keys(cut):
+            light_key, heavy_key = cut.name.split("|")
+            for spec in self.first_cuts:
+                if _straddles(light_key, spec.elements[0], heavy_key):
+                    heavy_key = spec.elements[0]  # as in build: the trace goes heavy
+            return light_key, heavy_key
+
+        def build_three(t, inlet):
+            light, middle, heavy, lower, upper = three[t]
+            lower_keys, upper_keys = keys(lower), keys(upper)
+            names = [*lower_keys, *upper_keys]
+            if names[1] == names[2]:
+                del names[2]
+            key = "sx_" + "_".join(n.lower() for n in names)
+            stages[key] = ThreeOutletSection(
+                split_between=lower_keys,
+                upper_split=upper_keys,
+                purity_extract=upper.purity_extract,
+                purity_middle=by_label[middle].purity,
+                purity_raffinate=lower.purity_raffinate,
+                separation_factor_system=self.system,
+                extractant=self.extractant,
+                brine_treatment="evaporation",
+                brine_recycle_fraction=BRINE_RECYCLE,
+                max_stages=3000,
+                **self.practice,
+            )
+            if inlet is not None:
+                connections.append((inlet, f"{key}.feed"))
+            else:
+                self._root = f"{key}.feed"
+            build(light, f"{key}.raffinate")
+            build(middle, f"{key}.middle")
+            build(heavy, f"{key}.extract")
 
         self._root = None
         first = f"{head_names[-1]}.liquor" if head_names else None
@@ -364,7 +474,7 @@ def _straddles(light_key: str, symbol: str, heavy_key: str) -> bool:
 
 def design(feed, products, *, purity=0.999, capacity=None, location="china",
            extractant="p507_hcl", tree=None, linked=False, yttrium_route=None,
-           europium_route=None):  # fmt: skip
+           europium_route=None, three_outlet=False):  # fmt: skip
     """A full-separation refinery for ``feed`` and ``products``: a :class:`~tecmodel.plant.Plant`.
 
     Parameters
@@ -416,6 +526,21 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         assumption) extracts every trivalent rare earth and leaves the Eu product in its
         raffinate; the P507 tree separates the rest. Needs Eu as a product of its own.
         With both routes the naphthenic Y cut comes first.
+    three_outlet : bool
+        Three-outlet cascades (Chinese practice, 三出口): where the tree cuts one product
+        B off between two neighbouring cuts (``(L, (B, R))`` or ``((L, B), R)``, e.g.
+        La–Ce | Pr | Nd), the two two-outlet cascades become one
+        :class:`~tecmodel.stages.ThreeOutletSection` with B in its side draw at B's
+        purity and the outer targets of the cuts it replaces; top down, the
+        ``(L, (B, R))`` form first. A pair is replaced only where the side-draw design
+        meets those purities on the plant's own streams and the plant's exact levelized
+        cost falls (each replacement costed with the ones kept above it); a middle
+        product whose purity reflux cannot buy within the design's scrub fluxes
+        (typically 99.9 %, :mod:`tecmodel.separation.side_draw_design`, "Reflux bound")
+        keeps its two cascades. Where no pair qualifies the plant is the two-outlet one,
+        unchanged (a documented no-op, not an error). The tree is the one the two-outlet
+        search chooses (or ``tree``). Each candidate costs one plant evaluation. Not
+        with ``linked=True`` (:class:`TecModelError`). Default False.
 
     Returns
     -------
@@ -429,18 +554,27 @@ def design(feed, products, *, purity=0.999, capacity=None, location="china",
         unknown feed, location or extractant (the message names it).
     """
     context = _Context(feed, products, purity, capacity, location, extractant, linked,
-                       yttrium_route, europium_route)  # fmt: skip
+                       yttrium_route, europium_route, three_outlet)  # fmt: skip
     if tree is None:
         best = context.search(keep=1)[0]
         tree, table = best.tree, context.candidate_table(best)
     else:  # only the cuts of the given tree are designed
         table = context.table(context.tree_rows(tree))
-    return context.plant(tree, table)
+    if not context.three_outlet:
+        return context.plant(tree, table)
+    return _three_outlet_plant(context, tree, table)
+
+
+def _three_outlet_plant(context, tree, table) -> Plant:
+    """The plant of ``tree`` with the cut pairs :meth:`_Context.three_outlet_cuts` keeps
+    as three-outlet cascades (their designs are remembered, so the plant's own
+    evaluation does not design them again)."""
+    return context.plant(tree, table, three=context.three_outlet_cuts(tree, table))
 
 
 def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
               extractant="p507_hcl", keep=5, exact=3, linked=False, yttrium_route=None,
-              europium_route=None):  # fmt: skip
+              europium_route=None, three_outlet=False):  # fmt: skip
     """Candidate split sequences ranked by levelized cost.
 
     The ``keep`` cheapest trees by the additive proxy cost (dynamic programming,
@@ -455,17 +589,34 @@ def sequences(feed, products, *, purity=0.999, capacity=None, location="china",
     ``linked=True`` the proxy counts linked extraction's savings cut by cut (each cut's
     strip section and acid, and the organic-feed fluxes where it takes a loaded extract)
     and the costed plants are built linked, so a candidate's levelized cost is that of
-    ``design(..., tree=candidate.tree, linked=True)``.
+    ``design(..., tree=candidate.tree, linked=True)``. With ``three_outlet=True`` each
+    costed candidate is built as :func:`design` builds it with ``three_outlet=True``
+    (its eligible cut pairs as three-outlet cascades where they lower its levelized
+    cost), so the exact ranking counts them and a candidate's levelized cost is that of
+    ``design(..., tree=candidate.tree, three_outlet=True)``; its ``three_outlet`` lists
+    the cascades kept (``"Pr|Nd|Sm"``: light key, middle product, heavy key). The proxy
+    still ranks two-outlet cuts (a three-outlet cut has no closed-form screen), so a
+    tree the proxy ranks below ``exact`` is not costed with them.
     """
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
         raise InputError(f"keep must be a whole number >= 1, got {keep!r}")
     if isinstance(exact, bool) or not isinstance(exact, int) or exact < 0:
         raise InputError(f"exact must be a whole number >= 0, got {exact!r}")
     context = _Context(feed, products, purity, capacity, location, extractant, linked,
-                       yttrium_route=yttrium_route, europium_route=europium_route)  # fmt: skip
+                       yttrium_route=yttrium_route, europium_route=europium_route,
+                       three_outlet=three_outlet)  # fmt: skip
     candidates = context.search(keep=keep)
     for candidate in candidates[:exact]:
-        candidate.plant = context.plant(candidate.tree, context.candidate_table(candidate))
+        table = context.candidate_table(candidate)
+        if three_outlet:
+            three = context.three_outlet_cuts(candidate.tree, table)
+            candidate.plant = context.plant(candidate.tree, table, three=three)
+            candidate.three_outlet = tuple(
+                f"{lower.name.split('|')[0]}|{middle}|{upper.name.split('|')[1]}"
+                for _, middle, _, lower, upper in three.values()
+            )
+        else:
+            candidate.plant = context.plant(candidate.tree, table)
         candidate.levelized_cost = candidate.plant.evaluate().levelized_cost
     costed = sorted(candidates[:exact], key=lambda c: float(c.levelized_cost.magnitude))
     return costed + candidates[exact:]

@@ -147,6 +147,9 @@ class SplitSequence:
         Exact levelized cost of the built plant [USD/kg], where it was costed.
     plant : Plant or None
         The built plant, where it was costed.
+    three_outlet : tuple of str
+        Three-outlet cascades of the costed plant (``"Pr|Nd|Sm"``: the light key, the
+        middle product, the heavy key), with ``sequences(..., three_outlet=True)``.
     """
 
     tree: object
@@ -154,12 +157,15 @@ class SplitSequence:
     proxy_cost: float
     levelized_cost: object = None
     plant: object = field(default=None, repr=False)
+    three_outlet: tuple = ()
 
     def describe(self) -> str:
         """The tree and its cuts as text."""
         lines = [f"tree {_tree_text(self.tree)}: proxy {self.proxy_cost / 1e6:.3f} MUSD/yr"
                  + (f", levelized {self.levelized_cost:.3f~P}" if self.levelized_cost is not None
                     else "")]  # fmt: skip
+        if self.three_outlet:
+            lines.append(f"  three-outlet cascades: {', '.join(self.three_outlet)}")
         for cut in self.cuts:
             linking = ("" if cut.feed_phase == "aqueous" else ", organic feed") + (
                 "" if cut.strip_extract else ", extract unstripped"

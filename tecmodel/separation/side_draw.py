@@ -35,7 +35,9 @@ steps are Newton's; u is kept inside [ln β_min, ln β_max], where every s lies.
 from the two-outlet steady state with the same stages and fluxes
 (:func:`simulate_multicomponent`), or from a similar design's profile. A design it does
 not solve goes to damped Newton on the logit of u within its bounds, then to that with
-continuation in the draw fraction (the same equations, other starts). On a random
+continuation in the draw fraction (the same equations, other starts). A continuation run
+that stalls (max |G| not halved in 50 iterations) hands over to Newton early, and is
+taken up again with its whole budget only if Newton fails too. On a random
 stress set (3–6 components, adjacent β 1.2–3, 2–60 stages per section, any draw;
 ``scripts/side_draw_stress.py``) 217 of 219 valid designs converge and 2 raise
 :class:`InfeasibleDesignError`. In the one examined, the draw makes the extract's flux
@@ -66,6 +68,7 @@ __all__ = ["SideDrawSimulation", "simulate_side_draw"]
 
 _PHASES = ("aqueous", "organic")
 _DRAW_LEVELS = (0.05, 0.15, 0.3, 0.5, 0.75, 1.0)  # continuation in the draw fraction
+_STALL_WINDOW = 50  # pseudo-transient iterations that must halve max |G| (a solver choice)
 
 
 @dataclass(frozen=True, repr=False)
@@ -233,12 +236,16 @@ def _thomas(lower, diagonal, upper, rhs):
     return x
 
 
-def _relax(cascade, u, tolerance, max_iterations, bounds):
+def _relax(cascade, u, tolerance, max_iterations, bounds, stall=True):
     """Pseudo-transient continuation on G(u) = 0: (u, converged, max |G|, iterations).
 
     Each step solves (I/τ − J) Δu = G, an implicit Euler step of du/dt = G with time step
     τ; τ grows as max |G| falls (switched evolution relaxation, τ ← τ ‖G_old‖ / ‖G_new‖)
-    and is cut by 4 when a step fails, so the last steps are Newton's. Plain Newton from
+    and is cut by 4 when a step fails, so the last steps are Newton's. A run that has not
+    halved max |G| in :data:`_STALL_WINDOW` iterations stops (not converged) and leaves
+    the design to the fallback, which from such a start mostly converges in a few steps;
+    where it does not, the run is taken up again without that stop (``stall=False``),
+    so a design converges exactly where the full budget made it converge. Plain Newton from
     the two-outlet profile stalls when the draw moves a pinched, nearly pure section of
     the profile (s at a bound) far from where it starts; the time step keeps each step
     small until that section has moved.
@@ -249,9 +256,14 @@ def _relax(cascade, u, tolerance, max_iterations, bounds):
     norm = np.max(np.abs(g))
     tau = 1.0
     identity = np.eye(len(u))
+    checkpoint = norm
     for iteration in range(1, max_iterations + 1):
         if norm <= tolerance:
             return u, True, norm, iteration - 1
+        if stall and iteration % _STALL_WINDOW == 0:
+            if norm > 0.5 * checkpoint:
+                break  # stalled: the callers' damped Newton on the logit takes over
+            checkpoint = norm
         try:
             step = np.linalg.solve(identity / tau - jacobian, g)
         except np.linalg.LinAlgError:
@@ -268,7 +280,12 @@ def _relax(cascade, u, tolerance, max_iterations, bounds):
             tau *= 0.25
             if tau < 1e-8:
                 break
-    return u, norm <= tolerance, norm, max_iterations
+    return u, norm <= tolerance, norm, iteration
+
+
+def _relax_on(cascade, u, tolerance, max_iterations, bounds):
+    """:func:`_relax` with the whole budget and no stall stop (the third try)."""
+    return _relax(cascade, u, tolerance, max_iterations, bounds, stall=False)
 
 
 def _newton_logit(cascade, u, tolerance, max_iterations, bounds):
@@ -342,7 +359,7 @@ def _solve_one(beta, feed, n, m, S, W, k, f, phase, organic_feed, tolerance, max
 
     cascade = cascade_at(f)
     used = 0
-    for method, levels in ((_relax, (1.0,)), (_newton_logit, (1.0,)),
+    for method, levels in ((_relax, (1.0,)), (_newton_logit, (1.0,)), (_relax_on, (1.0,)),
                            (_newton_logit, _DRAW_LEVELS)):  # fmt: skip
         trial = u
         for level in levels:  # continuation in the draw fraction: the same equations

@@ -11,6 +11,8 @@ the impurities at their heaviest).
 
 A batch of feeds is designed once per distinct rare-earth composition (a change of
 scale changes no design); designs with different compositions are designed one by one.
+A design is remembered by its exact inputs, so the same cascade asked for again (the
+plant evaluated a second time) is not designed again (:data:`_DESIGNS`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..elements import RARE_EARTHS
-from ..errors import InputError
+from ..errors import InfeasibleDesignError, InputError
 from ..streams import Stream
 from .cut import (
     _check_purity,
@@ -166,13 +168,8 @@ def three_outlet_split(
         row = fractions[int(np.flatnonzero(inverse == index)[0])]
         rows.append(row)
         designs.append(
-            design_side_draw(
-                np.asarray(relative, dtype=float),
-                row,
-                np.flatnonzero(groups[0]),
-                np.flatnonzero(groups[1]),
-                *molar,
-                max_stages=max_stages,
+            _cached_design(
+                np.asarray(relative, dtype=float), row, groups[0], groups[1], molar, max_stages
             )
         )
     layouts = {d.draw_phase for d in designs}
@@ -226,6 +223,36 @@ def three_outlet_split(
         purity_raffinate=mass_purity("raffinate", groups[2]),
         recovery=shares["extract"],
     )
+
+
+#: Designs already made, by their exact inputs (bytes of β, composition, groups and molar
+#: targets; max_stages): the same cascade designed again (a plant evaluated twice, the
+#: refinery's check and the plant's own run, a study's re-runs) is the same design, bit
+#: for bit. Infeasible inputs are remembered too and raise again. Bounded (FIFO).
+_DESIGNS: dict = {}
+_DESIGNS_KEPT = 256
+
+
+def _cached_design(relative, row, extract_group, side_group, molar, max_stages):
+    key = (
+        relative.tobytes(), np.asarray(row, dtype=float).tobytes(), extract_group.tobytes(),
+        side_group.tobytes(), tuple(float(t) for t in molar), int(max_stages),
+    )  # fmt: skip
+    if key not in _DESIGNS:
+        try:
+            value = design_side_draw(
+                relative, row, np.flatnonzero(extract_group), np.flatnonzero(side_group),
+                *molar, max_stages=max_stages,
+            )  # fmt: skip
+        except InfeasibleDesignError as error:
+            value = error
+        if len(_DESIGNS) >= _DESIGNS_KEPT:
+            del _DESIGNS[next(iter(_DESIGNS))]
+        _DESIGNS[key] = value
+    value = _DESIGNS[key]
+    if isinstance(value, InfeasibleDesignError):
+        raise InfeasibleDesignError(str(value))
+    return value
 
 
 def _scalar_only(name):
