@@ -95,7 +95,7 @@ from ..errors import InfeasibleDesignError
 _MAX_STEP = 10.0  # largest change of any split log-ratio t_j in one Newton step
 _HALVINGS = 30  # backtracking halvings before a step counts as stalled
 _ROUNDING_FLOOR = 1e-10  # a design stalled with max |residual| below this has converged
-_LARGEST_SPLIT = 700.0  # |ln(R_j/E_j)| of a given start is clipped to this
+_LARGEST_SPLIT = 700.0  # |ln(R_j/E_j)| of a given start is clipped to this (±inf in)
 _DIRECT_ITERATIONS = 40  # Newton iterations from the start before continuation in stages
 _GROUP = 2048  # designs solved together (sorted by length, so the marches stop early)
 _ABSENT = 1e-250  # feed given to a component the feed lacks (its outputs are set to 0)
@@ -773,8 +773,13 @@ def _continuation(designs, tolerance, max_iterations):
         part.n = np.maximum(1, np.rint(target * full_n[rows])).astype(np.int64)
         part.m = np.maximum(1, np.rint(target * full_m[rows])).astype(np.int64)
         slope = (t[:, rows] - previous_t[:, rows]) / (solved[rows] - previous_level[rows])
+        # not clipped (the splits of converged levels are finite, so is their
+        # extrapolation): the splits of components far from the cut grow in proportion
+        # to the stage count beyond any fixed bound (design 74 of the stress set: 778 at
+        # 70 + 99 of its 143 + 201 stages), and one clipped to 700 leaks e^78 times too
+        # much; in the scrub march such a component is multiplied by up to β_max/β_j per
+        # stage, takes over the feed stage and the match no longer depends on any split
         guess = t[:, rows] + slope * (target - solved[rows])
-        guess = np.clip(guess, -_LARGEST_SPLIT, _LARGEST_SPLIT)
         t_new, ok, norm_new, used = _newton(part, guess, tolerance, max_iterations)
         iterations[rows] += used
         hit, miss = rows[ok], rows[~ok]
