@@ -10,8 +10,10 @@ Every design here has a steady state (positive outlet fluxes, finite stages), so
 allowed by the contract, is counted against the solver.
 
 The first ``CI_DESIGNS`` designs, with at most ``CI_LARGEST_SECTION`` stages per section,
-and the cheap ``PREVIOUSLY_RAISING`` designs at full length run in the default suite and
-must converge; the whole set (``ALL_DESIGNS``, up to 300 stages
+and the designs that once raised or were slow (``PREVIOUSLY_RAISING``,
+``RAISED_ON_MERGED_MAIN``, ``SLOW_ON_MERGED_MAIN``) at full length run in the default
+suite and must converge (design 74 is also a case of the 60-digit reference set,
+``tests/test_cascade_reference.py``); the whole set (``ALL_DESIGNS``, up to 300 stages
 per section) runs under ``-m slow``: it fails if any design breaks the contract and is an
 xfail stating the count if some raise.
 """
@@ -34,6 +36,13 @@ PREVIOUSLY_RAISING = (
     107, 146, 203, 244, 327, 369, 381, 542, 577, 582, 630, 633, 762, 784, 791, 861, 885,
     916, 945, 997,
 )  # fmt: skip
+# designs that raised on merged main (998 of 1,000): no start solves them (one side starts
+# far purer than its pinched section allows, a singular direction of the Jacobian), and
+# continuation in the stage count failed because its extrapolated splits were clipped to
+# 700 where the far components' are 780 and more; 912 (563 stages) took ~6 s while its
+# Newton steps accepted changes of the residual at the rounding level
+RAISED_ON_MERGED_MAIN = (74, 513)
+SLOW_ON_MERGED_MAIN = (912,)
 
 
 def underwood_minimum_flux(beta, feed, extract, organic_feed):
@@ -137,7 +146,7 @@ def test_design_converges(index):
     assert text == "converged", f"design {index} has a steady state but: {text}"
 
 
-@pytest.mark.parametrize("index", PREVIOUSLY_RAISING)
+@pytest.mark.parametrize("index", PREVIOUSLY_RAISING + RAISED_ON_MERGED_MAIN + SLOW_ON_MERGED_MAIN)
 def test_previously_raising_design_converges(index):
     text = outcome(index)
     assert text == "converged", f"design {index}: {text}"

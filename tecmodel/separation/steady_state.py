@@ -20,7 +20,9 @@ y = equilibrium(x) in every stage. Both marches meet at the feed stage; the C �
 conditions that they give the same composition there, in log-ratios to a pivot
 component, and Σ_j R_j = the raffinate flux are C equations, solved by Newton's
 method with a Jacobian propagated through the marches (forward-mode derivatives),
-a step cap and backtracking on the max norm of the residual. The flux balance is
+a step cap and backtracking on the max norm of the residual (a halved step must lower
+it by Armijo's fraction and by at least 1e-10 relative, more than the rounding of the
+marches: ``_MEASURABLE``). The flux balance is
 written between the small terms of the cut (what leaks each way), and its constant,
 ext − (feed of the extract side), is formed in double-double from the inputs as given:
 near a sharp cut it is a difference of numbers of order 1 that sets the level of every
@@ -95,6 +97,17 @@ from ..errors import InfeasibleDesignError
 _MAX_STEP = 10.0  # largest change of any split log-ratio t_j in one Newton step
 _HALVINGS = 30  # backtracking halvings before a step counts as stalled
 _ROUNDING_FLOOR = 1e-10  # a design stalled with max |residual| below this has converged
+# smallest relative decrease of max |residual| that accepts a halved step. When Newton's
+# step runs along a (numerically) null direction of the Jacobian — a common shift of an
+# over-pure side, |step| 1e10 to 1e19 — it is capped to _MAX_STEP and Armijo's 1e-4 × its
+# scale is below the rounding of the residual (two marches equal in exact arithmetic
+# differ by ~2e-11 at a residual of 9, design 74 of the stress set). The full capped step
+# may still walk such a plateau on any decrease: the dependence on the shift is real,
+# if exponentially weak, and grows e-fold per unit of shift until Newton takes over
+# (design 489: ten steps of 10, then converged). A halved step's "decrease" below this is
+# rounding: accepting it moved the splits by 1e-7 per iteration (design 912: 20 iterations
+# of ~26 marches, 6 s of CPU, before the next start solved it in 10)
+_MEASURABLE = 1e-10
 _LARGEST_SPLIT = 700.0  # |ln(R_j/E_j)| of a given start is clipped to this (±inf in)
 _DIRECT_ITERATIONS = 40  # Newton iterations from the start before continuation in stages
 _GROUP = 2048  # designs solved together (sorted by length, so the marches stop early)
@@ -709,14 +722,17 @@ def _newton(designs, t, tolerance, max_iterations):
         step = np.where(usable, step, 0.0)
         accepted = np.zeros(active.size, dtype=bool)
         pending = np.flatnonzero(usable)
-        for _ in range(_HALVINGS):
+        for halving in range(_HALVINGS):
             if not pending.size:
                 break
             trial = t_a[:, pending] + scale[pending] * step[:, pending]
             with np.errstate(all="ignore"):
                 g_trial, jacobian_trial = _march(part.subset(pending), trial)
             value = np.max(np.abs(g_trial), axis=0)
-            good = np.isfinite(value) & (value < (1.0 - 1e-4 * scale[pending]) * norm_a[pending])
+            # Armijo's decrease; a halved step's at least what rounding can tell apart
+            floor = _MEASURABLE if halving else 0.0
+            decrease = np.maximum(1e-4 * scale[pending], floor) * norm_a[pending]
+            good = np.isfinite(value) & (value < norm_a[pending] - decrease)
             hit = pending[good]
             t_a[:, hit], g_a[:, hit] = trial[:, good], g_trial[:, good]
             jacobian_a[..., hit], norm_a[hit] = jacobian_trial[..., good], value[good]
