@@ -719,6 +719,18 @@ def _named_cases():
             "15 components cut in the middle, organic feed",
         ),
         _sharp(
+            "seventeen_organic",
+            [*every, every[-1] * 1.5, every[-1] * 15.0],
+            _with_traces([*ALL_FEED, 0.002, 0.0005], [5, 16]),
+            8,
+            1.1,
+            80,
+            80,
+            "organic",
+            "17 components (the 15 above and two more steps, 1.5 and 15), two at 1e-12, "
+            "organic feed",
+        ),
+        _sharp(
             "fifteen_pinch",
             every,
             ALL_FEED,
