@@ -12,8 +12,8 @@ allowed by the contract, is counted against the solver.
 The first ``CI_DESIGNS`` designs, with at most ``CI_LARGEST_SECTION`` stages per section,
 and the designs that once raised or were slow (``PREVIOUSLY_RAISING``,
 ``RAISED_ON_MERGED_MAIN``, ``SLOW_ON_MERGED_MAIN``) at full length run in the default
-suite and must converge (design 74 is also a case of the 60-digit reference set,
-``tests/test_cascade_reference.py``); the whole set (``ALL_DESIGNS``, up to 300 stages
+suite and must converge (designs 74 and 513 are also cases of the 60-digit reference
+set, ``tests/test_cascade_reference.py``); the whole set (``ALL_DESIGNS``, up to 300 stages
 per section) runs under ``-m slow``: it fails if any design breaks the contract and is an
 xfail stating the count if some raise.
 """
