@@ -5,7 +5,8 @@ reads to check :func:`tecmodel.separation.simulate_cascade` and
 :func:`tecmodel.separation.simulate_multicomponent` on every outlet fraction.
 
 Run: ``PYTHONPATH=$PWD python scripts/reference_cascades.py`` (a few minutes on one core;
-it prints one line per case).
+it prints one line per case); ``... reference_cascades.py NAME ... --merge`` solves the
+named cases only and puts them into the existing file (without ``--merge``: prints only).
 
 Model (the one in the docstring of ``simulate_multicomponent``): constant rare-earth
 fluxes per section per unit of feed, equilibrium y_j = β_j x_j / Σ_k β_k x_k in every
@@ -355,6 +356,17 @@ def continuation(case):
             try:
                 solved, _ = newton(at(target), guess, tolerance, max_iterations=25)
             except (RuntimeError, ZeroDivisionError):
+                if target == level + 1 and guess is not u:
+                    # one stage more, from the level's own solution instead of the
+                    # extrapolation (design 513 of the stress set: from 1 + 4 to 2 + 5
+                    # stages the secant over 1 + 2 and 1 + 4 misses; the plain start works)
+                    try:
+                        solved, _ = newton(at(target), u, tolerance, max_iterations=25)
+                    except (RuntimeError, ZeroDivisionError):
+                        solved = None
+                    if solved is not None:
+                        previous, u, level = (level, u), solved, target
+                        continue
                 if target == level + 1:
                     raise RuntimeError(
                         f"continuation failed at {sections(target)} stages"
@@ -531,7 +543,38 @@ def _binary_pinch(name, stages, phase):
     }
 
 
+# designs of the stress set (tests/test_cascade_stress.py) that once raised: the design's
+# own doubles (β, feed, n, m, S, W), built by the test's generator
+STRESS_DESIGNS = (74, 513)
+
+
+def _stress(index):
+    """Design ``index`` of the stress set as a case (its inputs exactly as the test's)."""
+    sys.path.insert(0, str(OUTPUT.parent.parent))  # tests/
+    from test_cascade_stress import design
+
+    d = design(index)
+    extract = [int(j) for j, wanted in enumerate(d["extract_components"]) if wanted]
+    return {
+        "name": f"stress_{index}",
+        "beta": [float(b) for b in d["separation_factors"]],
+        "feed": [float(f) for f in d["feed_composition"]],
+        "n": int(d["extraction_stages"]),
+        "m": int(d["scrub_stages"]),
+        "feed_phase": d["feed"],
+        "S": float(d["organic_flux"]),
+        "W": float(d["scrub_flux"]),
+        "extract_components": extract,
+        "note": f"design {index} of the stress set (tests/test_cascade_stress.py), "
+        f"{len(extract)} of {len(d['separation_factors'])} components in the extract",
+    }
+
+
 def cases():
+    return _named_cases() + [_stress(index) for index in STRESS_DESIGNS]
+
+
+def _named_cases():
     light = LIGHT_BETA
     every = _all_beta()
     return [
@@ -685,6 +728,18 @@ def cases():
             "15 components cut in the middle, organic feed",
         ),
         _sharp(
+            "seventeen_organic",
+            [*every, every[-1] * 1.5, every[-1] * 15.0],
+            _with_traces([*ALL_FEED, 0.002, 0.0005], [5, 16]),
+            8,
+            1.1,
+            80,
+            80,
+            "organic",
+            "17 components (the 15 above and two more steps, 1.5 and 15), two at 1e-12, "
+            "organic feed",
+        ),
+        _sharp(
             "fifteen_pinch",
             every,
             ALL_FEED,
@@ -739,8 +794,13 @@ def run_case(case):
 def main():
     only = [a for a in sys.argv[1:] if not a.startswith("-")]
     records = [run_case(case) for case in cases() if not only or case["name"] in only]
-    if only:
+    if only and "--merge" not in sys.argv:
         return
+    if only:  # --merge: the named cases replace (or join) theirs in the file, in cases() order
+        solved = {record["name"]: record for record in records}
+        kept = {case["name"]: case for case in json.loads(OUTPUT.read_text())["cases"]}
+        kept.update(solved)
+        records = [kept[case["name"]] for case in cases() if case["name"] in kept]
     document = {
         "description": "Steady states of extraction + scrub cascades computed by "
         "scripts/reference_cascades.py (mpmath shooting, see its docstring); outlet fractions "

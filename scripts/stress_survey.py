@@ -1,7 +1,8 @@
 """Run designs of the cascade stress set one by one and report failures and timings.
 
 Usage: ``PYTHONPATH=$PWD python scripts/stress_survey.py START STOP [--largest N]`` or
-``... stress_survey.py --indices 107 110 146`` (those designs only).
+``... stress_survey.py --indices 107 110 146`` (those designs only); ``--wide``: the
+designs of the wide set (16 or 17 components) instead.
 
 Each design ``i`` in [START, STOP) of ``tests/test_cascade_stress.py`` goes through its
 ``outcome(i)``; one line per design (index, CPU seconds, components, stages, feed phase,
@@ -28,14 +29,15 @@ def main():
     parser.add_argument("--indices", type=int, nargs="+", help="these designs instead")
     parser.add_argument("--largest", type=int, default=300, help="stages per section cap")
     parser.add_argument("--slowest", type=int, default=10, help="how many slowest to list")
+    parser.add_argument("--wide", action="store_true", help="the wide set (16-17 components)")
     arguments = parser.parse_args()
     indices = arguments.indices or range(arguments.start, arguments.stop)
     span = "listed" if arguments.indices else f"[{arguments.start}, {arguments.stop})"
     records = []
     for index in indices:
-        d = design(index, arguments.largest)
+        d = design(index, arguments.largest, arguments.wide)
         begin = time.process_time()
-        text = outcome(index, arguments.largest)
+        text = outcome(index, arguments.largest, arguments.wide)
         seconds = time.process_time() - begin
         shape = (
             f"C={len(d['feed_composition']):2d} {d['extraction_stages']:3d}+"

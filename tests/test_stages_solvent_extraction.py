@@ -242,3 +242,32 @@ def test_loading_from_saponification_by_hand():
         SolventExtractionSection(split_between=("La", "Ce"), saponification_degree=0.0).run(
             {"feed": binary_feed()}
         )
+
+
+def test_saponification_sets_volumes_and_inventory_as_that_loading_given():
+    # the loading from saponification (c · degree / 3, hand value above) sizes the organic
+    # flow, every mixer-settler and the organic inventory exactly as the same loading
+    # given as organic_loading; a lower loading means more organic, larger settlers and a
+    # larger inventory
+    molar_mass = 16 * 12.011 + 35 * 1.008 + 3 * 15.999 + 30.974
+    feed = {"feed": binary_feed()}
+    results = {}
+    for degree in (0.36, 0.72):
+        loading = 0.3 * 950.0 / (molar_mass / 1000) * degree / 3  # mol/m³
+        by_degree = SolventExtractionSection(
+            split_between=("La", "Ce"), saponification_degree=degree
+        ).run(feed)
+        given = SolventExtractionSection(
+            split_between=("La", "Ce"), organic_loading=Q_(loading, "mol/m**3")
+        ).run(feed)
+        for key in ("organic_flow", "organic_inventory"):
+            assert by_degree.details[key].to_base_units().magnitude == pytest.approx(
+                given.details[key].to_base_units().magnitude, rel=1e-12
+            ), key
+        sizes = {e.name: e.size.to("m**3").magnitude for e in by_degree.equipment}
+        for unit in given.equipment:
+            assert sizes[unit.name] == pytest.approx(unit.size.to("m**3").magnitude, rel=1e-12)
+        results[degree] = by_degree
+    low, high = results[0.36].details, results[0.72].details
+    assert low["organic_flow"].magnitude == pytest.approx(2 * high["organic_flow"].magnitude)
+    assert low["organic_inventory"].magnitude > high["organic_inventory"].magnitude

@@ -20,7 +20,9 @@ y = equilibrium(x) in every stage. Both marches meet at the feed stage; the C �
 conditions that they give the same composition there, in log-ratios to a pivot
 component, and Σ_j R_j = the raffinate flux are C equations, solved by Newton's
 method with a Jacobian propagated through the marches (forward-mode derivatives),
-a step cap and backtracking on the max norm of the residual. The flux balance is
+a step cap and backtracking on the max norm of the residual (a halved step must lower
+it by Armijo's fraction and by at least 1e-10 relative, more than the rounding of the
+marches: ``_MEASURABLE``). The flux balance is
 written between the small terms of the cut (what leaks each way), and its constant,
 ext − (feed of the extract side), is formed in double-double from the inputs as given:
 near a sharp cut it is a difference of numbers of order 1 that sets the level of every
@@ -54,14 +56,17 @@ designs the one before did not solve within a few tens of iterations:
    weak drags the other far purer than it is ((a): 30 of the 1,000 stress designs raised
    from this start and continuation).
 
-On the stress set (1,000 designs) start 1 solves 985 within 40 iterations, start 2 seven,
-start 3 four (8 designs have an empty side at start 3, where 1 and 2 are 3) and
-continuation four; every design converges.
+On the stress set (1,000 designs) start 1 solves 980 within 40 iterations, start 2 eleven,
+start 3 three (8 designs have an empty side at start 3, where 1 and 2 are 3) and
+continuation six (74, 304, 422, 459, 513, 519); every design converges.
 A design no start has solved — long sections far from every start, where the match
 residual is strongly non-linear in t — is solved by continuation in the stage count: the
 same design with about 1/max(n, m) of its stages (one or two per section, from start 3),
 then sections grown by a factor up to 2 per level, each level started from the splits of
-the last two, extrapolated linearly; a level that fails is retried with a smaller growth.
+the last two, extrapolated linearly (not clipped: the splits far from the cut grow in
+proportion to the stage count, and a far split clipped at 700 where it was 778 made that
+component take over the scrub march, so that designs 74 and 513 raised); a level that
+fails is retried with a smaller growth.
 The unknowns and the equations are the same throughout; only the start changes.
 
 Why this method
@@ -95,7 +100,18 @@ from ..errors import InfeasibleDesignError
 _MAX_STEP = 10.0  # largest change of any split log-ratio t_j in one Newton step
 _HALVINGS = 30  # backtracking halvings before a step counts as stalled
 _ROUNDING_FLOOR = 1e-10  # a design stalled with max |residual| below this has converged
-_LARGEST_SPLIT = 700.0  # |ln(R_j/E_j)| of a given start is clipped to this
+# smallest relative decrease of max |residual| that accepts a halved step. When Newton's
+# step runs along a (numerically) null direction of the Jacobian — a common shift of an
+# over-pure side, |step| 1e10 to 1e19 — it is capped to _MAX_STEP and Armijo's 1e-4 × its
+# scale is below the rounding of the residual (two marches equal in exact arithmetic
+# differ by ~2e-11 at a residual of 9, design 74 of the stress set). The full capped step
+# may still walk such a plateau on any decrease: the dependence on the shift is real,
+# if exponentially weak, and grows e-fold per unit of shift until Newton takes over
+# (design 489: ten steps of 10, then converged). A halved step's "decrease" below this is
+# rounding: accepting it moved the splits by 1e-7 per iteration (design 912: 20 iterations
+# of ~26 marches, 6 s of CPU, before the next start solved it in 10)
+_MEASURABLE = 1e-10
+_LARGEST_SPLIT = 700.0  # |ln(R_j/E_j)| of a given start is clipped to this (±inf in)
 _DIRECT_ITERATIONS = 40  # Newton iterations from the start before continuation in stages
 _GROUP = 2048  # designs solved together (sorted by length, so the marches stop early)
 _ABSENT = 1e-250  # feed given to a component the feed lacks (its outputs are set to 0)
@@ -709,14 +725,17 @@ def _newton(designs, t, tolerance, max_iterations):
         step = np.where(usable, step, 0.0)
         accepted = np.zeros(active.size, dtype=bool)
         pending = np.flatnonzero(usable)
-        for _ in range(_HALVINGS):
+        for halving in range(_HALVINGS):
             if not pending.size:
                 break
             trial = t_a[:, pending] + scale[pending] * step[:, pending]
             with np.errstate(all="ignore"):
                 g_trial, jacobian_trial = _march(part.subset(pending), trial)
             value = np.max(np.abs(g_trial), axis=0)
-            good = np.isfinite(value) & (value < (1.0 - 1e-4 * scale[pending]) * norm_a[pending])
+            # Armijo's decrease; a halved step's at least what rounding can tell apart
+            floor = _MEASURABLE if halving else 0.0
+            decrease = np.maximum(1e-4 * scale[pending], floor) * norm_a[pending]
+            good = np.isfinite(value) & (value < norm_a[pending] - decrease)
             hit = pending[good]
             t_a[:, hit], g_a[:, hit] = trial[:, good], g_trial[:, good]
             jacobian_a[..., hit], norm_a[hit] = jacobian_trial[..., good], value[good]
@@ -773,8 +792,13 @@ def _continuation(designs, tolerance, max_iterations):
         part.n = np.maximum(1, np.rint(target * full_n[rows])).astype(np.int64)
         part.m = np.maximum(1, np.rint(target * full_m[rows])).astype(np.int64)
         slope = (t[:, rows] - previous_t[:, rows]) / (solved[rows] - previous_level[rows])
+        # not clipped (the splits of converged levels are finite, so is their
+        # extrapolation): the splits of components far from the cut grow in proportion
+        # to the stage count beyond any fixed bound (design 74 of the stress set: 778 at
+        # 70 + 99 of its 143 + 201 stages), and one clipped to 700 leaks e^78 times too
+        # much; in the scrub march such a component is multiplied by up to β_max/β_j per
+        # stage, takes over the feed stage and the match no longer depends on any split
         guess = t[:, rows] + slope * (target - solved[rows])
-        guess = np.clip(guess, -_LARGEST_SPLIT, _LARGEST_SPLIT)
         t_new, ok, norm_new, used = _newton(part, guess, tolerance, max_iterations)
         iterations[rows] += used
         hit, miss = rows[ok], rows[~ok]
