@@ -109,3 +109,22 @@ def test_offset_units_are_read_back(tmp_path):
             "china_full_separation_bayan_obo"]))
         .stages["crack"].temperature.to("K").magnitude, rel=1e-12
     )  # fmt: skip
+
+
+def test_split_tree_refuses_a_three_outlet_plant():
+    """A three-outlet cascade's middle outlet has no place in a tree of pairs: refused,
+    not read back as a wrong tree."""
+    from tecmodel import refinery
+    from tecmodel.errors import TecModelError
+    from tecmodel.stages import ThreeOutletSection
+
+    spec = scenario_files.ScenarioSpec(
+        feed="bayan_obo", products=("La", "Ce", "Pr", "Nd"), purity=0.995,
+        capacity=1000.0, location="china", notes={},
+    )  # fmt: skip
+    plant = refinery.design(
+        "bayan_obo", spec.products, purity=0.995, capacity=1000.0, three_outlet=True
+    )
+    assert any(isinstance(s, ThreeOutletSection) for s in plant.stages.values())
+    with pytest.raises(TecModelError, match="three-outlet"):
+        scenario_files.split_tree(plant, spec)

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..errors import InputError
 from ..plant import Plant
 from ..stages.solvent_extraction import SolventExtractionSection
+from ..stages.three_outlet import ThreeOutletSection
 from .design import _stage_key, design
 from .feeds import refinery_feed
 from .products import product_slate
@@ -148,6 +150,13 @@ def split_tree(plant: Plant, spec: ScenarioSpec):
     Read from the wiring :func:`design` gives its plants: each SX section's raffinate and
     extract go to another section or to the precipitation of one product.
     """
+    three_outlet = [n for n, s in plant.stages.items() if isinstance(s, ThreeOutletSection)]
+    if three_outlet:  # its middle outlet has no place in a tree of pairs
+        raise InputError(
+            f"split_tree reads plants of two-outlet cascades; {', '.join(three_outlet)} "
+            "is a three-outlet cascade (design(..., three_outlet=True) builds it from the "
+            "two-outlet tree it replaces)"
+        )
     present = refinery_feed(spec.feed).rare_earths
     slate = product_slate(spec.products, present, spec.purity)
     precipitation = {f"precipitate_{_stage_key(p.name)}": p.label for p in slate}
