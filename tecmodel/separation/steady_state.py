@@ -112,6 +112,7 @@ _ROUNDING_FLOOR = 1e-10  # a design stalled with max |residual| below this has c
 # of ~26 marches, 6 s of CPU, before the next start solved it in 10)
 _MEASURABLE = 1e-10
 _LARGEST_SPLIT = 700.0  # |ln(R_j/E_j)| of a given start is clipped to this (±inf in)
+_LAST_STEP = 1e-6  # a Newton step from a residual at most this is expected to converge
 _DIRECT_ITERATIONS = 40  # Newton iterations from the start before continuation in stages
 _GROUP = 2048  # designs solved together (sorted by length, so the marches stop early)
 _ABSENT = 1e-250  # feed given to a component the feed lacks (its outputs are set to 0)
@@ -224,7 +225,16 @@ class _Designs:
         return high + low
 
     def subset(self, rows):
+        """The designs ``rows`` (sorted distinct indices, or a mask) as a new object."""
         other = object.__new__(_Designs)
+        rows = np.asarray(rows)
+        if (
+            rows.dtype.kind in "iu"
+            and rows.size == self.pivot.size
+            and (not rows.size or rows[-1] == rows.size - 1)
+        ):  # every design, in order: the same arrays
+            other.__dict__.update(self.__dict__)
+            return other
         for name, value in self.__dict__.items():
             if isinstance(value, np.ndarray):
                 value = value[..., rows]
@@ -306,11 +316,12 @@ def _march(designs, t, derivatives=True, profiles=False):
     if profiles:
         organic[0] = ly
     # up the extraction section: stages 2 … n
+    every = int(n.min())  # stages 2 … every: every design moves (no mask needed)
     for i in range(1, int(n.max())):
-        moving = i < n
+        moving = i < n if profiles or i >= every else None
         values, d_values = _mix(designs.log_up, ly, dy, log_r, d_r)  # x_{i+1}, unnormalized
         new_y, new_dy = _normalize(values + log_beta, d_values)
-        if moving.all():
+        if i < every or moving.all():
             ly, dy = new_y, new_dy
         else:
             ly = np.where(moving, new_y, ly)
@@ -331,11 +342,12 @@ def _march(designs, t, derivatives=True, profiles=False):
     if profiles:
         aqueous[last, :, columns] = lx.T
         organic[last, :, columns] = _normalize(log_e, None)[0].T
+    every = int(m.min())
     for i in range(1, int(m.max())):
-        moving = i < m
+        moving = i < m if profiles or i >= every else None
         values, d_values = _mix(designs.log_down, lx, dx, log_e, d_e)  # y_{i−1}, unnormalized
         new_x, new_dx = _normalize(values - log_beta, d_values)
-        if moving.all():
+        if i < every or moving.all():
             lx, dx = new_x, new_dx
         else:
             lx = np.where(moving, new_x, lx)
@@ -401,27 +413,112 @@ def _start(designs):
 
     N_side is the stage count of the section that strips j (n for the more extractable
     side of θ, m for the other), as at total reflux (Fenske).
+
+    The bisection (at most 80 halvings, stopped once no bound moves) is evaluated a few
+    levels at a time (:func:`_bisection_depth`): every midpoint of the next levels is
+    formed as the halvings form it, the balance evaluated at all of them in one call,
+    and the path taken from their signs, so θ is the sequential bisection's, bit for bit,
+    whatever the batch (``tests/test_steady_state.py`` compares it with the one-at-a-time
+    loop).
     """
     log_beta = designs.log_beta
     low = log_beta.min(0) - 1.0
     high = log_beta.max(0) + 1.0
-    # the extract side of the start is {j: ln β_j > θ}, the k most extractable
-    # components for some k: c from the designs' table
-    columns = np.arange(log_beta.shape[1])
-    for _ in range(80):  # the imbalance decreases with θ (R_j grow, E_j fall)
-        theta = 0.5 * (low + high)
-        t = _fenske_splits(designs, theta)
-        log_r, log_e, _, _ = _splits(designs, t, False)
-        target = designs.imbalances[np.count_nonzero(t < 0.0, axis=0), columns]
-        left, right = _cut_balance(designs, t, log_r, log_e, target=target)
-        above = left < right
-        new_high = np.where(above, theta, high)
-        new_low = np.where(above, low, theta)
-        # once no bound moves, none ever will (θ is a bound): the 80 halvings' result
-        if np.array_equal(new_high, high) and np.array_equal(new_low, low):
-            break
-        high, low = new_high, new_low
+    components, batch = log_beta.shape
+    depth = _bisection_depth(components, batch)
+    columns = np.arange(batch)
+    halvings = 0
+    while halvings < _START_HALVINGS:
+        levels = min(depth, _START_HALVINGS - halvings)
+        lows, highs, thetas = _subtree(low, high, levels)  # (2^levels − 1, B), heap order
+        above = _start_balance_above(designs, thetas)
+        # the sequential loop stops once no bound moves (θ is the bound it replaces):
+        # then none ever will, and its result is that of the 80 halvings
+        stuck = np.where(above, thetas == highs, thetas == lows)
+        child = 2 * np.arange(len(thetas))[:, None] + np.where(above, 1, 2)
+        node, stopped = _walk(stuck, child, levels, columns)
+        if stopped:  # θ is the node's midpoint, and no bound moved
+            return _fenske_splits(designs, 0.5 * (lows[node, columns] + highs[node, columns]))
+        halvings += levels
+        up, theta = above[node, columns], thetas[node, columns]
+        low = np.where(up, lows[node, columns], theta)
+        high = np.where(up, theta, highs[node, columns])
     return _fenske_splits(designs, 0.5 * (low + high))
+
+
+_START_HALVINGS = 80
+
+
+def _walk(stuck, child, levels, columns):
+    """(node of every design after ``levels`` − 1 steps down the subtree, False), or
+    (the node where no design's bounds move, True) if the path stops on the way."""
+    if len(columns) == 1:  # one design: the path on Python numbers (the same choices)
+        stuck_1, child_1 = stuck[:, 0].tolist(), child[:, 0].tolist()
+        node = 0
+        for level in range(levels):
+            if stuck_1[node]:
+                return np.array([node]), True
+            if level < levels - 1:
+                node = child_1[node]
+        return np.array([node]), False
+    node = np.zeros(len(columns), dtype=np.int64)
+    for level in range(levels):
+        if stuck[node, columns].all():
+            return node, True
+        if level < levels - 1:
+            node = child[node, columns]
+    return node, False
+
+
+def _bisection_depth(components, batch):
+    """Levels of the bisection evaluated together: many for one small design (where a
+    call's overhead is the cost), one for a large batch (where the arithmetic is)."""
+    size = components * batch
+    if size <= 64:
+        return 5
+    if size <= 1024:
+        return 4
+    if size <= 8192:
+        return 2
+    return 1
+
+
+def _subtree(low, high, levels):
+    """Bounds and midpoints of every interval the next ``levels`` halvings of (low, high)
+    can visit, (2^levels − 1, B) each, in heap order (node i's halves are nodes 2i + 1,
+    (low_i, θ_i), and 2i + 2, (θ_i, high_i)); each midpoint is formed as the sequential
+    bisection forms it, 0.5 (low + high)."""
+    nodes = (1 << levels) - 1
+    lows = np.empty((nodes, *np.shape(low)))
+    highs = np.empty_like(lows)
+    thetas = np.empty_like(lows)
+    lows[0], highs[0] = low, high
+    start, width = 0, 1
+    for level in range(levels):
+        end = start + width
+        theta = thetas[start:end]
+        np.multiply(0.5, lows[start:end] + highs[start:end], out=theta)
+        if level < levels - 1:  # the halves of node i are nodes 2i + 1 and 2i + 2
+            lows[end : end + 2 * width : 2] = lows[start:end]
+            lows[end + 1 : end + 2 * width : 2] = theta
+            highs[end : end + 2 * width : 2] = theta
+            highs[end + 1 : end + 2 * width : 2] = highs[start:end]
+        start, width = end, 2 * width
+    return lows, highs, thetas
+
+
+def _start_balance_above(designs, thetas):
+    """Whether θ lies above the root of the cut balance, at every θ of ``thetas`` (K, B)."""
+    log_beta = designs.log_beta[:, None, :]
+    gap = log_beta - thetas
+    t = -np.where(gap > 0.0, designs.n, designs.m) * gap  # _fenske_splits, (C, K, B)
+    log_feed = designs.log_feed[:, None, :]
+    log_r = log_feed - np.logaddexp(0.0, -t)  # _splits without derivatives
+    log_e = log_feed - np.logaddexp(0.0, t)
+    columns = np.arange(thetas.shape[1])
+    target = designs.imbalances[np.count_nonzero(t < 0.0, axis=0), columns]
+    left, right = _cut_balance(designs, t, log_r, log_e, target=target)
+    return left < right
 
 
 def _fenske_splits(designs, theta):
@@ -729,8 +826,13 @@ def _newton(designs, t, tolerance, max_iterations):
             if not pending.size:
                 break
             trial = t_a[:, pending] + scale[pending] * step[:, pending]
+            trying = part.subset(pending)
+            # a step from a residual this small is, as a rule, the last: its Jacobian is
+            # formed only if the step is taken and the design has not converged (the
+            # residual is the same numbers with or without it)
+            last = bool(np.all(norm_a[pending] <= _LAST_STEP))
             with np.errstate(all="ignore"):
-                g_trial, jacobian_trial = _march(part.subset(pending), trial)
+                g_trial, jacobian_trial = _march(trying, trial, derivatives=not last)
             value = np.max(np.abs(g_trial), axis=0)
             # Armijo's decrease; a halved step's at least what rounding can tell apart
             floor = _MEASURABLE if halving else 0.0
@@ -738,7 +840,15 @@ def _newton(designs, t, tolerance, max_iterations):
             good = np.isfinite(value) & (value < norm_a[pending] - decrease)
             hit = pending[good]
             t_a[:, hit], g_a[:, hit] = trial[:, good], g_trial[:, good]
-            jacobian_a[..., hit], norm_a[hit] = jacobian_trial[..., good], value[good]
+            norm_a[hit] = value[good]
+            if last:
+                again = np.flatnonzero(good & (value > tolerance))
+                if again.size:
+                    with np.errstate(all="ignore"):
+                        _, jacobian_again = _march(trying.subset(again), trial[:, again])
+                    jacobian_a[..., pending[again]] = jacobian_again
+            else:
+                jacobian_a[..., hit] = jacobian_trial[..., good]
             accepted[hit] = True
             pending = pending[~good]
             scale[pending] *= 0.5
