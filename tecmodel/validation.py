@@ -137,8 +137,12 @@ def check(
     """
     import pint
 
-    from .units import ureg
+    from .units import _usual_magnitude, ureg
 
+    if not allow_nan:  # the usual value (a finite float or Quantity in range): no messages
+        usual = _usual_magnitude(value, unit)
+        if usual is not None and _in_range(usual, low, high, low_open, high_open, integer):
+            return usual
     label = _label(name, where)
     if value is None or _is_bool(value):
         raise InputError(
@@ -200,6 +204,15 @@ def check(
             f"got {describe(given)}{_hint(values, high, was_plain, unit, percent_hint)}"
         )
     return array[()] if array.ndim == 0 else array
+
+
+def _in_range(values, low, high, low_open, high_open, integer) -> bool:
+    """Whether finite ``values`` pass :func:`check`'s whole-number and range tests."""
+    if integer and np.any(values != np.round(values)):
+        return False
+    if low is not None and np.any((values <= low) if low_open else (values < low)):
+        return False
+    return not (high is not None and np.any((values >= high) if high_open else (values > high)))
 
 
 def _range_text(low, high, low_open, high_open, unit) -> str:

@@ -105,6 +105,13 @@ class _RowReuse:
         self.calls = 0  # calls of ``function`` (what the tests count)
         self.signature = inspect.signature(function)
         self.row_names = tuple(self.signature.parameters)[: len(self.trailing)]
+        # options that may be given by name (the fast path of _row_arguments)
+        self.keywords = frozenset(
+            name
+            for name, parameter in self.signature.parameters.items()
+            if name not in self.row_names
+            and parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
+        )
         functools.update_wrapper(self, function)
 
     def _row_arguments(self, args, options):
@@ -112,14 +119,18 @@ class _RowReuse:
         the remaining options, or None when the call is not one to reuse: a wrong call,
         quantities or non-numeric values go to ``function`` as made, which checks them
         and raises its own error."""
-        try:
-            bound = self.signature.bind(*args, **options)
-        except TypeError:
-            return None
-        given = bound.arguments
-        if not all(name in given for name in self.row_names):
-            return None
-        row_args = [given[name] for name in self.row_names]
+        if len(args) == len(self.row_names) and self.keywords.issuperset(options):
+            row_args, rest = list(args), options  # the usual call: what bind would give
+        else:
+            try:
+                bound = self.signature.bind(*args, **options)
+            except TypeError:
+                return None
+            given = bound.arguments
+            if not all(name in given for name in self.row_names):
+                return None
+            row_args = [given[name] for name in self.row_names]
+            rest = {k: v for k, v in given.items() if k not in self.row_names}
         for value, row_axes in zip(row_args, self.trailing, strict=True):
             if hasattr(value, "units") or hasattr(value, "magnitude"):
                 return None
@@ -129,7 +140,6 @@ class _RowReuse:
                 return None
             if array.dtype.kind not in "iuf" or array.ndim < row_axes:
                 return None
-        rest = {k: v for k, v in given.items() if k not in self.row_names}
         return row_args, rest
 
     def _run(self, *args, **options):
@@ -171,13 +181,16 @@ class _RowReuse:
             (k, np.asarray(v).dtype.str, np.shape(v), np.asarray(v).tobytes())
             for k, v in sorted(options.items())
         )
-        _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
-        inverse = np.reshape(inverse, -1)
-        order = np.argsort(first, kind="stable")
-        first = first[order]
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        inverse = rank[inverse]
+        if flat == 1:  # one row: itself
+            first = inverse = np.zeros(1, dtype=np.intp)
+        else:
+            _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
+            inverse = np.reshape(inverse, -1)
+            order = np.argsort(first, kind="stable")
+            first = first[order]
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.size)
+            inverse = rank[inverse]
         unique = first.size
         if unique == flat and unique > MEMO_ROWS:  # many distinct designs: the call as made
             return self._run(*args, **options)
@@ -230,15 +243,21 @@ def _scatter(value, inverse, batch, unique):
     """Rows of ``value`` (leading axis ``unique``) taken by ``inverse``, shaped ``batch``."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = copy.copy(value)
-        for f in dataclasses.fields(value):
-            object.__setattr__(
-                out, f.name, _scatter(getattr(value, f.name), inverse, batch, unique)
-            )
+        for name in _field_names(type(value)):
+            object.__setattr__(out, name, _scatter(getattr(value, name), inverse, batch, unique))
         return out
     if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == unique:
+        if not batch and unique == 1:  # one row to a 0-d batch: value[[0]].reshape(...)
+            taken = value[0]
+            return taken.copy() if isinstance(taken, np.ndarray) else taken
         taken = value[inverse].reshape((*batch, *value.shape[1:]))
         return taken[()] if taken.ndim == 0 else taken
     return value
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(kind):
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 #: :func:`tecmodel.separation.design_cascade`, once per distinct row (see module docstring).
