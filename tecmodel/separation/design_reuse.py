@@ -255,7 +255,7 @@ def _scatter(value, inverse, batch, unique):
     return value
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_names(kind):
     return tuple(f.name for f in dataclasses.fields(kind))
 

@@ -93,6 +93,8 @@ gives the same numbers, bit for bit, as the designs one by one.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..errors import InfeasibleDesignError
@@ -125,7 +127,8 @@ def _logsumexp(values):
     # the ufuncs' own reductions (np.max and np.sum call them, through a layer of Python
     # that is most of their cost on a few components)
     top = _MAX(values, axis=0)
-    top = np.where(np.isfinite(top), top, 0.0)
+    if top.size != 1 or not math.isfinite(top.item()):  # (one finite top: itself)
+        top = np.where(np.isfinite(top), top, 0.0)
     return top + np.log(_SUM(np.exp(values - top), axis=0))
 
 
