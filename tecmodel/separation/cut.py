@@ -454,9 +454,16 @@ def cascade_split(
     rows = np.arange(flat)
     while rows.size:
         sim = simulate_multicomponent(
-            beta_f[rows], comp_f[rows], n_f[rows], m_f[rows], s_f[rows], w_f[rows],
-            extract_components=heavy_mask, **given,
-        )  # fmt: skip
+            beta_f[rows],
+            comp_f[rows],
+            n_f[rows],
+            m_f[rows],
+            s_f[rows],
+            w_f[rows],
+            extract_components=heavy_mask,
+            _profiles=False,
+            **given,
+        )  # fmt: skip (the outlets only: no stage profiles)
         extract_mol = sim.extract_composition * np.asarray(sim.extract_flux)[..., None]
         extract_mol = extract_mol.reshape(rows.size, -1)
         share = np.divide(

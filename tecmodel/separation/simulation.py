@@ -48,7 +48,9 @@ class CascadeSimulation:
     extract_composition, raffinate_composition : numpy.ndarray
         Fractions of every component in the outlets [-].
     aqueous_profile, organic_profile : numpy.ndarray
-        Fraction of every component in the aqueous and organic leaving each stage [-].
+        Fraction of every component in the aqueous and organic leaving each stage [-]
+        (None when the private ``_profiles=False`` asked for the outlets only, as
+        :func:`tecmodel.separation.cut.cascade_split` does).
     extraction_stages, scrub_stages : numpy.ndarray
         n and m [-].
     organic_flux, scrub_flux : numpy.ndarray
@@ -116,6 +118,7 @@ def simulate_multicomponent(
     tolerance=1e-13,
     max_iterations=200,
     _start=None,
+    _profiles=True,
 ):
     r"""Exact steady state of an extraction + scrub cascade for any number of components.
 
@@ -227,6 +230,7 @@ def simulate_multicomponent(
         tolerance,
         max_iterations,
         None if _start is None else np.broadcast_to(_start, beta_flat.shape),
+        profiles=_profiles,
     )
     return _package(
         batch_shape,
@@ -330,19 +334,22 @@ def _package(
     purity_raffinate = raffinate_composition[:, ~wanted].sum(-1)
     recovery_extract = extract[:, wanted].sum(-1) / feed_flat[:, wanted].sum(-1)
     recovery_raffinate = raffinate[:, ~wanted].sum(-1) / feed_flat[:, ~wanted].sum(-1)
-    aqueous_profile = np.where(real[:, :, None], aqueous, np.nan)
-    organic_profile = np.where(real[:, :, None], organic, np.nan)
-    stages = aqueous.shape[1]
     components = feed_flat.shape[1]
+    aqueous_profile = organic_profile = None  # not formed (the private _profiles=False)
+    if aqueous is not None:
+        stages = aqueous.shape[1]
+        aqueous_profile = np.where(real[:, :, None], aqueous, np.nan).reshape(
+            (*batch_shape, stages, components)
+        )
+        organic_profile = np.where(real[:, :, None], organic, np.nan).reshape(
+            (*batch_shape, stages, components)
+        )
 
     def shaped(values):
         return values.reshape(batch_shape)[()]
 
     def shaped_c(values):
         return values.reshape((*batch_shape, components))
-
-    def shaped_sc(values):
-        return values.reshape((*batch_shape, stages, components))
 
     return CascadeSimulation(
         purity_extract=shaped(purity_extract),
@@ -353,8 +360,8 @@ def _package(
         raffinate_flux=shaped(raffinate_flux),
         extract_composition=shaped_c(extract_composition),
         raffinate_composition=shaped_c(raffinate_composition),
-        aqueous_profile=shaped_sc(aqueous_profile),
-        organic_profile=shaped_sc(organic_profile),
+        aqueous_profile=aqueous_profile,
+        organic_profile=organic_profile,
         extraction_stages=shaped(n_flat),
         scrub_stages=shaped(m_flat),
         organic_flux=shaped(s_flat),

@@ -630,6 +630,7 @@ def solve_steady_state(
     tolerance=1e-13,
     max_iterations=200,
     start=None,
+    profiles=True,
 ):
     """Steady-state profiles of a flat batch of cascades (inputs already checked).
 
@@ -652,6 +653,9 @@ def solve_steady_state(
     start : numpy.ndarray, optional
         (B, C): splits ln(R_j / E_j) to start from (e.g. those of a similar design);
         default: the over-pure total-reflux estimate.
+    profiles : bool
+        Whether to form the stage profiles (False: ``aqueous``, ``organic`` and ``real``
+        are None; the outlets are the same numbers).
 
     Returns
     -------
@@ -671,7 +675,7 @@ def solve_steady_state(
         return _solve_group(
             separation_factors, feed_composition, extraction_stages, scrub_stages,
             organic_flux, scrub_flux, organic_feed, tolerance, max_iterations, np.arange(batch),
-            start,
+            start, profiles,
         )  # fmt: skip
     # designs of similar length together, so that the marches stop close to each design's
     # own stage counts; every design is solved on its own, so this changes no number
@@ -688,12 +692,15 @@ def solve_steady_state(
         part = _solve_group(
             separation_factors[rows], feed_composition[rows], extraction_stages[rows],
             scrub_stages[rows], organic_flux[rows], scrub_flux[rows], organic_feed,
-            tolerance, max_iterations, rows, None if start is None else start[rows],
+            tolerance, max_iterations, rows, None if start is None else start[rows], profiles,
         )  # fmt: skip
-        width = part[0].shape[1]
-        aqueous[rows, :width], organic[rows, :width] = part[0], part[1]
+        if profiles:
+            width = part[0].shape[1]
+            aqueous[rows, :width], organic[rows, :width] = part[0], part[1]
+            real[rows, :width] = part[5]
         extract[rows], raffinate[rows], iterations[rows] = part[2], part[3], part[4]
-        real[rows, :width] = part[5]
+    if not profiles:
+        return None, None, extract, raffinate, iterations, None
     return aqueous, organic, extract, raffinate, iterations, real
 
 
@@ -709,6 +716,7 @@ def _solve_group(
     max_iterations,
     index,
     start=None,
+    profiles=True,
 ):
     """:func:`solve_steady_state` on one group; ``index``: flat batch index of each row."""
     present = feed_composition > 0.0
@@ -784,6 +792,12 @@ def _solve_group(
             f"{max(1, round(reached[row] * m))} of its {n} + {m} stages; beyond, the splits "
             "change too abruptly from one stage count to the next)"
         )
+    if not profiles:  # the outlets of the converged splits only (the march's own numbers)
+        with np.errstate(all="ignore"):
+            log_r, log_e, _, _ = _splits(designs, t, False)
+        raffinate = np.where(present, np.exp(log_r.T), 0.0)
+        extract = np.where(present, np.exp(log_e.T), 0.0)
+        return None, None, extract, raffinate, iterations, None
     with np.errstate(all="ignore"):
         _, _, (log_x, log_y, log_r, log_e) = _march(designs, t, derivatives=False, profiles=True)
     log_x, log_y = log_x.transpose(2, 0, 1), log_y.transpose(2, 0, 1)  # (B, N, C)
