@@ -414,6 +414,7 @@ def _dimensionality(unit: str):
 _USUAL: dict = {}  # (units of a Quantity, target unit) -> factor, or None if not usual
 _SAME = object()  # the factor of a Quantity already in the target unit
 _F8 = np.dtype(np.float64)
+_PLAIN = (float, int, np.float64)  # plain numbers the validator takes as they are (not bool)
 
 
 def _usual_magnitude(value, unit: str):
@@ -421,11 +422,12 @@ def _usual_magnitude(value, unit: str):
 
     The usual argument is a Quantity with a float magnitude (an array of floats or one
     float) in a multiplicative unit of the right dimension, finite and not too large, or
-    a plain float (array) for a dimensionless ``unit``. Its magnitude in ``unit`` is
-    ``x * factor`` (factor 1 when the units are the same), the number pint and
-    :func:`tecmodel.validation.check` compute; everything else returns None and goes to
-    the validator, which raises its errors. A plant evaluation converts a few hundred
-    such values; the validator's full sequence of checks took ~15 µs each.
+    a plain float, int or numpy float (or float array) for a dimensionless ``unit``.
+    Its magnitude in ``unit`` is ``x * factor`` (factor 1 when the units are the same),
+    the number pint and :func:`tecmodel.validation.check` compute; everything else
+    returns None and goes to the validator, which raises its errors. A plant evaluation
+    converts a few hundred such values; the validator's full sequence of checks took
+    ~15 µs each.
     """
     if isinstance(value, pint.Quantity):
         raw = value._magnitude
@@ -451,7 +453,9 @@ def _usual_magnitude(value, unit: str):
         if factor is None:
             return None
         array = np.asarray(raw if factor is _SAME else raw * factor, dtype=float)
-    elif not unit and (type(value) is float or (type(value) is np.ndarray and value.dtype == _F8)):
+    elif not unit and (
+        type(value) in _PLAIN or (type(value) is np.ndarray and value.dtype == _F8)
+    ):
         array = np.asarray(value, dtype=float)
     else:
         return None
@@ -517,7 +521,7 @@ def conversion_factor(from_units, to_units) -> float:
 
     Parameters
     ----------
-    from_units, to_units : str or pint.Unit
+    from_units, to_units : str, pint.Unit or the units container of either
 
     Raises
     ------
@@ -528,8 +532,8 @@ def conversion_factor(from_units, to_units) -> float:
         _FACTORS.clear()
         _FACTORS_OF[0] = ureg._cache
     key = (
-        from_units if isinstance(from_units, str) else from_units._units,
-        to_units if isinstance(to_units, str) else to_units._units,
+        from_units if isinstance(from_units, str) else getattr(from_units, "_units", from_units),
+        to_units if isinstance(to_units, str) else getattr(to_units, "_units", to_units),
     )
     factor = _FACTORS.get(key)
     if factor is None:

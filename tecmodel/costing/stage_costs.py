@@ -57,19 +57,67 @@ class StageCost:
 
 def _in(quantity, unit):
     """``quantity.to(unit).magnitude`` by pint's own product (one cached factor)."""
-    if not isinstance(quantity, pint.Quantity) or not quantity._is_multiplicative:
+    if not isinstance(quantity, pint.Quantity) or not _multiplicative(quantity):
         return quantity.to(unit).magnitude  # pint's error or its offset arithmetic
-    return quantity.magnitude * conversion_factor(quantity.units, unit)
+    return quantity.magnitude * conversion_factor(quantity._units, unit)
+
+
+_MULTIPLICATIVE: dict = {}  # units container -> whether pint multiplies to convert it
+
+
+def _multiplicative(quantity) -> bool:
+    """``quantity._is_multiplicative``, looked up once per unit."""
+    units = quantity._units
+    known = _MULTIPLICATIVE.get(units)
+    if known is None:
+        known = _MULTIPLICATIVE[units] = bool(quantity._is_multiplicative)
+    return known
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    """A correlation's numbers in its own size unit (formed once per correlation)."""
+
+    unit: object  # the size unit (pint.Unit)
+    size_min: float
+    size_max: float
+    reference_cost: float  # in the correlation's currency-year unit
+    reference_size: float
+    exponent: float
+    to_usd: float  # conversion factor of the reference cost to USD
+
+
+_NUMBERS: dict = {}  # id(correlation) -> (correlation, pint cache, _Numbers)
+
+
+def _numbers(correlation) -> _Numbers:
+    """The :class:`_Numbers` of ``correlation``; formed again if pint's cache (exchange
+    rates, units) was rebuilt since."""
+    entry = _NUMBERS.get(id(correlation))
+    if entry is None or entry[0] is not correlation or entry[1] is not ureg._cache:
+        unit = correlation.reference_size.units
+        numbers = _Numbers(
+            unit=unit,
+            size_min=_in(correlation.size_min, unit),
+            size_max=_in(correlation.size_max, unit),
+            reference_cost=float(correlation.reference_cost.magnitude),
+            reference_size=float(correlation.reference_size.magnitude),
+            exponent=correlation.exponent,
+            to_usd=conversion_factor(correlation.reference_cost.units, "USD"),
+        )
+        entry = _NUMBERS[id(correlation)] = (correlation, ureg._cache, numbers)
+    return entry[2]
 
 
 def _costed_magnitudes(item, correlation=None):
     """(per-unit size in the correlation's size unit, units bought, that unit)."""
     correlation = correlation or equipment_correlation(item.kind)
-    unit = correlation.reference_size.units
+    numbers = _numbers(correlation)
+    unit = numbers.unit
     per_unit = _in(item.size, unit)
     units = np.asarray(item.parallel_units, dtype=float)
     total = per_unit * units
-    needed = np.maximum(units, np.ceil(total / _in(correlation.size_max, unit)))
+    needed = np.maximum(units, np.ceil(total / numbers.size_max))
     per_unit = np.divide(
         total, needed, out=np.asarray(per_unit * np.ones_like(total)), where=needed > 0
     )
@@ -98,19 +146,15 @@ def _equipment_usd(item) -> np.ndarray:
         return np.asarray(cost.to("USD").magnitude, dtype=float)
     # purchase_cost's warning, pointing at the caller of cost_stages's caller (cost_plant)
     # (its range test first, in plain numpy: the warning is built only when it is shown)
-    low, high = _in(correlation.size_min, unit), _in(correlation.size_max, unit)
+    numbers = _numbers(correlation)
+    low, high = numbers.size_min, numbers.size_max
     if np.any((size < low) | (size > high)):
         shown = size[()] if size.ndim == 0 else size
         warn_if_extrapolated(correlation, shown, format(unit, "D"), stacklevel=4)
-    reference_cost = correlation.reference_cost
     # scale_cost's kernel, n · C_ref · (S / (k · S_ref))^e with k = 1 (k · S_ref = S_ref)
-    value = (
-        n
-        * float(reference_cost.magnitude)
-        * (size / float(correlation.reference_size.magnitude)) ** correlation.exponent
-    )
+    value = n * numbers.reference_cost * (size / numbers.reference_size) ** numbers.exponent
     value = value[()] if value.ndim == 0 else value
-    return np.asarray(value * conversion_factor(reference_cost.units, "USD"), dtype=float)
+    return np.asarray(value * numbers.to_usd, dtype=float)
 
 
 class _PriceBook:
@@ -120,7 +164,6 @@ class _PriceBook:
         self.prices = prices
         self.hours = hours  # [h/yr], plain
         self.escalated = {}
-        self.factors = {}
 
     def annual_usd(self, name, rate):
         """``reagent_cost`` of one consumption [USD/yr] or None if it is not the usual
@@ -129,27 +172,58 @@ class _PriceBook:
             return None
         price = self.escalated.get(name)
         if price is None:
-            price = self.prices[name]
-            price = Q_(price) if isinstance(price, str) else price
-            if (
-                _category(name) == "reagent"
-                and isinstance(price, pint.Quantity)
-                and "[currency]" in price.dimensionality
-            ):
-                price = escalate_reagent_price(price)
-            if not isinstance(price, pint.Quantity):
+            price = _escalated(name, self.prices[name])
+            if price is None:
                 return None
             self.escalated[name] = price
-        key = (name, rate._units)
-        factor = self.factors.get(key)
+        factor = _annual_factor(price._units, rate._units)
         if factor is None:
-            annual = Q_(1.0, price.units) * Q_(1.0, rate.units) * Q_(1.0, "h/yr")
-            if annual.dimensionality != _ANNUAL_DIMENSION:
-                return None
-            factor = conversion_factor(annual.units, _ANNUAL)
-            self.factors[key] = factor
+            return None
         # (price · rate) · hours, then the conversion: reagent_cost's order
         return (price.magnitude * rate.magnitude) * self.hours * factor
+
+
+_ESCALATED: dict = {}  # (name, id of the price given) -> (price given, pint cache, escalated)
+
+
+def _escalated(name, given):
+    """The price of ``name`` as reagent_cost uses it (escalated if a reagent), a Quantity,
+    or None if it is not one; formed once per price object (and pint cache)."""
+    key = (name, given if isinstance(given, str) else id(given))
+    entry = _ESCALATED.get(key)
+    if entry is not None and entry[0] is given and entry[1] is ureg._cache:
+        return entry[2]
+    price = Q_(given) if isinstance(given, str) else given
+    if (
+        _category(name) == "reagent"
+        and isinstance(price, pint.Quantity)
+        and "[currency]" in price.dimensionality
+    ):
+        price = escalate_reagent_price(price)
+    if not isinstance(price, pint.Quantity):
+        price = None
+    if len(_ESCALATED) > 4096:  # prices of many plants: start again
+        _ESCALATED.clear()
+    _ESCALATED[key] = (given, ureg._cache, price)
+    return price
+
+
+_FACTORS: dict = {}  # (price units, rate units) -> (pint cache, factor or None)
+
+
+def _annual_factor(price_units, rate_units):
+    """Factor from (price unit · rate unit · h/yr) to USD/yr, or None if that is not a
+    cost per year."""
+    key = (price_units, rate_units)
+    entry = _FACTORS.get(key)
+    if entry is not None and entry[0] is ureg._cache:
+        return entry[1]
+    annual = Q_(1.0, price_units) * Q_(1.0, rate_units) * Q_(1.0, "h/yr")
+    factor = None
+    if annual.dimensionality == _ANNUAL_DIMENSION:
+        factor = conversion_factor(annual.units, _ANNUAL)
+    _FACTORS[key] = (ureg._cache, factor)
+    return factor
 
 
 _ANNUAL_DIMENSION = ureg.Quantity(1.0, _ANNUAL).dimensionality
@@ -188,8 +262,7 @@ def _waste_usd(wastes, disposal_costs, hours, operating_hours) -> np.ndarray:
             amount, unit = kg_s / rho, "m**3/s"
         else:
             amount, unit = kg_s, "kg/s"
-        annual = Q_(1.0, rate.units) * Q_(1.0, unit) * Q_(1.0, "h/yr")
-        factor = conversion_factor(annual.units, _ANNUAL)
+        factor = _annual_factor(rate._units, unit)
         # disposal_cost's order: (rate · flow) · hours, then the conversion
         total = total + (rate.magnitude * amount) * hours * factor
     return np.asarray(total, dtype=float)
