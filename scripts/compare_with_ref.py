@@ -116,6 +116,7 @@ def main():
             missing = [k for k in keys if k not in this_numbers.files]
             extra = [k for k in this_numbers.files if k.startswith(group + "/") and k not in keys]
             largest, same = 0.0, not missing and not extra
+            differing = []
             for key in keys:
                 if key in missing:
                     continue
@@ -124,7 +125,10 @@ def main():
                     same &= bool(np.array_equal(a, b))
                     largest = max(largest, 0.0 if np.array_equal(a, b) else np.inf)
                     continue
-                same &= a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+                equal = a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+                same &= equal
+                if not equal:
+                    differing.append(key.split("/")[1])
                 largest = max(largest, relative(a, b))
             worst = max(worst, largest, 0.0 if not (missing or extra) else np.inf)
             print(
@@ -132,6 +136,8 @@ def main():
                 f"{'bit-identical' if same else 'not bit-identical'}"
                 + (f"; missing {missing[:3]}, extra {extra[:3]}" if missing or extra else "")
             )
+            if differing:
+                print(f"        differing: {', '.join(sorted(set(differing), key=str))}")
         print(f"worst {worst:.2e} (limit {TOLERANCE:g}) against {ref}")
         return 0 if worst <= TOLERANCE else 1
 

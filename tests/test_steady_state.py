@@ -271,3 +271,38 @@ def test_balance_across_a_sharp_cut_is_formed_exactly(organic_feed):
         fraction = sum(Fraction(v) for v in raw[k, side]) / sum(Fraction(v) for v in raw[k])
         exact = Fraction(S[k]) - Fraction(W[k]) + (fraction if organic_feed else -fraction)
         assert abs(computed[k] - float(exact)) <= 1e-15 * abs(float(exact))
+
+
+@pytest.mark.parametrize("components", [8, 12])
+@pytest.mark.parametrize("organic_feed", [False, True])
+def test_a_batch_of_many_components_gives_the_numbers_one_by_one_bit_for_bit(
+    organic_feed, components
+):
+    # 8 or more components: numpy sums a (C, 1) array pairwise but a (C, B > 1) array
+    # row by row; the solver sums components in one order whatever the batch
+    rng = np.random.default_rng(13)
+    designs = 5
+    factors = rng.uniform(1.3, 2.0, (designs, components - 1))
+    beta = np.cumprod(np.column_stack([np.ones(designs), factors]), 1)
+    feed = rng.dirichlet(np.ones(components), designs)
+    feed[1, 3] = 1e-9  # a trace
+    n = rng.integers(5, 25, designs)
+    m = rng.integers(5, 25, designs)
+    half = components // 2
+    split = feed[:, half:].sum(-1)  # the more extractable half to the extract
+    S = 1.6 * split / (1.0 - split) + 0.5
+    W = S + 1.0 - split if organic_feed else S - split
+    for profiles in (True, False):
+        batch = solve_steady_state(beta, feed, n, m, S, W, organic_feed, profiles=profiles)
+        for row in range(designs):
+            one = slice(row, row + 1)
+            alone = solve_steady_state(
+                beta[one], feed[one], n[one], m[one], S[one], W[one], organic_feed,
+                profiles=profiles,
+            )  # fmt: skip
+            assert np.array_equal(batch[2][row], alone[2][0])
+            assert np.array_equal(batch[3][row], alone[3][0])
+            if profiles:
+                stages = n[row] + m[row]
+                assert np.array_equal(batch[0][row, :stages], alone[0][0, :stages])
+                assert np.array_equal(batch[1][row, :stages], alone[1][0, :stages])

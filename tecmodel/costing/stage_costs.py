@@ -85,6 +85,7 @@ class _Numbers:
     reference_size: float
     exponent: float
     to_usd: float  # conversion factor of the reference cost to USD
+    unit_text: str  # the size unit as purchase_cost's warning writes it
 
 
 _NUMBERS: dict = {}  # id(correlation) -> (correlation, pint cache, _Numbers)
@@ -104,6 +105,7 @@ def _numbers(correlation) -> _Numbers:
             reference_size=float(correlation.reference_size.magnitude),
             exponent=correlation.exponent,
             to_usd=conversion_factor(correlation.reference_cost.units, "USD"),
+            unit_text=format(unit, "D"),
         )
         entry = _NUMBERS[id(correlation)] = (correlation, ureg._cache, numbers)
     return entry[2]
@@ -150,7 +152,7 @@ def _equipment_usd(item) -> np.ndarray:
     low, high = numbers.size_min, numbers.size_max
     if np.any((size < low) | (size > high)):
         shown = size[()] if size.ndim == 0 else size
-        warn_if_extrapolated(correlation, shown, format(unit, "D"), stacklevel=4)
+        warn_if_extrapolated(correlation, shown, numbers.unit_text, stacklevel=4)
     # scale_cost's kernel, n · C_ref · (S / (k · S_ref))^e with k = 1 (k · S_ref = S_ref)
     value = n * numbers.reference_cost * (size / numbers.reference_size) ** numbers.exponent
     value = value[()] if value.ndim == 0 else value

@@ -127,12 +127,25 @@ def _logsumexp(values):
     # the ufuncs' own reductions (np.max and np.sum call them, through a layer of Python
     # that is most of their cost on a few components)
     top = _MAX(values, axis=0)
-    if top.size != 1 or not math.isfinite(top.item()):  # (one finite top: itself)
+    # a few finite tops are used as they are (np.where would return them unchanged)
+    if top.size > 8 or not all(map(math.isfinite, top.ravel().tolist())):
         top = np.where(np.isfinite(top), top, 0.0)
-    return top + np.log(_SUM(np.exp(values - top), axis=0))
+    return top + np.log(_sum_components(np.exp(values - top)))
 
 
 _MAX, _SUM = np.maximum.reduce, np.add.reduce
+
+
+def _sum_components(values):
+    """Σ over axis 0 in one order whatever the batch, ((v_0 + v_1) + v_2) + …: numpy sums
+    a C-ordered (C, B > 1) array row by row, but a (C, 1) array (or one in Fortran order)
+    pairwise when C ≥ 8, which changes the last bits; so the array is taken in C order
+    and one design is summed as two copies of itself."""
+    if len(values) >= 8:
+        if values[0].size == 1:
+            return _SUM(np.concatenate([values, values], axis=-1), axis=0)[..., :1]
+        values = np.ascontiguousarray(values)
+    return _SUM(values, axis=0)
 
 
 def _normalize(values, derivative):
@@ -239,8 +252,8 @@ class _Designs:
             other.__dict__.update(self.__dict__)
             return other
         for name, value in self.__dict__.items():
-            if isinstance(value, np.ndarray):
-                value = value[..., rows]
+            if isinstance(value, np.ndarray):  # C order, as every array of a batch
+                value = np.ascontiguousarray(value[..., rows])
             setattr(other, name, value)
         return other
 
@@ -303,67 +316,21 @@ def _march(designs, t, derivatives=True, profiles=False):
 
     The state carried along a section is the phase the next stage mixes (y going up the
     extraction section, x going down the scrub section), normalized once per stage after
-    the equilibrium; the other phase is normalized only for the profiles.
+    the equilibrium; the other phase is normalized only for the profiles. Without
+    profiles the two sections march side by side (:func:`_sections`).
     """
-    components, batch = t.shape
+    batch = t.shape[1]
+    # C order whatever the caller's (a step or a subset may be a transposed view): the
+    # layout decides how numpy sums over the components (see _sum_components)
+    t = np.ascontiguousarray(t)
     log_r, log_e, d_r, d_e = _splits(designs, t, derivatives)
-    log_beta = designs.log_beta
-    n, m = designs.n, designs.m
-    stages = int((n + m).max())
-    if profiles:
-        aqueous = np.full((stages, components, batch), -np.inf)
-        organic = np.full((stages, components, batch), -np.inf)
-        aqueous[0] = _normalize(log_r, None)[0]  # the raffinate leaves stage 1
-    # y_1 = equilibrium(x_1), x_1 ∝ R
-    ly, dy = _normalize(log_r + log_beta, None if d_r is None else _diagonal(d_r))
-    if profiles:
-        organic[0] = ly
-    # up the extraction section: stages 2 … n
-    every = int(n.min())  # stages 2 … every: every design moves (no mask needed)
-    for i in range(1, int(n.max())):
-        moving = i < n if profiles or i >= every else None
-        values, d_values = _mix(designs.log_up, ly, dy, log_r, d_r)  # x_{i+1}, unnormalized
-        new_y, new_dy = _normalize(values + log_beta, d_values)
-        if i < every or moving.all():
-            ly, dy = new_y, new_dy
-        else:
-            ly = np.where(moving, new_y, ly)
-            if derivatives:
-                dy = np.where(moving, new_dy, dy)
-        if profiles:
-            aqueous[i] = np.where(moving, _normalize(values, None)[0], -np.inf)
-            organic[i] = np.where(moving, ly, -np.inf)
-    if designs.organic_feed:  # the bottom side of the match: x_{n+1} ∝ S y_n + R
-        bottom, d_bottom = _normalize(*_mix(designs.log_up, ly, dy, log_r, d_r))
-    else:  # … y_n
-        bottom, d_bottom = ly, dy
-    # down the scrub section from the extract: stages N … n + 1; x_N = inverse
-    # equilibrium of y_N, y_N ∝ E
-    lx, dx = _normalize(log_e - log_beta, None if d_e is None else _diagonal(d_e))
     columns = np.arange(batch)
-    last = n + m - 1
     if profiles:
-        aqueous[last, :, columns] = lx.T
-        organic[last, :, columns] = _normalize(log_e, None)[0].T
-    every = int(m.min())
-    for i in range(1, int(m.max())):
-        moving = i < m if profiles or i >= every else None
-        values, d_values = _mix(designs.log_down, lx, dx, log_e, d_e)  # y_{i−1}, unnormalized
-        new_x, new_dx = _normalize(values - log_beta, d_values)
-        if i < every or moving.all():
-            lx, dx = new_x, new_dx
-        else:
-            lx = np.where(moving, new_x, lx)
-            if derivatives:
-                dx = np.where(moving, new_dx, dx)
-        if profiles:
-            stage = last[moving] - i
-            aqueous[stage, :, columns[moving]] = lx[:, moving].T
-            organic[stage, :, columns[moving]] = _normalize(values, None)[0][:, moving].T
-    if designs.organic_feed:  # the top side of the match: x_{n+1}
-        top, d_top = lx, dx
-    else:  # … y_n ∝ W x_{n+1} + E
-        top, d_top = _normalize(*_mix(designs.log_down, lx, dx, log_e, d_e))
+        bottom, d_bottom, top, d_top, profile = _sections_with_profiles(
+            designs, log_r, log_e, d_r, d_e
+        )
+    else:
+        bottom, d_bottom, top, d_top = _sections(designs, log_r, log_e, d_r, d_e)
     pivot = designs.pivot
     difference = top - bottom
     residual = difference - difference[pivot, columns]
@@ -383,8 +350,113 @@ def _march(designs, t, derivatives=True, profiles=False):
             .T
         )
     if profiles:
-        return residual, jacobian, (aqueous, organic, log_r, log_e)
+        return residual, jacobian, (*profile, log_r, log_e)
     return residual, jacobian
+
+
+def _sections_with_profiles(designs, log_r, log_e, d_r, d_e):
+    """Both sections marched one after the other, keeping every stage's fractions:
+    (bottom, d_bottom, top, d_top, (aqueous, organic)), as :func:`_sections`."""
+    components, batch = log_r.shape
+    derivatives = d_r is not None
+    log_beta = designs.log_beta
+    n, m = designs.n, designs.m
+    stages = int((n + m).max())
+    aqueous = np.full((stages, components, batch), -np.inf)
+    organic = np.full((stages, components, batch), -np.inf)
+    aqueous[0] = _normalize(log_r, None)[0]  # the raffinate leaves stage 1
+    # y_1 = equilibrium(x_1), x_1 ∝ R
+    ly, dy = _normalize(log_r + log_beta, None if d_r is None else _diagonal(d_r))
+    organic[0] = ly
+    # up the extraction section: stages 2 … n
+    for i in range(1, int(n.max())):
+        moving = i < n
+        values, d_values = _mix(designs.log_up, ly, dy, log_r, d_r)  # x_{i+1}, unnormalized
+        new_y, new_dy = _normalize(values + log_beta, d_values)
+        if moving.all():
+            ly, dy = new_y, new_dy
+        else:
+            ly = np.where(moving, new_y, ly)
+            if derivatives:
+                dy = np.where(moving, new_dy, dy)
+        aqueous[i] = np.where(moving, _normalize(values, None)[0], -np.inf)
+        organic[i] = np.where(moving, ly, -np.inf)
+    if designs.organic_feed:  # the bottom side of the match: x_{n+1} ∝ S y_n + R
+        bottom, d_bottom = _normalize(*_mix(designs.log_up, ly, dy, log_r, d_r))
+    else:  # … y_n
+        bottom, d_bottom = ly, dy
+    # down the scrub section from the extract: stages N … n + 1; x_N = inverse
+    # equilibrium of y_N, y_N ∝ E
+    lx, dx = _normalize(log_e - log_beta, None if d_e is None else _diagonal(d_e))
+    columns = np.arange(batch)
+    last = n + m - 1
+    aqueous[last, :, columns] = lx.T
+    organic[last, :, columns] = _normalize(log_e, None)[0].T
+    for i in range(1, int(m.max())):
+        moving = i < m
+        values, d_values = _mix(designs.log_down, lx, dx, log_e, d_e)  # y_{i−1}, unnormalized
+        new_x, new_dx = _normalize(values - log_beta, d_values)
+        if moving.all():
+            lx, dx = new_x, new_dx
+        else:
+            lx = np.where(moving, new_x, lx)
+            if derivatives:
+                dx = np.where(moving, new_dx, dx)
+        stage = last[moving] - i
+        aqueous[stage, :, columns[moving]] = lx[:, moving].T
+        organic[stage, :, columns[moving]] = _normalize(values, None)[0][:, moving].T
+    if designs.organic_feed:  # the top side of the match: x_{n+1}
+        top, d_top = lx, dx
+    else:  # … y_n ∝ W x_{n+1} + E
+        top, d_top = _normalize(*_mix(designs.log_down, lx, dx, log_e, d_e))
+    return bottom, d_bottom, top, d_top, (aqueous, organic)
+
+
+def _sections(designs, log_r, log_e, d_r, d_e):
+    """(bottom, d_bottom, top, d_top): the two sides of the feed-stage match and their
+    derivatives, both sections marched side by side.
+
+    The extraction section's march takes the first B columns of the state, the scrub
+    section's the last B (x_N = inverse equilibrium of y_N ∝ E: ln E − ln β is
+    ln E + (−ln β), the same number), so each column goes through exactly the
+    operations of its own march, in half the numpy calls; a column stops at its own
+    section's stage count.
+    """
+    batch = log_r.shape[1]
+    derivatives = d_r is not None
+    log_beta = designs.log_beta
+    shift = np.concatenate([log_beta, -log_beta], axis=1)  # (C, 2B)
+    net = np.concatenate([log_r, log_e], axis=1)  # R below the feed, E above it
+    d_net = np.concatenate([d_r, d_e], axis=1) if derivatives else None
+    flux = np.concatenate([designs.log_up, designs.log_down])  # S up, W down
+    counts = np.concatenate([designs.n, designs.m])
+    # y_1 = equilibrium(x_1), x_1 ∝ R; x_N = inverse equilibrium of y_N, y_N ∝ E
+    state, d_state = _normalize(net + shift, _diagonal(d_net) if derivatives else None)
+    every = int(counts.min())  # steps 1 … every − 1: every column moves
+    for i in range(1, int(counts.max())):
+        values, d_values = _mix(flux, state, d_state, net, d_net)  # unnormalized
+        new, d_new = _normalize(values + shift, d_values)
+        if i < every:
+            state, d_state = new, d_new
+        else:
+            moving = i < counts
+            state = np.where(moving, new, state)
+            if derivatives:
+                d_state = np.where(moving, d_new, d_state)
+    # each section's columns as contiguous arrays, as its own march leaves them
+    ly = np.ascontiguousarray(state[:, :batch])
+    lx = np.ascontiguousarray(state[:, batch:])
+    dy = dx = None
+    if derivatives:
+        dy = np.ascontiguousarray(d_state[..., :batch])
+        dx = np.ascontiguousarray(d_state[..., batch:])
+    if designs.organic_feed:  # bottom x_{n+1} ∝ S y_n + R; top x_{n+1}
+        bottom, d_bottom = _normalize(*_mix(designs.log_up, ly, dy, log_r, d_r))
+        top, d_top = lx, dx
+    else:  # bottom y_n; top y_n ∝ W x_{n+1} + E
+        bottom, d_bottom = ly, dy
+        top, d_top = _normalize(*_mix(designs.log_down, lx, dx, log_e, d_e))
+    return bottom, d_bottom, top, d_top
 
 
 def _cut_balance(designs, t, log_r, log_e, terms=False, target=None):
