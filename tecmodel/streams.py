@@ -66,7 +66,7 @@ class Stream:
         if len(set(self.components)) != len(self.components):
             raise InputError(f"components must be unique, got {self.components}")
         bad = ~(flows >= 0) | ~np.isfinite(flows)
-        if np.any(bad):
+        if bad.any():
             column = int(np.argmax(bad.reshape(-1, flows.shape[-1]).any(axis=0)))
             raise InputError(
                 f"mass flow of {self.components[column]!r} must be finite and >= 0, got "

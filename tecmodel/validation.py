@@ -208,11 +208,19 @@ def check(
 
 def _in_range(values, low, high, low_open, high_open, integer) -> bool:
     """Whether finite ``values`` pass :func:`check`'s whole-number and range tests."""
-    if integer and np.any(values != np.round(values)):
+    if type(values) is np.float64:  # one number: the same tests on a Python float
+        value = float(values)
+        if integer and not value.is_integer():
+            return False
+        if low is not None and (value <= low if low_open else value < low):
+            return False
+        return not (high is not None and (value >= high if high_open else value > high))
+    values = np.asarray(values)
+    if integer and (values != np.round(values)).any():
         return False
-    if low is not None and np.any((values <= low) if low_open else (values < low)):
+    if low is not None and ((values <= low) if low_open else (values < low)).any():
         return False
-    return not (high is not None and np.any((values >= high) if high_open else (values > high)))
+    return not (high is not None and ((values >= high) if high_open else (values > high)).any())
 
 
 def _range_text(low, high, low_open, high_open, unit) -> str:

@@ -413,7 +413,7 @@ class SolventExtractionSection:
     def _positive(self, name, unit):
         value = getattr(self, name)
         result = magnitude(value, unit, name)
-        if np.any(~(np.asarray(result) > 0)) or np.any(~np.isfinite(result)):
+        if (~(np.asarray(result) > 0)).any() or (~np.isfinite(result)).any():
             raise InputError(f"{name} must be finite and > 0, got {describe(value)}")
         return result
 
@@ -421,7 +421,7 @@ class SolventExtractionSection:
         value = getattr(self, name)
         result = np.asarray(magnitude(value, "", name), dtype=float)
         bad = (result < 0) | (result >= 1 if open_high else result > 1) | ~np.isfinite(result)
-        if np.any(bad):
+        if bad.any():
             high = "1)" if open_high else "1]"
             raise InputError(f"{name} must lie in [0, {high}, got {describe(value)}")
         return result
