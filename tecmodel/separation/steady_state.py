@@ -487,7 +487,7 @@ def _cut_balance(designs, t, log_r, log_e, terms=False, target=None):
     return left, right
 
 
-def _start(designs):
+def _start(designs, sides_only=False):
     """Over-pure start: t_j = −N_side (ln β_j − θ), θ closing the cut balance.
 
     θ is found by bisection on :func:`_cut_balance`, the equation Newton solves, so the
@@ -502,6 +502,10 @@ def _start(designs):
     and the path taken from their signs, so θ is the sequential bisection's, bit for bit,
     whatever the batch (``tests/test_steady_state.py`` compares it with the one-at-a-time
     loop).
+
+    ``sides_only``: stop as soon as no ln β_j of any design lies within its bounds; θ is
+    then not the root, but every t_j has the sign the root gives it (the sides of the
+    cut), which is all the finite-flux and key starts take from this one.
     """
     log_beta = designs.log_beta
     low = log_beta.min(0) - 1.0
@@ -525,6 +529,8 @@ def _start(designs):
         up, theta = above[node, columns], thetas[node, columns]
         low = np.where(up, lows[node, columns], theta)
         high = np.where(up, theta, highs[node, columns])
+        if sides_only and np.all((log_beta < low) | (log_beta > high)):
+            break  # θ ∈ [low, high] decides every side: ln β_j > θ iff ln β_j > high
     return _fenske_splits(designs, 0.5 * (low + high))
 
 
@@ -823,11 +829,23 @@ def _solve_group(
                 common["t"] = _start(designs)  # (C, B)
         return common["t"][:, rows]
 
+    def sides(rows):
+        """A start with the total-reflux start's sides (all that starts 1 and 2 take
+        from it, unless a design has an empty side: then they keep it whole)."""
+        if "sides" not in common:
+            with np.errstate(all="ignore"):
+                early = _start(designs, sides_only=True)
+            extract = early < 0.0
+            if not np.all(extract.any(0) & (~extract).any(0)):
+                early = total_reflux(everything)
+            common["sides"] = early
+        return common["sides"][:, rows]
+
     # starts in the order tried, each computed for the designs still unsolved (rows);
     # a full given start (a study's base design) skips the start search altogether
     starts = [
-        lambda rows: _finite_flux_start(designs.subset(rows), total_reflux(rows)),
-        lambda rows: _key_start(designs.subset(rows), total_reflux(rows)),
+        lambda rows: _finite_flux_start(designs.subset(rows), sides(rows)),
+        lambda rows: _key_start(designs.subset(rows), sides(rows)),
         total_reflux,
     ]
     everything = np.arange(feed.shape[0])
