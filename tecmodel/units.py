@@ -555,3 +555,9 @@ def conversion_factor(from_units, to_units) -> float:
 def quantity(value, unit: str):
     """Attach ``unit`` to a plain magnitude (the inverse of :func:`magnitude`)."""
     return Q_(value, unit)
+
+
+def converted(value, from_unit: str, to_unit: str):
+    """``Q_(value, from_unit).to(to_unit)`` for a float (array) ``value``, built once:
+    the magnitude is pint's own product (:func:`conversion_factor`)."""
+    return Q_(value * conversion_factor(from_unit, to_unit), to_unit)

@@ -81,11 +81,13 @@ def rounded(values, row_axes: int = 0) -> np.ndarray:
     _, exponent = np.frexp(largest)  # largest < 2**exponent
     grid = np.ldexp(1.0, exponent - SIGNIFICANT_BITS)
     on_grid = np.round(array / grid) * grid
+    below = (np.abs(array) < grid) & (array != 0)
+    if not below.any():  # (the usual case: no trace below the grid)
+        return np.where(largest > 0, on_grid, array)
     # a trace below the grid keeps its sign and order of magnitude (the nearest power of
     # two): a component present stays present, as the solver was given it
     with np.errstate(divide="ignore"):
         trace = np.sign(array) * np.exp2(np.round(np.log2(np.abs(array))))
-    below = (np.abs(array) < grid) & (array != 0)
     return np.where(largest > 0, np.where(below, trace, on_grid), array)
 
 

@@ -54,7 +54,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..streams import Stream
-from ..units import Q_
+from ..units import Q_, converted
 from ._common import (
     check_choice,
     check_fraction,
@@ -203,32 +203,33 @@ def effluent_treatment(
         from .precipitation import NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3
 
         consumption["natural_gas"] = Q_(
-            Q_(heat, "W").to("Btu/h").magnitude / NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3, "ft**3/h"
+            converted(heat, "W", "Btu/h").magnitude / NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3,
+            "ft**3/h",
         )
-        consumption["ammonia"] = Q_(-ammonium * AMMONIA_RECOVERY * _NH3 / 1000.0, "kg/s").to(
-            "kg/h"
+        consumption["ammonia"] = converted(
+            -ammonium * AMMONIA_RECOVERY * _NH3 / 1000.0, "kg/s", "kg/h"
         )
-        consumption["effluent_discharge"] = Q_(discharged, "m**3/s").to("m**3/h")
+        consumption["effluent_discharge"] = converted(discharged, "m**3/s", "m**3/h")
     elif method == "evaporation":
         consumption["electricity"] = Q_(water * 3600.0 * EVAPORATION_ELECTRICITY, "kW")
         solid = salt_total * np.ones(np.shape(solid))
         discharged = np.zeros(np.shape(water))
     else:
-        consumption["effluent_discharge"] = Q_(discharged, "m**3/s").to("m**3/h")
-    consumption["lime"] = Q_(lime_mol * (1.0 + lime_excess) * _CAO / 1000.0, "kg/s").to("kg/h")
+        consumption["effluent_discharge"] = converted(discharged, "m**3/s", "m**3/h")
+    consumption["lime"] = converted(lime_mol * (1.0 + lime_excess) * _CAO / 1000.0, "kg/s", "kg/h")
     if water_bought_upstream:
-        consumption["process_water"] = Q_(-water * recycle, "m**3/s").to("m**3/h")
+        consumption["process_water"] = converted(-water * recycle, "m**3/s", "m**3/h")
     else:
-        consumption["process_water"] = Q_(water * (1.0 - recycle), "m**3/s").to("m**3/h")
+        consumption["process_water"] = converted(water * (1.0 - recycle), "m**3/s", "m**3/h")
     details = {
         "effluent_method": method,
-        "effluent_water": Q_(water, "m**3/s").to("m**3/h"),
+        "effluent_water": converted(water, "m**3/s", "m**3/h"),
         "effluent_salts": {
-            s: Q_(np.asarray(v, dtype=float), "kg/s").to("kg/h") for s, v in salts.items()
+            s: converted(np.asarray(v, dtype=float), "kg/s", "kg/h") for s, v in salts.items()
         },
-        "water_recycled": Q_(water * recycle, "m**3/s").to("m**3/h"),
-        "water_discharged": Q_(discharged, "m**3/s").to("m**3/h"),
-        "crystallised_salt": Q_(solid, "kg/s").to("kg/h"),
+        "water_recycled": converted(water * recycle, "m**3/s", "m**3/h"),
+        "water_discharged": converted(discharged, "m**3/s", "m**3/h"),
+        "crystallised_salt": converted(solid, "kg/s", "kg/h"),
     }
     return consumption, solid, details
 
