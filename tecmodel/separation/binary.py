@@ -148,9 +148,11 @@ class _Binary:
         shape = np.broadcast_shapes(np.shape(log_u), np.shape(beta), np.shape(r_a))
 
         def both(below, above):
-            return np.concatenate(
-                [np.broadcast_to(below, shape).ravel(), np.broadcast_to(above, shape).ravel()]
-            )
+            if np.shape(below) != shape:
+                below = np.broadcast_to(below, shape)
+            if np.shape(above) != shape:
+                above = np.broadcast_to(above, shape)
+            return np.concatenate([np.ravel(below), np.ravel(above)])
 
         ratio = iterate_mobius(
             both(self.k_below, self.k_above),

@@ -226,6 +226,15 @@ class _Designs:
         sides = self.rank[:, None, :] < np.arange(components + 1)[None, :, None]
         self.imbalances = self.cut_imbalance(sides)  # (C + 1, B)
 
+    def side_imbalance(self, extract_side):
+        """:meth:`cut_imbalance` of sides (C, B), from the table of the sides made of the
+        k most extractable components when every design's side is one of them (the
+        same numbers: each was formed by cut_imbalance)."""
+        count = np.count_nonzero(extract_side, axis=0)
+        if np.array_equal(self.rank < count, extract_side):
+            return self.imbalances[count, np.arange(count.size)]
+        return self.cut_imbalance(extract_side)
+
     def cut_imbalance(self, extract_side):
         """c = ext − F_A in double-double, rounded once: (S − W) − F_A or (S − W) + F_B.
 
@@ -477,7 +486,7 @@ def _cut_balance(designs, t, log_r, log_e, terms=False, target=None):
     """
     extract_side = t < 0.0
     if target is None:
-        target = designs.cut_imbalance(extract_side)
+        target = designs.side_imbalance(extract_side)
     raffinate_terms = np.where(extract_side, -np.inf, log_e)  # E_j of the raffinate side
     extract_terms = np.where(extract_side, log_r, -np.inf)  # R_j of the extract side
     left = np.logaddexp(_logsumexp(raffinate_terms), np.log(np.maximum(-target, 0.0)))
@@ -657,7 +666,7 @@ def _finite_flux_start(designs, t):
         designs, split, log_r, log_e, terms=True
     )
     raffinate_purer = left < right  # the raffinate side leaks less than the extract side
-    c = designs.cut_imbalance(extract_side)
+    c = designs.side_imbalance(extract_side)
     # the leak the moved side must reach: the other side's, less its own share of c
     other = np.where(raffinate_purer, right, left)
     own_c = np.log(np.maximum(np.where(raffinate_purer, -c, c), 0.0))
