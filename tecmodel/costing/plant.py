@@ -46,7 +46,7 @@ from .site import (
     reagent_storage_equipment_cost,
     site_factor,
 )
-from .stage_costs import StageCost, cost_stages, costed_units
+from .stage_costs import StageCost, _dimensionality_of, _in, cost_stages, costed_units
 
 __all__ = [
     "PRODUCT_EXEMPTION_LIMIT",
@@ -418,15 +418,18 @@ def effluent_flow(plant, flows) -> np.ndarray:
 
 def _liquid_reagent_flow(flows) -> np.ndarray:
     """Reagents consumed by mass (stored on site) [kg/h]."""
-    per_mass = Q_(1, "kg/h").dimensionality
+    per_mass = _PER_MASS_FLOW
     total = np.asarray(0.0)
     for result in flows.stage_results.values():
         for name, rate in result.consumption.items():
             if _category(name) == "utility" or not hasattr(rate, "units"):
                 continue
-            if rate.dimensionality == per_mass:
-                total = total + np.asarray(rate.to("kg/h").magnitude, dtype=float)
+            if _dimensionality_of(rate) == per_mass:
+                total = total + np.asarray(_in(rate, "kg/h"), dtype=float)
     return total
+
+
+_PER_MASS_FLOW = Q_(1, "kg/h").dimensionality
 
 
 def _site_items(plant, flows, equipment_total) -> dict:
@@ -480,15 +483,15 @@ def _working_capital_items(flows, operating, revenue, feed_cost, annual_kg):
         if "organic_inventory" not in d or "rare_earth_loaded" not in d:
             continue
         feed = result.inlets["feed"]
-        feed_mol_h = np.asarray(d["rare_earth_feed"].to("mol/h").magnitude, dtype=float)
+        feed_mol_h = np.asarray(_in(d["rare_earth_feed"], "mol/h"), dtype=float)
         kg_per_mol = _share(feed.reo_kg_s * _SECONDS_PER_HOUR, feed_mol_h)
-        organic_flow = np.asarray(d["organic_flow"].to("m**3/h").magnitude, dtype=float)
+        organic_flow = np.asarray(_in(d["organic_flow"], "m**3/h"), dtype=float)
         loading = _share(
-            np.asarray(d["rare_earth_loaded"].to("mol/h").magnitude, dtype=float), organic_flow
+            np.asarray(_in(d["rare_earth_loaded"], "mol/h"), dtype=float), organic_flow
         )  # mol/m³
-        aqueous_flow = np.asarray(d["aqueous_feed_flow"].to("m**3/h").magnitude, dtype=float)
+        aqueous_flow = np.asarray(_in(d["aqueous_feed_flow"], "m**3/h"), dtype=float)
         concentration = _share(feed_mol_h, aqueous_flow)
-        organic_m3 = np.asarray(d["organic_inventory"].to("m**3").magnitude, dtype=float)
+        organic_m3 = np.asarray(_in(d["organic_inventory"], "m**3"), dtype=float)
         aqueous_m3 = organic_m3 * value("aqueous_to_organic_holdup")
         mol = (
             organic_m3 * loading * value("mean_organic_loading_fraction")

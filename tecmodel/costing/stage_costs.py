@@ -63,6 +63,16 @@ def _in(quantity, unit):
 
 
 _MULTIPLICATIVE: dict = {}  # units container -> whether pint multiplies to convert it
+_DIMENSIONALITY: dict = {}  # units container -> (pint cache, its dimensionality)
+
+
+def _dimensionality_of(quantity):
+    """``quantity.dimensionality``, looked up once per unit (and pint cache)."""
+    units = quantity._units
+    entry = _DIMENSIONALITY.get(units)
+    if entry is None or entry[0] is not ureg._cache:
+        entry = _DIMENSIONALITY[units] = (ureg._cache, quantity.dimensionality)
+    return entry[1]
 
 
 def _multiplicative(quantity) -> bool:
@@ -142,7 +152,7 @@ def _equipment_usd(item) -> np.ndarray:
     per_unit, needed, unit = _costed_magnitudes(item, correlation)
     size = np.asarray(per_unit, dtype=float)
     n = np.asarray(needed, dtype=float)
-    valid = np.all(np.isfinite(size)) and np.all(size >= 0) and np.all(n > 0)
+    valid = np.isfinite(size).all() and (size >= 0).all() and (n > 0).all()
     if not valid:  # the public function raises its error
         cost = purchase_cost(item.kind, Q_(per_unit, unit), needed)
         return np.asarray(cost.to("USD").magnitude, dtype=float)
@@ -150,7 +160,7 @@ def _equipment_usd(item) -> np.ndarray:
     # (its range test first, in plain numpy: the warning is built only when it is shown)
     numbers = _numbers(correlation)
     low, high = numbers.size_min, numbers.size_max
-    if np.any((size < low) | (size > high)):
+    if ((size < low) | (size > high)).any():
         shown = size[()] if size.ndim == 0 else size
         warn_if_extrapolated(correlation, shown, numbers.unit_text, stacklevel=4)
     # scale_cost's kernel, n · C_ref · (S / (k · S_ref))^e with k = 1 (k · S_ref = S_ref)
