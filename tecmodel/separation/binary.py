@@ -169,7 +169,18 @@ class _Binary:
         return np.log(beta) + below - above
 
     def subset(self, rows):
+        """The designs ``rows`` (sorted distinct indices, or a mask) as a new object."""
         other = object.__new__(_Binary)
+        rows = np.asarray(rows)
+        size = np.size(self.c)
+        if (
+            rows.dtype.kind in "iu"
+            and rows.size == size
+            and np.ndim(self.c) == 1
+            and (not rows.size or rows[-1] == rows.size - 1)
+        ):  # every design, in order: the same arrays
+            other.__dict__.update(self.__dict__)
+            return other
         for name, value in self.__dict__.items():
             setattr(other, name, value[rows] if isinstance(value, np.ndarray) else value)
         return other
