@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tecmodel.errors import InfeasibleDesignError
-from tecmodel.separation import minimum_organic_flux
+from tecmodel.separation import minimum_organic_flux, steady_state
 from tecmodel.separation.steady_state import solve_steady_state
 
 
@@ -306,3 +306,54 @@ def test_a_batch_of_many_components_gives_the_numbers_one_by_one_bit_for_bit(
                 stages = n[row] + m[row]
                 assert np.array_equal(batch[0][row, :stages], alone[0][0, :stages])
                 assert np.array_equal(batch[1][row, :stages], alone[1][0, :stages])
+
+
+def _sequential_start(designs):
+    """The total-reflux start by the plain one-halving-at-a-time bisection (the loop
+    :func:`steady_state._start` replaced), the reference its levels-at-once form must
+    reproduce bit for bit."""
+    log_beta = designs.log_beta
+    low = log_beta.min(0) - 1.0
+    high = log_beta.max(0) + 1.0
+    columns = np.arange(log_beta.shape[1])
+    for _ in range(80):
+        theta = 0.5 * (low + high)
+        t = steady_state._fenske_splits(designs, theta)
+        log_r, log_e, _, _ = steady_state._splits(designs, t, False)
+        target = designs.imbalances[np.count_nonzero(t < 0.0, axis=0), columns]
+        left, right = steady_state._cut_balance(designs, t, log_r, log_e, target=target)
+        above = left < right
+        new_high = np.where(above, theta, high)
+        new_low = np.where(above, low, theta)
+        if np.array_equal(new_high, high) and np.array_equal(new_low, low):
+            break
+        high, low = new_high, new_low
+    return steady_state._fenske_splits(designs, 0.5 * (low + high))
+
+
+def _designs(components, batch, organic_feed, seed):
+    rng = np.random.default_rng(seed)
+    factors = rng.uniform(1.2, 3.0, (batch, components - 1))
+    beta = np.cumprod(np.column_stack([np.ones(batch), factors]), 1)
+    feed = rng.dirichlet(np.ones(components), batch)
+    n = rng.integers(3, 60, batch)
+    m = rng.integers(3, 60, batch)
+    split = feed[:, components // 2 :].sum(-1)
+    S = rng.uniform(1.05, 2.0, batch) * split / (1.0 - split) + 0.3
+    W = S + 1.0 - split if organic_feed else S - split
+    return steady_state._Designs(beta, feed, n, m, S, W, organic_feed, feed)
+
+
+@pytest.mark.parametrize("components", [2, 3, 5, 9, 15])
+@pytest.mark.parametrize("organic_feed", [False, True])
+def test_the_start_is_the_sequential_bisection_bit_for_bit(components, organic_feed):
+    designs = _designs(components, 40, organic_feed, seed=components)
+    with np.errstate(all="ignore"):
+        reference = _sequential_start(designs)
+        assert np.array_equal(steady_state._start(designs), reference)  # one batch
+        for row in range(0, 40, 7):  # and one design at a time
+            alone = designs.subset(np.array([row]))
+            assert np.array_equal(steady_state._start(alone)[:, 0], reference[:, row])
+        # stopped once the sides are decided: every split on the side the root gives it
+        sides = steady_state._start(designs, sides_only=True)
+        assert np.array_equal(sides < 0.0, reference < 0.0)
