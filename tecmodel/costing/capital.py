@@ -252,6 +252,16 @@ def collected_extrapolations() -> Iterator[list[str]]:
         _COLLECTED.reset(token)
 
 
+def collect_extrapolated(kind: str) -> bool:
+    """Inside :func:`collected_extrapolations`, note ``kind`` as costed out of range and
+    return True; outside, return False (the caller warns)."""
+    collected = _COLLECTED.get()
+    if collected is None:
+        return False
+    collected.append(kind)
+    return True
+
+
 def warn_if_extrapolated(correlation, per_unit, unit: str, stacklevel: int = 2) -> None:
     """Warn (:class:`ExtrapolationWarning`) if a per-unit size [``unit``] lies outside the
     range ``correlation`` is valid for; ``stacklevel`` counts from the caller. Inside
@@ -261,9 +271,7 @@ def warn_if_extrapolated(correlation, per_unit, unit: str, stacklevel: int = 2) 
     outside = (np.asarray(per_unit) < low) | (np.asarray(per_unit) > high)
     if np.any(outside):
         kind = correlation.kind
-        collected = _COLLECTED.get()
-        if collected is not None:
-            collected.append(kind)
+        if collect_extrapolated(kind):
             return
         # a unit too large can be split into parallel units; one too small cannot
         advice = (

@@ -26,7 +26,12 @@ import numpy as np
 import pint
 
 from ..units import Q_, conversion_factor, escalate_reagent_price, ureg
-from .capital import equipment_correlation, purchase_cost, warn_if_extrapolated
+from .capital import (
+    collect_extrapolated,
+    equipment_correlation,
+    purchase_cost,
+    warn_if_extrapolated,
+)
 from .operating import _category, _waste_cost, disposal_cost, reagent_cost
 
 __all__ = ["StageCost", "cost_stages", "costed_units"]
@@ -160,7 +165,7 @@ def _equipment_usd(item) -> np.ndarray:
     # (its range test first, in plain numpy: the warning is built only when it is shown)
     numbers = _numbers(correlation)
     low, high = numbers.size_min, numbers.size_max
-    if ((size < low) | (size > high)).any():
+    if ((size < low) | (size > high)).any() and not collect_extrapolated(correlation.kind):
         shown = size[()] if size.ndim == 0 else size
         warn_if_extrapolated(correlation, shown, numbers.unit_text, stacklevel=4)
     # scale_cost's kernel, n · C_ref · (S / (k · S_ref))^e with k = 1 (k · S_ref = S_ref)

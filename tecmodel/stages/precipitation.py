@@ -27,7 +27,7 @@ import numpy as np
 from ..elements import ELEMENTS
 from ..errors import InputError
 from ..streams import Stream, is_rare_earth
-from ..units import Q_
+from ..units import Q_, converted
 from ._common import (
     check_choice,
     check_fraction,
@@ -477,28 +477,32 @@ class Calcination:
         ree = np.array([is_rare_earth(c) for c in feed.components], dtype=float)
         mol_ree = (feed.mass_flows * mol_per_kg(feed.components) * ree).sum(axis=-1)
         process_co2 = mol_ree * CO2_PER_MOL_REE[self.precipitate_form] * _CO2 / 1000.0
-        heat = Q_(heat_w, "W")
+        # (units.converted: what Q_(heat_w, "W").to(unit) gives, one Quantity each)
         if self.fuel == "natural_gas":
-            gas_ft3_h = heat.to("Btu/h").magnitude / NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3
+            gas_ft3_h = (
+                converted(heat_w, "W", "Btu/h").magnitude / NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3
+            )
             consumption = {"natural_gas": Q_(gas_ft3_h, "ft**3/h")}
-            combustion_co2 = heat.to("MMBtu/h") * Q_(NATURAL_GAS_CO2_PER_MMBTU, "kg/MMBtu")
+            combustion_co2 = converted(heat_w, "W", "MMBtu/h") * Q_(
+                NATURAL_GAS_CO2_PER_MMBTU, "kg/MMBtu"
+            )
         else:
-            consumption = {"electricity": heat.to("kW")}
+            consumption = {"electricity": converted(heat_w, "W", "kW")}
             combustion_co2 = Q_(np.zeros(np.shape(heat_w)), "kg/h")
         wastes = ()
         if np.any(loss > 0):
             wastes = (Waste("calciner dust", "non_hazardous", Stream(feed.components, loss)),)
         details = {
             "oxide_forms": {c: ELEMENTS[c].oxide for c in feed.rare_earths},
-            "process_co2": Q_(process_co2, "kg/s").to("kg/h"),
+            "process_co2": converted(process_co2, "kg/s", "kg/h"),
             "combustion_co2": combustion_co2.to("kg/h"),
-            "heat_input": heat.to("kW"),
-            "heat_input_mmbtu": heat.to("MMBtu/h"),
+            "heat_input": converted(heat_w, "W", "kW"),
+            "heat_input_mmbtu": converted(heat_w, "W", "MMBtu/h"),
         }
         return StageResult(
             inlets=dict(inlets),
             outlets={"product": Stream(feed.components, product)},
-            equipment=(Equipment("calciner", "calciner", heat.to("MMBtu/h")),),
+            equipment=(Equipment("calciner", "calciner", converted(heat_w, "W", "MMBtu/h")),),
             consumption=consumption,
             wastes=wastes,
             operators_per_shift=operators,
