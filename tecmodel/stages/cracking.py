@@ -55,7 +55,7 @@ import numpy as np
 from ..elements import ELEMENTS, RARE_EARTHS
 from ..errors import InputError, describe
 from ..streams import Stream
-from ..units import Q_
+from ..units import Q_, converted
 from ._common import (
     check_choice,
     check_fraction,
@@ -326,7 +326,7 @@ def _heat_to_gas(heat_w):
     :mod:`tecmodel.stages.precipitation`)."""
     from .precipitation import NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3
 
-    return Q_(heat_w, "W").to("Btu/h").magnitude / NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3
+    return converted(heat_w, "W", "Btu/h").magnitude / NATURAL_GAS_HEAT_CONTENT_BTU_PER_FT3
 
 
 def _radionuclides(feed: Stream, routes: Mapping[str, Stream], radium_to_residue, residue_name,
@@ -644,14 +644,14 @@ class BastnaesiteCracking(_Common):
         details = {
             "route": self.route,
             "offgas": {
-                "CO2": Q_(co2_kg, "kg/s").to("kg/h"),
-                "HF": Q_(hf_mol * _HF / 1000.0, "kg/s").to("kg/h"),
+                "CO2": converted(co2_kg, "kg/s", "kg/h"),
+                "HF": converted(hf_mol * _HF / 1000.0, "kg/s", "kg/h"),
             },
-            "heat_input": Q_(heat_w, "W").to("kW"),
-            "proton_demand": Q_(protons, "mol/s").to("kmol/h"),
-            "rare_earth_dissolved": Q_(re_mol, "mol/s").to("kmol/h"),
-            "gypsum_in_residue": Q_(gypsum_kg, "kg/s").to("kg/h"),
-            "residue_dry_mass_flow": Q_(residue_dry, "kg/s").to("kg/h"),
+            "heat_input": converted(heat_w, "W", "kW"),
+            "proton_demand": converted(protons, "mol/s", "kmol/h"),
+            "rare_earth_dissolved": converted(re_mol, "mol/s", "kmol/h"),
+            "gypsum_in_residue": converted(gypsum_kg, "kg/s", "kg/h"),
+            "residue_dry_mass_flow": converted(residue_dry, "kg/s", "kg/h"),
             "residue_composition": _composition(residue, {"gypsum": gypsum_kg}),
             "radionuclide_pathway": pathway,
             "radium_228_activity": ra228,
@@ -664,9 +664,9 @@ class BastnaesiteCracking(_Common):
             **class_details,
         }
         consumption = {
-            acid_name: Q_(acid_kg, "kg/s").to("kg/h"),
+            acid_name: converted(acid_kg, "kg/s", "kg/h"),
             "natural_gas": Q_(_heat_to_gas(heat_w), "ft**3/h"),
-            "lime": Q_(lime_kg, "kg/s").to("kg/h"),
+            "lime": converted(lime_kg, "kg/s", "kg/h"),
             "electricity": Q_(0.3 * volume, "kW"),
             "process_water": Q_(slurry * 3600.0, "m**3/h"),
         }
@@ -674,7 +674,7 @@ class BastnaesiteCracking(_Common):
             inlets=dict(inlets),
             outlets={"liquor": liquor, "stack": stack},
             equipment=(
-                Equipment("roasting/baking kiln", "roaster", Q_(heat_w, "W").to("MMBtu/h")),
+                Equipment("roasting/baking kiln", "roaster", converted(heat_w, "W", "MMBtu/h")),
                 Equipment("leach tanks", "leach_reactor", Q_(volume / units, "m**3"), units),
                 Equipment("leach agitators", "agitator", Q_(0.3 * volume / units, "kW"), units),
             ),
@@ -814,20 +814,20 @@ class CausticCracking(_Common):
             "thorium_cake", cake.total_kg_s + th_hydroxide_extra,
         )  # fmt: skip
         consumption = {
-            "sodium_hydroxide": Q_(naoh_kg, "kg/s").to("kg/h"),
-            "hydrochloric_acid": Q_(hcl_kg, "kg/s").to("kg/h"),
+            "sodium_hydroxide": converted(naoh_kg, "kg/s", "kg/h"),
+            "hydrochloric_acid": converted(hcl_kg, "kg/s", "kg/h"),
             "natural_gas": Q_(_heat_to_gas(heat_w), "ft**3/h"),
             "electricity": Q_(0.3 * volume, "kW"),
             "process_water": Q_(slurry * 3600.0, "m**3/h"),
         }
         released = {}
         if self.phosphate_price_credit:
-            consumption["trisodium_phosphate"] = Q_(-na3po4_kg, "kg/s").to("kg/h")
+            consumption["trisodium_phosphate"] = converted(-na3po4_kg, "kg/s", "kg/h")
             released["phosphate"] = "trisodium phosphate crystallised and sold (credit)"
         details = {
-            "trisodium_phosphate": Q_(na3po4_kg, "kg/s").to("kg/h"),
-            "phosphorus": Q_(phosphorus, "mol/s").to("kmol/h"),
-            "heat_input": Q_(heat_w, "W").to("kW"),
+            "trisodium_phosphate": converted(na3po4_kg, "kg/s", "kg/h"),
+            "phosphorus": converted(phosphorus, "mol/s", "kmol/h"),
+            "heat_input": converted(heat_w, "W", "kW"),
             "radionuclide_pathway": pathway,
             "radium_228_activity": ra228,
             "radium_226_activity": ra226,
@@ -1018,13 +1018,13 @@ class SulfuricBake(_Common):
         )  # fmt: skip
         details = {
             "offgas": {
-                "CO2": Q_(co2_kg, "kg/s").to("kg/h"),
-                "HF": Q_(hf_mol * _HF / 1000.0, "kg/s").to("kg/h"),
+                "CO2": converted(co2_kg, "kg/s", "kg/h"),
+                "HF": converted(hf_mol * _HF / 1000.0, "kg/s", "kg/h"),
             },
-            "heat_input": Q_(heat_w, "W").to("kW"),
+            "heat_input": converted(heat_w, "W", "kW"),
             "acid_to_concentrate": np.divide(acid_kg, feed.total_kg_s),
-            "nuf_gypsum": Q_(nuf_kg, "kg/s").to("kg/h"),
-            "wlp_residue_dry_mass_flow": Q_(wlp_dry, "kg/s").to("kg/h"),
+            "nuf_gypsum": converted(nuf_kg, "kg/s", "kg/h"),
+            "wlp_residue_dry_mass_flow": converted(wlp_dry, "kg/s", "kg/h"),
             "radionuclide_pathway": pathway,
             "radium_228_activity": ra228,
             "radium_226_activity": ra226,
@@ -1036,7 +1036,7 @@ class SulfuricBake(_Common):
             inlets=dict(inlets),
             outlets={"liquor": liquor, "stack": routes["stack"]},
             equipment=(
-                Equipment("acid-bake kiln", "roaster", Q_(heat_w, "W").to("MMBtu/h")),
+                Equipment("acid-bake kiln", "roaster", converted(heat_w, "W", "MMBtu/h")),
                 Equipment(
                     "water-leach and neutralisation tanks",
                     "leach_reactor",
@@ -1046,9 +1046,9 @@ class SulfuricBake(_Common):
                 Equipment("agitators", "agitator", Q_(0.6 * volume / units, "kW"), units),
             ),
             consumption={
-                "sulfuric_acid": Q_(acid_kg, "kg/s").to("kg/h"),
-                "magnesia": Q_(mgo_kg, "kg/s").to("kg/h"),
-                "lime": Q_(lime_kg, "kg/s").to("kg/h"),
+                "sulfuric_acid": converted(acid_kg, "kg/s", "kg/h"),
+                "magnesia": converted(mgo_kg, "kg/s", "kg/h"),
+                "lime": converted(lime_kg, "kg/s", "kg/h"),
                 "natural_gas": Q_(_heat_to_gas(heat_w), "ft**3/h"),
                 "electricity": Q_(0.3 * volume, "kW"),
                 "process_water": Q_(slurry * 3600.0, "m**3/h"),
@@ -1161,8 +1161,8 @@ class ClayLeaching:
         recycle = check_fraction(self.recycle_fraction, "recycle_fraction")
         lix_bought = lix_kg - unused * recycle
         consumption = {
-            salt: Q_(lix_bought, "kg/s").to("kg/h"),
-            "ammonium_bicarbonate": Q_(bicarbonate_kg, "kg/s").to("kg/h"),
+            salt: converted(lix_bought, "kg/s", "kg/h"),
+            "ammonium_bicarbonate": converted(bicarbonate_kg, "kg/s", "kg/h"),
             **{k: v for k, v in consumption.items() if k != salt},
         }
         from .base import Waste
@@ -1182,9 +1182,9 @@ class ClayLeaching:
         tank = water * 2 * 3600.0
         volume, units = _reactors(water, 2 * 3600.0)
         details = {
-            "lixiviant_dose": Q_(lix_kg, "kg/s").to("kg/h"),
+            "lixiviant_dose": converted(lix_kg, "kg/s", "kg/h"),
             "lixiviant_per_reo": np.divide(lix_kg, routes["liquor"].reo_kg_s),
-            "aluminium_removed": Q_(al_mol, "mol/s").to("kmol/h"),
+            "aluminium_removed": converted(al_mol, "mol/s", "kmol/h"),
             **eff_details,
             **class_details,
         }
@@ -1303,8 +1303,8 @@ class ThoriumRemoval:
                     Q_(np.maximum(dry / (1 - moisture) * 4 * 3600 / 1400.0, 1e-6), "m**3"),
                 ),
             ),
-            consumption={self.base: Q_(base_kg, "kg/s").to("kg/h")},
+            consumption={self.base: converted(base_kg, "kg/s", "kg/h")},
             wastes=wastes,
             operators_per_shift=operators,
-            details={"thorium_removed": Q_(th_mol, "mol/s").to("mol/h"), **class_details},
+            details={"thorium_removed": converted(th_mol, "mol/s", "mol/h"), **class_details},
         )

@@ -205,14 +205,14 @@ class _Precipitation:
         cake_volume = solid_kg_s / (1.0 - moisture) * cycle / cake_density
 
         details = {
-            "solution_volume_flow": Q_(solution_m3_s, "m**3/s").to("m**3/h"),
+            "solution_volume_flow": converted(solution_m3_s, "m**3/s", "m**3/h"),
             "tank_volume": Q_(tank_volume, "m**3"),
             "filter_volume": Q_(cake_volume, "m**3"),
             "precipitate_solid": self.solid_formula,
-            "precipitate_solid_mass_flow": Q_(solid_kg_s, "kg/s").to("kg/h"),
+            "precipitate_solid_mass_flow": converted(solid_kg_s, "kg/s", "kg/h"),
             "reagent_basis": self.reagent_basis,
         }
-        consumption = {self.reagent: Q_(reagent_kg_s, "kg/s").to("kg/h")}
+        consumption = {self.reagent: converted(reagent_kg_s, "kg/s", "kg/h")}
         wastes = ()
         if self.liquor_treatment is not None:
             liquor, consumption, wastes = self._treat_liquor(
