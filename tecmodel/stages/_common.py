@@ -109,9 +109,7 @@ def check_stage_fields(stage) -> None:
         if isinstance(default, bool):
             validation.check_bool(value, item.name)
         elif isinstance(default, pint.Quantity):
-            unit = f"{default.units}"
-            temperature = default.dimensionality == {"[temperature]": 1}
-            low = 0.0 if np.all(default.magnitude >= 0) and not temperature else None
+            unit, low = _quantity_rule(type(stage), item.name, default)
             validation.check(value, item.name, unit, low=low)
         elif isinstance(default, int | float):
             low = 0.0 if default >= 0 else None
@@ -120,6 +118,21 @@ def check_stage_fields(stage) -> None:
         if item.name in fractions and value is not None:
             low, high = fractions[item.name]
             validation.check_fraction(value, item.name, low=low, high=high)
+
+
+_QUANTITY_RULES: dict = {}  # (stage class, field) -> (default's units, unit text, low)
+
+
+def _quantity_rule(kind, name, default):
+    """(unit, low) that :func:`check_stage_fields` checks a Quantity field against, from
+    its default: formed once per stage class and field (formatting a unit is slow)."""
+    key = (kind, name)
+    rule = _QUANTITY_RULES.get(key)
+    if rule is None or rule[0] != default._units:
+        temperature = default.dimensionality == {"[temperature]": 1}
+        low = 0.0 if np.all(default.magnitude >= 0) and not temperature else None
+        rule = _QUANTITY_RULES[key] = (default._units, f"{default.units}", low)
+    return rule[1], rule[2]
 
 
 # Upper bounds that catch a mistyped number (labelled assumptions, not plant data): a
