@@ -208,10 +208,16 @@ def _solve_trace(system, guess):
     for _ in range(_MAX_EVALUATIONS):
         if not active.size:
             break
-        xa, ga = x[active], g[active]
+        # every design still active (one design, as a rule): the arrays themselves
+        full = active.size == x.size
+        xa, ga = (x, g) if full else (x[active], g[active])
         below = ga < 0.0
         # bracket update with the latest point (Anderson–Björck scaling of the kept side)
-        la, gla, ha, gha, side = lo[active], g_lo[active], hi[active], g_hi[active], last[active]
+        if full:
+            la, gla, ha, gha, side = lo, g_lo, hi, g_hi, last
+        else:
+            la, gla, ha, gha = lo[active], g_lo[active], hi[active], g_hi[active]
+            side = last[active]
         scale_hi = np.where(np.isfinite(gla) & below, 1.0 - ga / gla, 0.5)
         scale_lo = np.where(np.isfinite(gha) & ~below, 1.0 - ga / gha, 0.5)
         gha = np.where(below & (side == -1), gha * np.where(scale_hi > 0, scale_hi, 0.5), gha)
@@ -221,7 +227,10 @@ def _solve_trace(system, guess):
         side = np.where(below, -1, 1).astype(np.int8)
         bracketed = np.isfinite(la) & np.isfinite(gha)
         # before a bracket: a secant step from the last two points, at most 20 in ln u
-        slope = (ga - g_old[active]) / (xa - x_old[active])
+        if full:
+            slope = (ga - g_old) / (xa - x_old)
+        else:
+            slope = (ga - g_old[active]) / (xa - x_old[active])
         slope = np.where(np.isfinite(slope) & (slope > 0.0), slope, 1.0)
         free = xa - np.clip(ga / slope, -_LONGEST_STEP, _LONGEST_STEP)
         free = np.where(free >= ha, 0.5 * (xa + ha), free)
@@ -229,10 +238,17 @@ def _solve_trace(system, guess):
         inside = (falsi > la) & (falsi < ha)
         falsi = np.where(inside, falsi, 0.5 * (la + ha))
         new = np.where(bracketed, falsi, free)
-        lo[active], g_lo[active], hi[active], g_hi[active], last[active] = la, gla, ha, gha, side
-        x_old[active], g_old[active] = xa, ga
-        g_new = system.subset(active).residual(new)
-        x[active], g[active] = new, g_new
+        if full:
+            lo, g_lo, hi, g_hi, last = la, gla, ha, gha, side
+            x_old, g_old = xa, ga
+            g_new = system.residual(new)
+            x, g = new, g_new
+        else:
+            lo[active], g_lo[active], hi[active], g_hi[active] = la, gla, ha, gha
+            last[active] = side
+            x_old[active], g_old[active] = xa, ga
+            g_new = system.subset(active).residual(new)
+            x[active], g[active] = new, g_new
         evaluations[active] += 1
         width = ha - la
         done = (np.abs(g_new) <= _RESIDUAL_TOLERANCE) | (
