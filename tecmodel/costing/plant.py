@@ -355,13 +355,9 @@ def cost_plant(plant, flows) -> PlantCost:
     depreciable = _usd(capex) - recovered
     arguments = finance_arguments(plant.finance, depreciable, recovered)
     opex_usd = _usd_yr(opex)
-    # the levelized cost and its capital part (no opex) in one call: the two stacked on
-    # a leading axis, each element computed as on its own
-    total, capital_part = finance.levelized_cost(
-        depreciable,
-        np.stack(np.broadcast_arrays(opex_usd, np.zeros_like(opex_usd))),
-        production,
-        **arguments,
+    total = finance.levelized_cost(depreciable, opex_usd, production, **arguments)
+    capital_part = finance.levelized_cost(
+        depreciable, np.zeros_like(opex_usd), production, **arguments
     )
     return PlantCost(
         capital=plant_capital,
