@@ -145,25 +145,22 @@ class _Binary:
         """
         r_a, r_b, e_a, e_b = self.fluxes(np.exp(log_u))
         beta, S, W = self.beta, self.S, self.W
-        shape = np.broadcast_shapes(np.shape(log_u), np.shape(beta), np.shape(r_a))
-
-        def both(below, above):
-            if np.shape(below) != shape:
-                below = np.broadcast_to(below, shape)
-            if np.shape(above) != shape:
-                above = np.broadcast_to(above, shape)
-            return np.concatenate([np.ravel(below), np.ravel(above)])
-
-        ratio = iterate_mobius(
-            both(self.k_below, self.k_above),
-            both(r_a / r_b, e_a / e_b),
-            both((S + r_a) * beta, (W + e_a) / beta),
-            both(r_a, e_a),
-            both(r_b * beta, e_b / beta),
-            both(S + r_b, W + e_b),
-            both(beta * S * (S + r_a + r_b), W * (W + e_a + e_b) / beta),
-        )
-        logs = np.log(ratio)
+        # the arguments of both maps, each pair (below, above) one row of twice the batch
+        pairs = (
+            self.k_below, self.k_above,
+            r_a / r_b, e_a / e_b,
+            (S + r_a) * beta, (W + e_a) / beta,
+            r_a, e_a,
+            r_b * beta, e_b / beta,
+            S + r_b, W + e_b,
+            beta * S * (S + r_a + r_b), W * (W + e_a + e_b) / beta,
+        )  # fmt: skip
+        try:
+            table = np.stack(pairs)  # every one of the batch's shape, as a rule
+        except ValueError:
+            table = np.stack(np.broadcast_arrays(*pairs))
+        shape = table.shape[1:]
+        logs = np.log(iterate_mobius(*table.reshape(7, -1)))
         size = logs.size // 2
         below, above = logs[:size].reshape(shape), logs[size:].reshape(shape)
         return np.log(beta) + below - above
