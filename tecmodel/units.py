@@ -99,6 +99,21 @@ def _cache_unit_parsing(registry) -> None:
 
     registry._parse_units_as_container = cached
 
+    # a Quantity made with a unit string asks for the string's Unit (and takes its
+    # container); units are immutable, so one Unit per string serves them all
+    parse_units = registry.parse_units
+
+    @functools.lru_cache(maxsize=4096)
+    def cached_units(input_string, as_delta, case_sensitive):
+        return parse_units(input_string, as_delta, case_sensitive)
+
+    def parse_units_once(input_string, as_delta=None, case_sensitive=None):
+        if type(input_string) is str:
+            return cached_units(input_string, as_delta, case_sensitive)
+        return parse_units(input_string, as_delta, case_sensitive)
+
+    registry.parse_units = parse_units_once
+
 
 def _cache_conversion_factors(registry) -> None:
     """Convert between multiplicative units with one dictionary look-up.
