@@ -114,6 +114,20 @@ def _cache_unit_parsing(registry) -> None:
 
     registry.parse_units = parse_units_once
 
+    # and Quantity.to(unit string) asks for the string's container through two layers
+    as_container = registry.parse_units_as_container
+
+    @functools.lru_cache(maxsize=4096)
+    def cached_container(input_string, as_delta, case_sensitive):
+        return as_container(input_string, as_delta, case_sensitive)
+
+    def parse_units_as_container_once(input_string, as_delta=None, case_sensitive=None):
+        if type(input_string) is str:
+            return cached_container(input_string, as_delta, case_sensitive)
+        return as_container(input_string, as_delta, case_sensitive)
+
+    registry.parse_units_as_container = parse_units_as_container_once
+
 
 def _cache_conversion_factors(registry) -> None:
     """Convert between multiplicative units with one dictionary look-up.
