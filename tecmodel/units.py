@@ -589,4 +589,11 @@ def quantity(value, unit: str):
 def converted(value, from_unit: str, to_unit: str):
     """``Q_(value, from_unit).to(to_unit)`` for a float (array) ``value``, built once:
     the magnitude is pint's own product (:func:`conversion_factor`)."""
-    return Q_(value * conversion_factor(from_unit, to_unit), to_unit)
+    return Q_(value * conversion_factor(from_unit, to_unit), _container(to_unit))
+
+
+@functools.lru_cache(maxsize=1024)
+def _container(unit: str):
+    """The units container of a unit string (canonical names, so a redefinition of a
+    unit's factor, e.g. an exchange rate, leaves it valid)."""
+    return ureg.parse_units(unit)._units

@@ -70,11 +70,11 @@ PRODUCT_EXEMPTION_LIMIT = 0.0025
 
 
 def _usd(value) -> np.ndarray:
-    return np.asarray(value.to("USD").magnitude, dtype=float)
+    return np.asarray(_in(value, "USD"), dtype=float)
 
 
 def _usd_yr(value) -> np.ndarray:
-    return np.asarray(value.to(_ANNUAL).magnitude, dtype=float)
+    return np.asarray(_in(value, _ANNUAL), dtype=float)
 
 
 # ------------------------------------------------------------------------------ stages
@@ -412,7 +412,7 @@ def effluent_flow(plant, flows) -> np.ndarray:
     for result in flows.stage_results.values():
         flow = result.details.get("solution_volume_flow")
         if flow is not None:
-            total = total + np.asarray(flow.to("m**3/h").magnitude, dtype=float)
+            total = total + np.asarray(_in(flow, "m**3/h"), dtype=float)
     return total
 
 
