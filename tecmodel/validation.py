@@ -135,14 +135,14 @@ def check(
     InputError
         Not numeric (including booleans and None), not finite, out of range, not whole.
     """
-    import pint
-
-    from .units import _usual_magnitude, ureg
-
     if not allow_nan:  # the usual value (a finite float or Quantity in range): no messages
-        usual = _usual_magnitude(value, unit)
+        usual = _usual(value, unit)
         if usual is not None and _in_range(usual, low, high, low_open, high_open, integer):
             return usual
+    import pint
+
+    from .units import ureg
+
     label = _label(name, where)
     if value is None or _is_bool(value):
         raise InputError(
@@ -204,6 +204,16 @@ def check(
             f"got {describe(given)}{_hint(values, high, was_plain, unit, percent_hint)}"
         )
     return array[()] if array.ndim == 0 else array
+
+
+def _usual(value, unit):
+    """:func:`tecmodel.units._usual_magnitude` (imported on first use: units imports
+    this module)."""
+    from .units import _usual_magnitude
+
+    global _usual
+    _usual = _usual_magnitude
+    return _usual_magnitude(value, unit)
 
 
 def _in_range(values, low, high, low_open, high_open, integer) -> bool:
