@@ -162,6 +162,14 @@ class _Context:
             self.products = [p for p in self.products if p is not own[0]]
         self.extractant, self.system = _extractant(extractant)
         self.practice = practice_options(self.extractant)
+        # what every SX section of the plant shares, two- or three-outlet
+        self.section_options = dict(
+            extractant=self.extractant,
+            brine_treatment="evaporation",
+            brine_recycle_fraction=BRINE_RECYCLE,
+            max_stages=3000,
+            **self.practice,
+        )
         self.costing, self.finance = location_basis(location)
         self.location = location
         reo = sum(self.feed.composition[s] for s in present)
@@ -260,13 +268,9 @@ class _Context:
             purity_extract=self._rest_purity(symbol),
             purity_raffinate=spec.purity,
             separation_factor_system=system,
-            # assumption: the organic is priced and held as the plant's extractant (for
-            # naphthenic acid no price or properties are shipped)
-            extractant=self.extractant,
-            brine_treatment="evaporation",
-            brine_recycle_fraction=BRINE_RECYCLE,
-            max_stages=3000,
-            **self.practice,
+            # assumption: the organic (section_options' extractant) is priced and held as
+            # the plant's extractant (for naphthenic acid no price or properties are shipped)
+            **self.section_options,
         )
         if inlet is not None:
             connections.append((inlet, f"{key}.feed"))
@@ -389,13 +393,9 @@ class _Context:
                 purity_extract=cut.purity_extract,
                 purity_raffinate=cut.purity_raffinate,
                 separation_factor_system=self.system,
-                extractant=self.extractant,
-                brine_treatment="evaporation",
-                brine_recycle_fraction=BRINE_RECYCLE,
-                max_stages=3000,
                 feed_phase="organic" if organic_feed else "aqueous",
                 strip_extract=not linked_extract,
-                **self.practice,
+                **self.section_options,
             )
             if inlet is not None:
                 connections.append((inlet, f"{key}.feed"))
@@ -425,11 +425,7 @@ class _Context:
                 purity_middle=by_label[middle].purity,
                 purity_raffinate=lower.purity_raffinate,
                 separation_factor_system=self.system,
-                extractant=self.extractant,
-                brine_treatment="evaporation",
-                brine_recycle_fraction=BRINE_RECYCLE,
-                max_stages=3000,
-                **self.practice,
+                **self.section_options,
             )
             if inlet is not None:
                 connections.append((inlet, f"{key}.feed"))
