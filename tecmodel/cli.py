@@ -527,19 +527,36 @@ def cmd_report(args) -> None:
     print(f"report written to {args.output} (open it in a browser)")
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """A warning as one line of the command line's own voice (no source line)."""
+    print(f"tecmodel: warning: {' '.join(str(message).split())}", file=file or sys.stderr)
+
+
 def main(argv=None) -> int:
     """Run the command line; returns the exit status (0, or 2 for any error).
 
     Every failure prints one line on standard error. A bad input names what to change;
     an unexpected internal error says so and how to see its traceback (``--debug``).
     """
-    from .errors import TecModelError
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    if os.environ.get("TECMODEL_SHOW_WARNINGS") is None:
-        # Extrapolation warnings are summarized in reports; keep the terminal readable.
-        warnings.filterwarnings("ignore", module="tecmodel")
+    with warnings.catch_warnings():  # the command's warning rules end with the command
+        if os.environ.get("TECMODEL_SHOW_WARNINGS") is None:
+            # Extrapolation warnings are summarized in the summary and reports; keep the
+            # terminal readable. Others (credits stacked, wide Sobol intervals) show, as
+            # one line each.
+            from .costing import ExtrapolationWarning
+
+            warnings.filterwarnings("ignore", category=ExtrapolationWarning)
+            warnings.showwarning = _show_warning
+        return _run(args)
+
+
+def _run(args) -> int:
+    """Run the parsed command; every failure becomes one line on standard error."""
+    from .errors import TecModelError
+
     try:
         _check_outputs(args)
         args.function(args)

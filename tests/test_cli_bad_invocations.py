@@ -147,3 +147,29 @@ def test_python_dash_m_tecmodel_version():
     )
     assert done.returncode == 0
     assert done.stdout.strip() == f"tecmodel {tecmodel.__version__}"
+
+
+def test_warnings_are_one_line_and_extrapolations_are_left_to_the_summary(capsys, monkeypatch):
+    """The command line prints a warning as one line in its own voice; the equipment
+    extrapolations, which the summary lists, are not repeated as warnings."""
+    import warnings
+
+    from tecmodel.cli import main
+
+    monkeypatch.delenv("TECMODEL_SHOW_WARNINGS", raising=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        code = main(
+            [
+                "run",
+                "high_waste_route",
+                "--set",
+                "finance.production_credit_rate=0.1",
+                "--set",
+                "finance.investment_credit_rate=0.3",
+            ]
+        )
+    assert code == 0
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("tecmodel: warning: ") and "45X(c)(1)(B)" in line for line in err)
+    assert not any("ExtrapolationWarning" in line or "extrapolated" in line for line in err)
