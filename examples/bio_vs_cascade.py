@@ -19,10 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from tecmodel import Q_, Study, Uniform, plotting, scenarios
+from tecmodel.costing import ExtrapolationWarning
 from tecmodel.curves import cost_vs_capacity, cost_vs_parameter
 from tecmodel.report import compare
 
-warnings.filterwarnings("ignore", category=UserWarning)  # correlation-range notes
+warnings.filterwarnings("ignore", category=ExtrapolationWarning)  # listed in summaries
 OUT = Path(__file__).resolve().parent / "out"
 
 bio = scenarios.load("bio_recycling")

@@ -14,8 +14,9 @@ import warnings
 from pathlib import Path
 
 from tecmodel import refinery
+from tecmodel.costing import ExtrapolationWarning
 
-warnings.simplefilter("ignore")
+warnings.filterwarnings("ignore", category=ExtrapolationWarning)  # listed in summaries
 PURITIES = (0.99, 0.999, 0.9999, 0.99999)
 
 

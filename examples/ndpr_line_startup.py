@@ -17,9 +17,10 @@ import warnings
 from pathlib import Path
 
 from tecmodel import Q_, LogUniform, Study, Uniform, plotting, scenarios
+from tecmodel.costing import ExtrapolationWarning
 from tecmodel.sensitivity import breakeven
 
-warnings.filterwarnings("ignore", category=UserWarning)  # correlation-range notes
+warnings.filterwarnings("ignore", category=ExtrapolationWarning)  # listed in summaries
 OUT = Path(__file__).resolve().parent / "out"
 NDPR_PRICE = "products.NdPr_oxide.price"
 

@@ -12,9 +12,10 @@ import warnings
 from pathlib import Path
 
 from tecmodel import Q_, plotting, scenarios
+from tecmodel.costing import ExtrapolationWarning
 from tecmodel.curves import supply_curve
 
-warnings.filterwarnings("ignore", category=UserWarning)  # correlation-range notes
+warnings.filterwarnings("ignore", category=ExtrapolationWarning)  # listed in summaries
 OUT = Path(__file__).resolve().parent / "out"
 DISPOSAL = "costing.disposal_costs.radioactive"
 

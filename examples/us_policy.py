@@ -28,11 +28,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from tecmodel import Q_, policy, scenarios
+from tecmodel.costing import ExtrapolationWarning
 from tecmodel.distributions import Uniform
 from tecmodel.sensitivity import Study
 from tecmodel.support import support_needed
 
-warnings.filterwarnings("ignore", category=UserWarning)  # correlation-range notes
+warnings.filterwarnings("ignore", category=ExtrapolationWarning)  # listed in summaries
 OUT = Path(__file__).resolve().parent / "out"
 OUT.mkdir(exist_ok=True)
 

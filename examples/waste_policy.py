@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from tecmodel import Q_, plotting, scenarios
+from tecmodel.costing import ExtrapolationWarning
 from tecmodel.curves import cost_vs_parameter
 
-warnings.filterwarnings("ignore", category=UserWarning)  # correlation-range notes
+warnings.filterwarnings("ignore", category=ExtrapolationWarning)  # listed in summaries
 OUT = Path(__file__).resolve().parent / "out"
 plant = scenarios.load("high_waste_route")
 
