@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import re
 from collections.abc import Iterator
 
@@ -520,10 +521,14 @@ def _usual_magnitude(value, unit: str):
             _USUAL[key] = factor
         if factor is None:
             return None
+        if kind is not np.ndarray:  # one number: the 0-d array's element, made directly
+            number = np.float64(raw if factor is _SAME else raw * factor)
+            return number if math.isfinite(number) else None
         array = np.asarray(raw if factor is _SAME else raw * factor, dtype=float)
-    elif not unit and (
-        type(value) in _PLAIN or (type(value) is np.ndarray and value.dtype == _F8)
-    ):
+    elif not unit and type(value) in _PLAIN:
+        number = np.float64(value)
+        return number if math.isfinite(number) else None
+    elif not unit and type(value) is np.ndarray and value.dtype == _F8:
         array = np.asarray(value, dtype=float)
     else:
         return None
