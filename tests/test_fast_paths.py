@@ -103,3 +103,17 @@ def test_other_quantities_take_pints_constructor():
     assert Q_([1.0, 2.0], "m").magnitude.tolist() == [1.0, 2.0]  # a list made an array
     with pytest.raises(TypeError):
         Q_(True, "kg")  # pint refuses a boolean magnitude
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.inf, np.float64(-np.inf), Q_(np.nan, "t/h"), Q_(np.float64(np.inf), "%")],
+    ids=repr,
+)
+def test_a_number_that_is_not_finite_goes_to_the_validator(value):
+    from tecmodel.units import _usual_magnitude, magnitude
+
+    unit = "kg/s" if hasattr(value, "units") and not value.dimensionless else ""
+    assert _usual_magnitude(value, unit) is None
+    with pytest.raises(InputError, match="finite"):
+        magnitude(value, unit, "x")
