@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import re
 from collections.abc import Iterator
 
@@ -84,6 +85,7 @@ def _build_registry() -> pint.UnitRegistry:
     registry.define("tonne_per_year = t / year = tpy")
     _cache_unit_parsing(registry)
     _cache_conversion_factors(registry)
+    _fast_quantities(registry)
     return registry
 
 
@@ -177,6 +179,44 @@ def _cache_conversion_factors(registry) -> None:
         return value
 
     registry._convert = fast
+
+
+def _fast_quantities(registry) -> None:
+    """Make the usual Quantity — a float, int or array magnitude with a unit string or a
+    units container — in one step.
+
+    pint's constructor builds two throw-away registry objects and runs a chain of type
+    tests before it stores the magnitude and the container (~3 µs; a plant evaluation
+    makes several hundred Quantities, and pint makes one on every ``.to()`` and every
+    sum). For these arguments it ends with ``_magnitude`` the value itself (the registry
+    forces no arrays) and ``_units`` the container — of ``parse_units(units)`` for a
+    string — which is what is stored here, so the object is the same. Anything else
+    (another Quantity, a string to parse, a Unit, no units, a registry that forces
+    arrays) takes pint's own constructor.
+    """
+    cls = registry.Quantity
+    pint_new = cls.__new__
+    container = pint.util.UnitsContainer
+    plain = frozenset({float, int, np.float64, np.ndarray})
+    parse_units = registry.parse_units  # cached per string (_cache_unit_parsing)
+
+    def new(kind, value, units=None):
+        if (
+            kind is cls
+            and type(value) in plain
+            and not (registry.force_ndarray or registry.force_ndarray_like)
+        ):
+            if type(units) is str:
+                units = parse_units(units)._units
+            elif type(units) is not container:
+                return pint_new(kind, value, units)
+            inst = object.__new__(kind)
+            inst._magnitude = value
+            inst._units = units
+            return inst
+        return pint_new(kind, value, units)
+
+    cls.__new__ = new
 
 
 def _cepci_table() -> dict[int, float]:
@@ -481,10 +521,14 @@ def _usual_magnitude(value, unit: str):
             _USUAL[key] = factor
         if factor is None:
             return None
+        if kind is not np.ndarray:  # one number: the 0-d array's element, made directly
+            number = np.float64(raw if factor is _SAME else raw * factor)
+            return number if math.isfinite(number) else None
         array = np.asarray(raw if factor is _SAME else raw * factor, dtype=float)
-    elif not unit and (
-        type(value) in _PLAIN or (type(value) is np.ndarray and value.dtype == _F8)
-    ):
+    elif not unit and type(value) in _PLAIN:
+        number = np.float64(value)
+        return number if math.isfinite(number) else None
+    elif not unit and type(value) is np.ndarray and value.dtype == _F8:
         array = np.asarray(value, dtype=float)
     else:
         return None

@@ -105,3 +105,32 @@ def test_verified_stage_counts_equal_the_stage_by_stage_verification(feed):
     )
     np.testing.assert_array_equal(new.extraction_stages, old.extraction_stages)
     np.testing.assert_array_equal(new.scrub_stages, old.scrub_stages)
+
+
+@pytest.mark.parametrize("feed", ["aqueous", "organic"])
+def test_one_design_solves_to_the_bits_of_the_batch_path(feed):
+    """The single-design secant (numpy scalars) against the batch path, which a batch of
+    two copies of the design takes: the same trace, evaluations and convergence."""
+    from tecmodel.separation.binary import _Binary, _guess, _solve_trace
+
+    beta, f_a, (p_a, p_b) = _random_designs(11, 120)
+    design = design_cascade(beta, f_a, p_a, p_b, feed=feed)
+    n, m = np.asarray(design.extraction_stages), np.asarray(design.scrub_stages)
+    s, w = np.asarray(design.organic_flux), np.asarray(design.scrub_flux)
+    rng = np.random.default_rng(5)
+    for i in range(beta.size):
+        # the design, one stage short in either section, and from a far start
+        for dn, dm, shift in ((0, 0, 0.0), (-1, 0, 0.0), (0, -1, 3.0), (0, 0, -40.0)):
+            rows = np.array([i, i])
+            system = _Binary(
+                beta[rows], f_a[rows], np.maximum(n[rows] + dn, 1), np.maximum(m[rows] + dm, 1),
+                s[rows], w[rows], feed == "organic",
+            )  # fmt: skip
+            with np.errstate(all="ignore"):
+                guess = _guess(system) + shift + rng.uniform(-0.5, 0.5)
+                batch = _solve_trace(system, guess)
+                one = _solve_trace(system.subset(np.arange(1)), guess[:1])
+            assert one[0].shape == (1,) and one[0].dtype == batch[0].dtype
+            assert np.array_equal(one[0], batch[0][:1], equal_nan=True)
+            assert np.array_equal(one[1], batch[1][:1]) and one[1].dtype == batch[1].dtype
+            assert np.array_equal(one[2], batch[2][:1])

@@ -74,3 +74,46 @@ def test_converted_is_pints_conversion_bit_for_bit():
         pints = Q_(values, source).to(target)
         assert ours.units == pints.units
         assert np.array_equal(ours.magnitude, pints.magnitude)
+
+
+@pytest.mark.parametrize(
+    "magnitude",
+    [0.37, np.float64(2.5), 7, np.array([1.0, 4.4e6])],
+    ids=["float", "numpy float", "int", "array"],
+)
+@pytest.mark.parametrize("unit", ["kg/h", "USD/yr", "", "m**3"])
+def test_the_usual_quantity_is_the_one_pints_constructor_makes(magnitude, unit):
+    from pint.facets.plain.quantity import PlainQuantity
+
+    from tecmodel.units import ureg
+
+    pints = PlainQuantity.__new__(Q_, magnitude, unit)  # pint's own constructor
+    ours = Q_(magnitude, unit)
+    assert type(ours) is type(pints)
+    assert ours._units == pints._units and ours._magnitude is magnitude
+    assert ours.to(ureg.parse_units(unit or "dimensionless")).magnitude is not None
+    again = Q_(magnitude, pints._units)  # a units container
+    assert again._units == pints._units and again._magnitude is magnitude
+
+
+def test_other_quantities_take_pints_constructor():
+    made = Q_(Q_(2.0, "t/h"), "kg/h")  # a Quantity converted
+    assert made.magnitude == pytest.approx(2000.0) and made.units == Q_(1.0, "kg/h").units
+    assert Q_("3 kg").magnitude == 3  # a string parsed
+    assert Q_([1.0, 2.0], "m").magnitude.tolist() == [1.0, 2.0]  # a list made an array
+    with pytest.raises(TypeError):
+        Q_(True, "kg")  # pint refuses a boolean magnitude
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.inf, np.float64(-np.inf), Q_(np.nan, "t/h"), Q_(np.float64(np.inf), "%")],
+    ids=repr,
+)
+def test_a_number_that_is_not_finite_goes_to_the_validator(value):
+    from tecmodel.units import _usual_magnitude, magnitude
+
+    unit = "kg/s" if hasattr(value, "units") and not value.dimensionless else ""
+    assert _usual_magnitude(value, unit) is None
+    with pytest.raises(InputError, match="finite"):
+        magnitude(value, unit, "x")

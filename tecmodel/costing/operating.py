@@ -98,7 +98,15 @@ def location_prices(location: str) -> dict[str, pint.Quantity]:
 
 def _category(name: str) -> str:
     table = load_table("prices")
-    return table[name].extra.get("category", "reagent") if name in table else "reagent"
+    if _CATEGORY_INDEX[0] is not table:  # name → category of the table's first entry of it
+        _CATEGORY_INDEX[1] = {
+            entry.key: entry.extra.get("category", "reagent") for entry in reversed(table.entries)
+        }
+        _CATEGORY_INDEX[0] = table
+    return _CATEGORY_INDEX[1].get(name, "reagent")
+
+
+_CATEGORY_INDEX: list = [None, {}]  # (the prices table, its categories by name), built once
 
 
 def is_reagent_price(path: str) -> bool:

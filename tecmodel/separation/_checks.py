@@ -37,7 +37,7 @@ def _as_float(name: str, value) -> np.ndarray:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
         raise InputError(f"{name} must be a number or an array of numbers, got {value!r}") from exc
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         bad = ~np.isfinite(array)
         raise InputError(f"{name} must be finite, got {_first(array, bad)!r}{_location(bad)}")
     return array
@@ -46,7 +46,7 @@ def _as_float(name: str, value) -> np.ndarray:
 def _require(name: str, values, bad, requirement: str, error=InputError, extra: str = ""):
     """Raise ``error`` naming ``name`` if any entry of the mask ``bad`` is True."""
     bad = np.asarray(bad)
-    if np.any(bad):
+    if bad.any():
         received = _first(values, bad)
         raise error(
             f"{name} must be {requirement}, got {float(received):.10g}{_location(bad)}{extra}"

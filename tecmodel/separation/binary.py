@@ -52,6 +52,8 @@ solver, row by row, so a batch still gives the numbers of its designs one by one
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .steady_state import _dd_add, _dd_divide, _dd_sum, _two_sum, solve_steady_state
@@ -193,6 +195,8 @@ def _solve_trace(system, guess):
     """
     top = np.log(system.u_max) + np.log1p(-1e-12)  # g → +∞ as u → u_max
     x = np.minimum(guess, top)
+    if x.shape == (1,):  # one design (every call of a single evaluation)
+        return _solve_one_trace(system, x, top)
     g = system.residual(x)
     batch = x.shape
     lo, g_lo = np.full(batch, -np.inf), np.full(batch, np.nan)
@@ -254,6 +258,133 @@ def _solve_trace(system, guess):
         converged[active] = done & np.isfinite(g_new)
         active = active[~done & np.isfinite(g_new)]
     return x, evaluations, converged
+
+
+def _solve_one_trace(system, x, top):
+    """:func:`_solve_trace` of one design, on numpy scalars: the same operations in the
+    same order, so the same numbers (``tests/test_binary.py`` compares the two paths).
+
+    A batch of one spends most of its time in numpy's per-call overhead (about 45 calls
+    per secant step and 75 per evaluation of g). Here the arithmetic and the choices
+    are done on float64 scalars (IEEE operations as numpy's element loops do them,
+    under the caller's errstate) and each transcendental function is applied to an
+    array of the shape the batch path gives it ((1,) for ln u, (2,) for the two
+    sections' Möbius maps), so it runs the same numpy loop on the same numbers.
+    """
+    one = system.subset(np.arange(1))  # every field a (1,) array or a plain value
+    beta, S, W, c = one.beta[0], one.S[0], one.W[0], one.c[0]
+    positive, raffinate, extract = bool(one.positive[0]), one.raffinate[0], one.extract[0]
+    k_pair = (
+        float(np.asarray(one.k_below).reshape(-1)[0]),
+        float(np.asarray(one.k_above).reshape(-1)[0]),
+    )
+    log_beta = np.log(one.beta)[0]
+    cell = np.empty(1)
+
+    def residual(log_u):
+        cell[0] = log_u
+        u = np.exp(cell)[0]
+        r_a, e_b = (u, c + u) if positive else (u - c, u)
+        r_b, e_a = raffinate - r_a, extract - e_b
+        return _one_residual(
+            log_beta, k_pair,
+            (r_a / r_b, e_a / e_b),
+            ((S + r_a) * beta, (W + e_a) / beta),
+            (r_a, e_a),
+            (r_b * beta, e_b / beta),
+            (S + r_b, W + e_b),
+            (beta * S * (S + r_a + r_b), W * (W + e_a + e_b) / beta),
+        )  # fmt: skip
+
+    x = x[0]
+    g = residual(x)
+    lo, g_lo = _F(-np.inf), _F(np.nan)
+    hi, g_hi = top[0], _F(np.inf)
+    evaluations = 1
+    converged = bool(abs(g) <= _RESIDUAL_TOLERANCE)
+    x_old, g_old = x - 1.0, _F(np.nan)
+    last = 0
+    active = not converged and math.isfinite(g)
+    for _ in range(_MAX_EVALUATIONS):
+        if not active:
+            break
+        below = g < 0.0
+        if below:
+            scale_hi = 1.0 - g / g_lo if math.isfinite(g_lo) else 0.5
+            if last == -1:
+                g_hi = g_hi * (scale_hi if scale_hi > 0 else 0.5)
+            lo, g_lo = x, g
+            last = -1
+        else:
+            scale_lo = 1.0 - g / g_hi if math.isfinite(g_hi) else 0.5
+            if last == 1:
+                g_lo = g_lo * (scale_lo if scale_lo > 0 else 0.5)
+            hi, g_hi = x, g
+            last = 1
+        bracketed = math.isfinite(lo) and math.isfinite(g_hi)
+        if bracketed:
+            falsi = hi - g_hi * (hi - lo) / (g_hi - g_lo)
+            new = falsi if (falsi > lo and falsi < hi) else 0.5 * (lo + hi)
+        else:
+            slope = (g - g_old) / (x - x_old)
+            if not (math.isfinite(slope) and slope > 0.0):
+                slope = 1.0
+            step = g / slope
+            if step < -_LONGEST_STEP:
+                step = -_LONGEST_STEP
+            elif step > _LONGEST_STEP:
+                step = _LONGEST_STEP
+            free = x - step
+            new = 0.5 * (x + hi) if free >= hi else free
+        x_old, g_old = x, g
+        g = residual(new)
+        x = new
+        evaluations += 1
+        size = abs(new)
+        if not (size >= 1.0 or size != size):  # np.maximum(1, |new|), NaN kept
+            size = 1.0
+        done = bool(abs(g) <= _RESIDUAL_TOLERANCE) or (bracketed and bool(hi - lo <= 4e-16 * size))
+        finite = math.isfinite(g)
+        converged = done and finite
+        active = not done and finite
+    return (
+        np.array([x], dtype=float),
+        np.array([evaluations], dtype=np.int64),
+        np.array([converged]),
+    )
+
+
+_F = np.float64
+
+
+def _one_residual(log_beta, k, r0, alpha, b, gamma, delta, det):
+    """g of one design from the pairs (below, above) of the Möbius maps' arguments:
+    :func:`iterate_mobius` on each pair, scalar arithmetic, the functions on (2,)."""
+    s, big, small, top, gap, scaled = [], [], [], [], [], []
+    for i in (0, 1):
+        diff = alpha[i] - delta[i]
+        square = diff * diff + 4.0 * b[i] * gamma[i]
+        root = _F(math.sqrt(square)) if square >= 0.0 else _F(np.nan)
+        half = 0.5 * (root + abs(diff))
+        s.append(diff >= 0.0)
+        big.append(half)
+        small.append(b[i] * gamma[i] / half)
+        top.append(0.5 * (alpha[i] + delta[i] + root))
+        gap.append(root / top[i])
+        scaled.append(det[i] / top[i] / top[i])
+    near = np.log1p(-np.array(gap))
+    far = np.log(np.array(scaled))
+    exponent = np.array([k[i] * (near[i] if gap[i] < 0.5 else far[i]) for i in (0, 1)])
+    power = np.exp(exponent)
+    rest = -np.expm1(exponent)
+    ratio = np.empty(2)
+    for i in (0, 1):
+        p, q = (big[i], small[i]) if s[i] else (small[i], big[i])
+        ratio[i] = ((p + power[i] * q) * r0[i] + b[i] * rest[i]) / (
+            gamma[i] * rest[i] * r0[i] + (q + power[i] * p)
+        )
+    logs = np.log(ratio)
+    return log_beta + logs[0] - logs[1]
 
 
 def solve_binary(
