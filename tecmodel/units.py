@@ -103,32 +103,25 @@ def _cache_unit_parsing(registry) -> None:
 
     # a Quantity made with a unit string asks for the string's Unit (and takes its
     # container); units are immutable, so one Unit per string serves them all
-    parse_units = registry.parse_units
-
-    @functools.lru_cache(maxsize=4096)
-    def cached_units(input_string, as_delta, case_sensitive):
-        return parse_units(input_string, as_delta, case_sensitive)
-
-    def parse_units_once(input_string, as_delta=None, case_sensitive=None):
-        if type(input_string) is str:
-            return cached_units(input_string, as_delta, case_sensitive)
-        return parse_units(input_string, as_delta, case_sensitive)
-
-    registry.parse_units = parse_units_once
-
+    registry.parse_units = _once_per_string(registry.parse_units)
     # and Quantity.to(unit string) asks for the string's container through two layers
-    as_container = registry.parse_units_as_container
+    registry.parse_units_as_container = _once_per_string(registry.parse_units_as_container)
+
+
+def _once_per_string(parse):
+    """``parse(input_string, as_delta=None, case_sensitive=None)``, remembered for string
+    inputs (anything else is parsed each time, as pint does)."""
 
     @functools.lru_cache(maxsize=4096)
-    def cached_container(input_string, as_delta, case_sensitive):
-        return as_container(input_string, as_delta, case_sensitive)
+    def cached(input_string, as_delta, case_sensitive):
+        return parse(input_string, as_delta, case_sensitive)
 
-    def parse_units_as_container_once(input_string, as_delta=None, case_sensitive=None):
+    def once(input_string, as_delta=None, case_sensitive=None):
         if type(input_string) is str:
-            return cached_container(input_string, as_delta, case_sensitive)
-        return as_container(input_string, as_delta, case_sensitive)
+            return cached(input_string, as_delta, case_sensitive)
+        return parse(input_string, as_delta, case_sensitive)
 
-    registry.parse_units_as_container = parse_units_as_container_once
+    return once
 
 
 def _cache_conversion_factors(registry) -> None:
