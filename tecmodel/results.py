@@ -243,7 +243,7 @@ class PlantResult(PlantCost):
         uniform = magnitude(price, "USD/kg", "price")
         return {name: uniform for name in self.products}
 
-    def price_support(self, price=None) -> tuple:
+    def price_support(self, price=None, *, unsupported=None) -> tuple:
         """Price-floor top-ups and shared upside of the products at ``price``.
 
         Returns
@@ -253,12 +253,13 @@ class PlantResult(PlantCost):
             cap, and the operating years each is paid (None: the whole life); the
             ``price_support`` and ``price_support_years`` of
             :func:`tecmodel.finance.cash_flow_table`. Products that earn no revenue
-            (unlicensed source material) earn no support.
+            (unlicensed source material) earn no support, nor does the product named
+            ``unsupported`` (a solver supplies its own).
         """
         prices = self._unit_prices_at(price)
         amounts, years = [], []
         for name, product in self.plant.products.items():
-            if not product.has_price_support():
+            if not product.has_price_support() or name == unsupported:
                 continue
             if name in self.radioactive_products and not product.licensed_source_material:
                 continue
@@ -420,17 +421,18 @@ class PlantResult(PlantCost):
             total = total + (by_year - constant) * kg_yr
         return Q_(np.asarray(total, dtype=float), "USD/yr")
 
-    def _support_arguments(self, price=None) -> dict:
+    def _support_arguments(self, price=None, *, unsupported=None) -> dict:
         """The ``price_support``, ``price_support_years`` and ``revenue_adjustment``
         arguments of :func:`tecmodel.finance.cash_flow_table` at ``price``: the products'
         floors and caps, their price decks and the reagent price decks (only those that
         apply). :meth:`cash_flow` and :func:`tecmodel.support.support_needed` both use it,
-        so a solved lever sees the same money as the NPV it is solved for."""
-        adjustment = self._deck_adjustment(price)
+        so a solved lever sees the same money as the NPV it is solved for; the product
+        named ``unsupported`` gets no floor or cap (a solver supplies its own)."""
+        adjustment = self._deck_adjustment(price, unsupported=unsupported)
         reagents = self.reagent_deck_cost()
         support = {}
         if adjustment is None:
-            amounts, years = self.price_support(price)
+            amounts, years = self.price_support(price, unsupported=unsupported)
             if amounts:
                 support = {"price_support": amounts, "price_support_years": years}
         if reagents is not None:

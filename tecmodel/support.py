@@ -156,21 +156,10 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
         arguments.setdefault("debt_fraction", batch.finance.resolved()["debt_fraction"])
 
     # the money the NPV reads besides the lever (floors, caps, price decks), as in
-    # PlantResult.cash_flow; a floor being solved for is added inside gap()
-    base_support = result._support_arguments(None)
+    # PlantResult.cash_flow; a floor being solved for is left out here, added in gap()
+    base_support = result._support_arguments(None, unsupported=product)
     yearly = None
-    amounts, years = result.price_support(None)
-    names = [
-        name
-        for name, p in batch.products.items()
-        if p.has_price_support()
-        and not (name in result.radioactive_products and not p.licensed_source_material)
-    ]
-    if product is not None:  # the floor is the unknown: drop the product's own support
-        if product in names:
-            keep = [i for i, name in enumerate(names) if name != product]
-            amounts = tuple(amounts[i] for i in keep)
-            years = tuple(years[i] for i in keep)
+    if product is not None:
         paid = batch.products[product].price_floor_years
         floor_years = None if paid is None else int(magnitude(paid, "", "price_floor_years"))
         price = np.broadcast_to(result.unit_prices[product], (n,)).astype(float)
@@ -181,14 +170,6 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
             paid_years = np.arange(by_year.shape[-1]) < (
                 by_year.shape[-1] if floor_years is None else floor_years
             )
-            base_support = {
-                "revenue_adjustment": result._deck_adjustment(None, unsupported=product)
-                - _reagent_deck_usd(result)
-            }
-        else:
-            # the product's own floor or cap is the unknown; amounts/years hold the others
-            own = ("price_support", "price_support_years")
-            base_support = {k: v for k, v in base_support.items() if k not in own}
 
     unit = "USD/kg" if kind == "price_floor" else ("USD" if kind == "grant" else "")
     default_low = {"grant": 0.0, "production_credit_rate": 0.0, "debt_rate": 0.0}
@@ -219,8 +200,11 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
             )
         elif kind == "price_floor":
             top_up = np.maximum(x - price, 0.0) * kg
-            support["price_support"] = (*amounts, top_up)
-            support["price_support_years"] = (*years, floor_years)
+            support["price_support"] = (*support.get("price_support", ()), top_up)
+            support["price_support_years"] = (
+                *support.get("price_support_years", ()),
+                floor_years,
+            )
         else:
             args[kind] = x
         if goal is None:
@@ -266,9 +250,3 @@ def support_needed(plant, lever, target="npv", *, samples=None, low=None, high=N
         side = np.where(right, 1.0, np.where(left, -1.0, side))
     answer = answer if samples is not None else answer[0]
     return Q_(answer, unit) if unit else answer
-
-
-def _reagent_deck_usd(result):
-    """What the reagent price decks add to the operating cost by year [USD/yr], or 0."""
-    cost = result.reagent_deck_cost()
-    return 0.0 if cost is None else cost.to("USD/yr").magnitude
